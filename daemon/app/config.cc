@@ -1,0 +1,346 @@
+#include "daemon/app/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "daemon/app/paths.h"
+#include "daemon/core/calendar.h"
+
+namespace warmth::app {
+namespace {
+
+// Reads one TOML table, remembering which keys were read, so that Finish can
+// name any key nobody asked for.
+class Section {
+ public:
+  Section(const toml::table* table, std::string prefix)
+      : table_(table), prefix_(std::move(prefix)) {}
+
+  std::string Name(std::string_view key) const {
+    return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+  }
+
+  const toml::node* Node(std::string_view key) {
+    seen_.insert(std::string(key));
+    return table_ == nullptr ? nullptr : table_->get(key);
+  }
+
+  std::optional<std::string> String(std::string_view key) {
+    const toml::node* n = Node(key);
+    if (n == nullptr) {
+      return std::nullopt;
+    }
+    if (!n->is_string()) {
+      throw ConfigError(Name(key), "expected a string");
+    }
+    return n->as_string()->get();
+  }
+
+  std::optional<double> Number(std::string_view key, double min, double max) {
+    const toml::node* n = Node(key);
+    if (n == nullptr) {
+      return std::nullopt;
+    }
+    double v = 0;
+    if (n->is_integer()) {
+      v = static_cast<double>(n->as_integer()->get());
+    } else if (n->is_floating_point()) {
+      v = n->as_floating_point()->get();
+    } else {
+      throw ConfigError(Name(key), "expected a number");
+    }
+    if (!(v >= min && v <= max)) {
+      std::ostringstream range;
+      range << "must be between " << min << " and " << max;
+      throw ConfigError(Name(key), range.str());
+    }
+    return v;
+  }
+
+  std::optional<int> Integer(std::string_view key, int min, int max) {
+    const toml::node* n = Node(key);
+    if (n == nullptr) {
+      return std::nullopt;
+    }
+    if (!n->is_integer()) {
+      throw ConfigError(Name(key), "expected a whole number");
+    }
+    const auto v = n->as_integer()->get();
+    if (v < min || v > max) {
+      throw ConfigError(Name(key), "must be between " + std::to_string(min) + " and " +
+                                       std::to_string(max));
+    }
+    return static_cast<int>(v);
+  }
+
+  std::optional<bool> Bool(std::string_view key) {
+    const toml::node* n = Node(key);
+    if (n == nullptr) {
+      return std::nullopt;
+    }
+    if (!n->is_boolean()) {
+      throw ConfigError(Name(key), "expected true or false");
+    }
+    return n->as_boolean()->get();
+  }
+
+  std::optional<core::Duration> Duration(std::string_view key) {
+    const auto s = String(key);
+    if (!s) {
+      return std::nullopt;
+    }
+    auto d = core::ParseDuration(*s);
+    if (!d.ok()) {
+      throw ConfigError(Name(key), "expected a duration such as \"7d\", \"12h\" or \"90m\"");
+    }
+    return *d;
+  }
+
+  std::optional<std::vector<std::string>> Strings(std::string_view key) {
+    const toml::node* n = Node(key);
+    if (n == nullptr) {
+      return std::nullopt;
+    }
+    if (!n->is_array()) {
+      throw ConfigError(Name(key), "expected an array of strings");
+    }
+    std::vector<std::string> out;
+    for (const toml::node& item : *n->as_array()) {
+      if (!item.is_string()) {
+        throw ConfigError(Name(key), "expected an array of strings");
+      }
+      out.push_back(item.as_string()->get());
+    }
+    return out;
+  }
+
+  Section Sub(std::string_view key) {
+    const toml::node* n = Node(key);
+    if (n != nullptr && !n->is_table()) {
+      throw ConfigError(Name(key), "expected a table");
+    }
+    return Section(n == nullptr ? nullptr : n->as_table(), Name(key));
+  }
+
+  // Throws for the first key that no one read.
+  void Finish() const {
+    if (table_ == nullptr) {
+      return;
+    }
+    for (const auto& [key, value] : *table_) {
+      if (!seen_.contains(std::string(key.str()))) {
+        throw ConfigError(Name(key.str()), "unknown key");
+      }
+    }
+  }
+
+ private:
+  const toml::table* table_;
+  std::string prefix_;
+  std::set<std::string> seen_;
+};
+
+void ReadModel(Section s, core::ModelOptions& m) {
+  if (auto v = s.Number("threshold", 0.001, 99.999)) {
+    m.threshold = *v;
+  }
+  if (auto v = s.Number("inbound_factor", 0, 1)) {
+    m.inbound_factor = *v;
+  }
+  if (auto v = s.Number("family_factor", 0.1, 100)) {
+    m.family_factor = *v;
+  }
+  Section half = s.Sub("half_life");
+  const std::pair<const char*, core::Circle> circles[] = {
+      {"inner", core::Circle::kInner},
+      {"close", core::Circle::kClose},
+      {"network", core::Circle::kNetwork},
+      {"acquaintance", core::Circle::kAcquaintance},
+      {"unsorted", core::Circle::kUnspecified}};
+  for (const auto& [name, circle] : circles) {
+    if (auto d = half.Duration(name)) {
+      m.half_life[static_cast<int>(circle)] = *d;
+    }
+  }
+  half.Finish();
+  Section gain = s.Sub("gain");
+  for (int c = 1; c < core::kChannelCount; ++c) {
+    const auto channel = static_cast<core::Channel>(c);
+    if (auto v = gain.Number(core::Name(channel), 0, 100)) {
+      m.gain[static_cast<std::size_t>(c)] = *v;
+    }
+  }
+  gain.Finish();
+  s.Finish();
+}
+
+void ReadDelivery(Section s, core::DeliveryOptions& d) {
+  if (auto q = s.String("quiet_hours")) {
+    if (q->empty()) {
+      d.quiet_hours.reset();
+    } else {
+      auto w = core::ParseLocalWindow(*q);
+      if (!w.ok()) {
+        throw ConfigError(s.Name("quiet_hours"), "expected \"HH:MM-HH:MM\" or \"\" for none");
+      }
+      d.quiet_hours = *w;
+    }
+  }
+  if (auto v = s.Integer("max_per_day", 0, 1000)) {
+    d.max_per_day = *v;
+  }
+  s.Finish();
+}
+
+void ReadRules(Section s, core::RuleOptions& r) {
+  Section online = s.Sub("online_only");
+  if (auto v = online.Integer("min_streak", 1, 10000)) {
+    r.online_only.min_streak = *v;
+  }
+  if (auto v = online.Duration("no_live_for")) {
+    r.online_only.no_live_for = *v;
+  }
+  online.Finish();
+  Section follow = s.Sub("follow_up");
+  if (auto v = follow.Duration("after")) {
+    r.follow_up.after = *v;
+  }
+  if (auto v = follow.Strings("tags")) {
+    r.follow_up.tags = *v;
+  }
+  if (auto v = follow.Duration("expire")) {
+    r.follow_up.expire = *v;
+  }
+  follow.Finish();
+  Section trip = s.Sub("trip");
+  if (auto v = trip.Duration("lead")) {
+    r.trip.lead = *v;
+  }
+  if (auto v = trip.Integer("max_contacts", 1, 100)) {
+    r.trip.max_contacts = *v;
+  }
+  trip.Finish();
+  Section weekend = s.Sub("weekend_call");
+  if (auto v = weekend.Bool("enabled")) {
+    r.weekend_call.enabled = *v;
+  }
+  if (auto v = weekend.String("at")) {
+    auto w = core::ParseWeeklyTime(*v);
+    if (!w.ok()) {
+      throw ConfigError(weekend.Name("at"), "expected a day and a time such as \"Fri 15:00\"");
+    }
+    r.weekend_call.at = *w;
+  }
+  weekend.Finish();
+  Section birthday = s.Sub("birthday");
+  if (auto v = birthday.String("at")) {
+    auto t = core::ParseTimeOfDay(*v);
+    if (!t.ok()) {
+      throw ConfigError(birthday.Name("at"), "expected a time such as \"09:00\"");
+    }
+    r.birthday.at = *t;
+  }
+  birthday.Finish();
+  s.Finish();
+}
+
+void CheckEndpoint(const std::string& key, const std::string& endpoint) {
+  for (const char* scheme : {"ipc://", "tcp://", "inproc://"}) {
+    if (endpoint.rfind(scheme, 0) == 0 && endpoint.size() > std::string_view(scheme).size()) {
+      return;
+    }
+  }
+  throw ConfigError(key, "expected an ipc://PATH or tcp://HOST:PORT endpoint");
+}
+
+}  // namespace
+
+std::string Config::ApiEndpoint() const {
+  return api_endpoint.empty() ? DefaultApiEndpoint() : api_endpoint;
+}
+
+std::string Config::PublishEndpoint() const {
+  return publish_endpoint.empty() ? DefaultPublishEndpoint() : publish_endpoint;
+}
+
+Config ParseConfig(std::string_view text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << source << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
+        << e.description();
+    throw ConfigError("", msg.str());
+  }
+  Config c;
+  c.source = source;
+  Section top(&root, "");
+  if (auto tz = top.String("timezone")) {
+    c.timezone = *tz;
+    ResolveTimeZone(c.timezone);
+  }
+  Section api = top.Sub("api");
+  if (auto e = api.String("endpoint")) {
+    CheckEndpoint("api.endpoint", *e);
+    c.api_endpoint = *e;
+  }
+  if (auto e = api.String("publish")) {
+    CheckEndpoint("api.publish", *e);
+    c.publish_endpoint = *e;
+  }
+  api.Finish();
+  ReadModel(top.Sub("model"), c.engine.model);
+  ReadDelivery(top.Sub("delivery"), c.engine.delivery);
+  ReadRules(top.Sub("rules"), c.engine.rules);
+  Section me = top.Sub("me");
+  if (auto v = me.Strings("addresses")) {
+    c.me_addresses = *v;
+  }
+  if (auto v = me.String("city")) {
+    c.me_city = *v;
+  }
+  me.Finish();
+  Section notify = top.Sub("notify");
+  if (auto v = notify.Duration("snooze")) {
+    c.notify.snooze = *v;
+  }
+  notify.Finish();
+  top.Finish();
+  return c;
+}
+
+Config LoadConfig(const std::string& path, bool required) {
+  std::ifstream in(path);
+  if (!in) {
+    if (!required && !std::filesystem::exists(path)) {
+      return Config{};
+    }
+    throw ConfigError("", "cannot read config file " + path);
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+const date::time_zone* ResolveTimeZone(const std::string& name) {
+  try {
+    if (name.empty()) {
+      try {
+        return date::current_zone();
+      } catch (const std::exception&) {
+        return date::locate_zone("UTC");
+      }
+    }
+    return date::locate_zone(name);
+  } catch (const std::exception&) {
+    throw ConfigError("timezone", "unknown time zone \"" + name + "\" (expected an IANA name)");
+  }
+}
+
+}  // namespace warmth::app

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <date/tz.h>
+
+#include "daemon/core/engine.h"
+
+namespace warmth::app {
+
+// [notify]: the desktop notifier.
+struct NotifyConfig {
+  core::Duration snooze = 3 * core::kDay;  // the Snooze action's period
+};
+
+// warmth.toml, every key optional. The daemon and every client read the same
+// file; each takes the sections it needs.
+struct Config {
+  std::string timezone;          // IANA name; empty: the system's
+  std::string api_endpoint;      // [api] endpoint; empty: DefaultApiEndpoint()
+  std::string publish_endpoint;  // [api] publish; empty: DefaultPublishEndpoint()
+  core::EngineOptions engine;    // [model], [delivery], [rules]
+  std::vector<std::string> me_addresses;  // [me] addresses
+  std::string me_city;                    // [me] city
+  NotifyConfig notify;
+  std::string source;  // the file it came from; empty: built-in defaults
+
+  std::string ApiEndpoint() const;
+  std::string PublishEndpoint() const;
+};
+
+// A bad config: `key` is the dotted name ("model.threshold"), what() says
+// what is wrong with it. The daemon refuses to start (exit 78).
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string key, const std::string& message)
+      : std::runtime_error(key.empty() ? message : key + ": " + message), key_(std::move(key)) {}
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
+// Parses TOML text. Throws ConfigError on a syntax error, an unknown key, a
+// value of the wrong type or out of range; a typo must not silently change
+// behaviour.
+Config ParseConfig(std::string_view text, const std::string& source = "warmth.toml");
+
+// Reads `path`. A missing file is an error when `required` (the user named
+// it) and gives the built-in defaults otherwise.
+Config LoadConfig(const std::string& path, bool required);
+
+// The zone for `name` ("" = the system's, falling back to UTC). Throws
+// ConfigError("timezone", …) for an unknown name.
+const date::time_zone* ResolveTimeZone(const std::string& name);
+
+}  // namespace warmth::app

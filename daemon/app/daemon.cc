@@ -1,0 +1,378 @@
+#include "daemon/app/daemon.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/app/paths.h"
+#include "daemon/transport/codec.h"
+#include "daemon/version.h"
+
+namespace warmth::app {
+namespace {
+
+using core::TimePoint;
+
+// Requests taken per turn: they share one commit. Clients pipelining more
+// than this keep a window of 2-4x it (TOOLING.md).
+constexpr std::size_t kMaxRequestsPerTurn = 256;
+// After a failed write, requests that change state are answered UNAVAILABLE
+// for this long instead of rebuilding the engine for each of them.
+constexpr core::Duration kWriteHold = std::chrono::seconds(1);
+// Warnings about bad client input: at most this many per second.
+constexpr int kWarningsPerSecond = 20;
+
+bool IsLoopbackTcp(const std::string& endpoint) {
+  for (const char* prefix : {"tcp://127.", "tcp://localhost:", "tcp://[::1]:"}) {
+    if (endpoint.rfind(prefix, 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string BodyName(const v1::Request& request) {
+  if (request.body_case() == v1::Request::BODY_NOT_SET) {
+    return "empty";
+  }
+  const auto* field =
+      v1::Request::descriptor()->FindFieldByNumber(static_cast<int>(request.body_case()));
+  return field != nullptr ? field->name() : "unknown";
+}
+
+}  // namespace
+
+SignalFd::SignalFd() {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  fd_ = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (fd_ < 0) {
+    throw StartupError(std::string("signalfd: ") + std::strerror(errno));
+  }
+}
+
+SignalFd::~SignalFd() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
+}
+
+int SignalFd::Read() {
+  signalfd_siginfo info{};
+  if (::read(fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) {
+    return 0;
+  }
+  return static_cast<int>(info.ssi_signo);
+}
+
+Daemon::Daemon(DaemonOptions options, core::Clock& clock)
+    : options_(std::move(options)),
+      clock_(clock),
+      zone_(ResolveTimeZone(options_.config.timezone)),
+      data_dir_(options_.data_dir.empty() ? DataDir() : options_.data_dir) {
+  const TimePoint started = clock_.Now();
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir_, ec);
+  if (ec) {
+    throw StartupError("data directory " + data_dir_ + ": " + ec.message());
+  }
+  ::chmod(data_dir_.c_str(), 0700);
+  const std::string lock_path = data_dir_ + "/warmthd.lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    throw StartupError("data directory " + data_dir_ +
+                       " is in use by another warmthd (lock " + lock_path + ")");
+  }
+
+  auto store = store::SqliteStore::Open(data_dir_ + "/warmth.db", options_.store);
+  if (!store.ok()) {
+    throw StartupError(store.status().message());
+  }
+  store_ = std::move(store).value();
+  const auto load_start = std::chrono::steady_clock::now();
+  engine_ = LoadEngine(started);
+  const core::EngineCounts counts = engine_->Counts();
+  spdlog::info("store {}: {} contacts ({} unsorted), {} interactions, {} pending nudges, loaded in {} ms",
+               store_->path(), counts.contacts, counts.unsorted, counts.interactions,
+               counts.pending_nudges,
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - load_start)
+                   .count());
+
+  const std::string api = !options_.api_endpoint.empty() ? options_.api_endpoint
+                                                         : options_.config.ApiEndpoint();
+  const std::string pub = !options_.publish_endpoint.empty() ? options_.publish_endpoint
+                                                             : options_.config.PublishEndpoint();
+  for (const auto& [key, endpoint] : {std::pair{"api.endpoint", api}, {"api.publish", pub}}) {
+    if (endpoint.rfind("tcp://", 0) == 0) {
+      if (!options_.allow_insecure_tcp) {
+        throw StartupError(std::string(key) + " " + endpoint +
+                           ": tcp:// endpoints need CURVE keys (see docs/deploy.md); "
+                           "--allow-insecure-tcp permits plain TCP on loopback for development");
+      }
+      if (!IsLoopbackTcp(endpoint)) {
+        throw StartupError(std::string(key) + " " + endpoint +
+                           ": --allow-insecure-tcp only allows loopback addresses");
+      }
+      spdlog::warn("{} {}: plain TCP WITHOUT authentication or encryption "
+                   "(--allow-insecure-tcp); never use this beyond development",
+                   key, endpoint);
+    }
+    if (core::Status s = transport::PrepareEndpoint(endpoint); !s.ok()) {
+      throw StartupError(s.message());
+    }
+  }
+  try {
+    api_ = std::make_unique<transport::ApiServer>(context_, api);
+  } catch (const zmq::error_t& e) {
+    throw StartupError("api.endpoint " + api + ": cannot bind: " + e.what());
+  }
+  try {
+    publisher_ = std::make_unique<transport::NudgePublisher>(context_, pub);
+  } catch (const zmq::error_t& e) {
+    throw StartupError("api.publish " + pub + ": cannot bind: " + e.what());
+  }
+  service_ = std::make_unique<Service>(
+      engine_.get(), store_.get(),
+      ServiceInfo{kVersion, store_->path(), api_->endpoint(), publisher_->endpoint(),
+                  engine_->calendar().ZoneName(), started});
+
+  std::uint64_t watchdog_usec = 0;
+  if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0) {
+    watchdog_interval_ = core::Duration(static_cast<core::Duration::rep>(watchdog_usec / 2));
+  }
+}
+
+Daemon::~Daemon() {
+  if (lock_fd_ >= 0) {
+    ::close(lock_fd_);
+  }
+}
+
+std::unique_ptr<core::Engine> Daemon::LoadEngine(TimePoint now) {
+  auto engine = std::make_unique<core::Engine>(options_.config.engine, zone_);
+  store::SqliteStore* store = store_.get();
+  engine->SetDuplicateOracle(
+      [store](std::string_view id, TimePoint at) { return store->HasEvent(id, at); });
+  if (core::Status s = store_->LoadInto(*engine); !s.ok()) {
+    throw StartupError(s.message());
+  }
+  engine->FinishLoad(now);
+  engine->TakeJournal();
+  return engine;
+}
+
+void Daemon::Run() {
+  spdlog::info("warmthd {} ready: api {}, nudges {}, time zone {}", kVersion, api_->endpoint(),
+               publisher_->endpoint(), engine_->calendar().ZoneName());
+  sd_notifyf(0, "READY=1\nSTATUS=Serving %s", api_->endpoint().c_str());
+  while (!stop_) {
+    Turn();
+  }
+  // Everything answered so far was committed in its turn; nothing is pending.
+  sd_notify(0, "STOPPING=1");
+  spdlog::info("warmthd stopped");
+}
+
+void Daemon::Watchdog(TimePoint now) {
+  if (watchdog_interval_ > core::Duration::zero() && now - last_watchdog_ >= watchdog_interval_) {
+    sd_notify(0, "WATCHDOG=1");
+    last_watchdog_ = now;
+  }
+}
+
+void Daemon::Turn() {
+  TimePoint now = clock_.Now();
+  Watchdog(now);
+  if (now >= writes_held_until_) {
+    PublishDue(now);
+  }
+  // Sleep in poll until the next due time: no periodic scans.
+  std::optional<TimePoint> wake = engine_->NextDue(now);
+  if (now < writes_held_until_) {
+    wake = wake ? std::min(*wake, writes_held_until_) : writes_held_until_;
+  }
+  if (watchdog_interval_ > core::Duration::zero()) {
+    const TimePoint beat = last_watchdog_ + watchdog_interval_;
+    wake = wake ? std::min(*wake, beat) : beat;
+  }
+  std::chrono::milliseconds timeout(-1);
+  if (wake) {
+    timeout = std::chrono::ceil<std::chrono::milliseconds>(std::max(*wake - now, core::Duration(0)));
+    // The clock may be moved (suspend, NTP): look again at least each minute.
+    timeout = std::min(timeout, std::chrono::milliseconds(60'000));
+  }
+  zmq::pollitem_t items[] = {
+      {api_->socket().handle(), 0, ZMQ_POLLIN, 0},
+      {nullptr, signals_.fd(), ZMQ_POLLIN, 0},
+  };
+  try {
+    zmq::poll(items, 2, timeout);
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) {
+      throw;
+    }
+  }
+  if ((items[1].revents & ZMQ_POLLIN) != 0) {
+    while (const int sig = signals_.Read()) {
+      if (sig == SIGTERM || sig == SIGINT) {
+        spdlog::info("{} received: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        stop_ = true;
+      } else if (sig == SIGHUP) {
+        spdlog::info("SIGHUP received: nothing to reload without CURVE keys");
+      }
+    }
+  }
+  if ((items[0].revents & ZMQ_POLLIN) != 0) {
+    Serve();
+    // An idle gap: nothing more queued. Checkpoint here rather than in the
+    // middle of a burst, which keeps the ack latency tail short.
+    if ((api_->socket().get(zmq::sockopt::events) & ZMQ_POLLIN) == 0) {
+      store_->Checkpoint(1000);
+    }
+  } else if (!stop_) {
+    store_->Checkpoint(1);
+  }
+}
+
+void Daemon::Serve() {
+  std::vector<transport::Envelope> envelopes = api_->Drain(kMaxRequestsPerTurn);
+  const TimePoint now = clock_.Now();
+  const bool writes_held = now < writes_held_until_;
+  struct Pending {
+    transport::Envelope* envelope;
+    v1::Request request;
+    v1::Reply reply;
+    bool decoded = false;
+  };
+  std::vector<Pending> pending(envelopes.size());
+  bool wrote = false;
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    Pending& p = pending[i];
+    p.envelope = &envelopes[i];
+    const auto& payload = envelopes[i].payload;
+    core::Status decoded = transport::DecodeRequest(
+        std::string_view(static_cast<const char*>(payload.data()), payload.size()), p.request);
+    if (!decoded.ok()) {
+      WarnBadRequest(now, envelopes[i].peer_address, decoded.message());
+      transport::ToProto(decoded, p.reply.mutable_error());
+      p.reply.set_request_id(p.request.request_id());
+      continue;
+    }
+    p.decoded = true;
+    const bool read_only = IsReadOnly(p.request.body_case());
+    if (writes_held && !read_only) {
+      transport::ToProto(core::Status::Unavailable(
+                             "store: not writable right now; nothing was saved, retry shortly"),
+                         p.reply.mutable_error());
+      p.reply.set_request_id(p.request.request_id());
+      continue;
+    }
+    try {
+      p.reply = service_->Handle(p.request, now);
+    } catch (const std::exception& e) {
+      spdlog::error("request {} ({}): {}", p.request.request_id(), BodyName(p.request), e.what());
+      p.reply.Clear();
+      transport::ToProto(core::Status::Internal("internal error; see the daemon log"),
+                         p.reply.mutable_error());
+      p.reply.set_request_id(p.request.request_id());
+    }
+    wrote = wrote || !read_only;
+    if (p.reply.has_error()) {
+      spdlog::debug("request {} ({}): {}", p.request.request_id(), BodyName(p.request),
+                    p.reply.error().message());
+    }
+  }
+  // One commit for everything this turn changed: the group commit. Replies go
+  // out only after it, so an acknowledged event is on disk.
+  if (wrote && !Commit(now)) {
+    for (Pending& p : pending) {
+      if (!p.decoded) {
+        continue;
+      }
+      if (IsReadOnly(p.request.body_case())) {
+        p.reply = service_->Handle(p.request, now);  // again, on the rebuilt engine
+      } else {
+        p.reply.Clear();
+        p.reply.set_request_id(p.request.request_id());
+        transport::ToProto(core::Status::Unavailable(
+                               "store: the write failed; nothing was saved, retry shortly"),
+                           p.reply.mutable_error());
+      }
+    }
+  }
+  for (Pending& p : pending) {
+    api_->Send(*p.envelope, p.reply);
+  }
+}
+
+void Daemon::WarnBadRequest(TimePoint now, const std::string& peer, const std::string& what) {
+  if (now - warning_window_ > std::chrono::seconds(1)) {
+    if (suppressed_warnings_ > 0) {
+      spdlog::warn("{} more bad requests were not logged", suppressed_warnings_);
+    }
+    warning_window_ = now;
+    warnings_in_window_ = 0;
+    suppressed_warnings_ = 0;
+  }
+  if (warnings_in_window_ >= kWarningsPerSecond) {
+    ++suppressed_warnings_;
+    return;
+  }
+  ++warnings_in_window_;
+  spdlog::warn("bad request from {}: {}", peer.empty() ? "a local client" : peer, what);
+}
+
+bool Daemon::Commit(TimePoint now) {
+  const std::vector<core::Change> journal = engine_->TakeJournal();
+  const core::Status s = store_->Write(journal);
+  if (s.ok()) {
+    if (writes_held_until_ != TimePoint{}) {
+      spdlog::info("store writable again");
+      writes_held_until_ = TimePoint{};
+      service_->set_store_error("");
+    }
+    return true;
+  }
+  spdlog::error("{}; rebuilding state from the store and holding writes for {} ms", s.message(),
+                std::chrono::duration_cast<std::chrono::milliseconds>(kWriteHold).count());
+  service_->set_store_error(s.message());
+  writes_held_until_ = now + kWriteHold;
+  try {
+    engine_ = LoadEngine(now);
+  } catch (const StartupError& e) {
+    // The store cannot even be read: nothing sensible is left to do.
+    spdlog::critical("cannot reload the store: {}", e.what());
+    throw;
+  }
+  service_->set_engine(engine_.get());
+  return false;
+}
+
+void Daemon::PublishDue(TimePoint now) {
+  std::vector<core::Nudge> nudges = engine_->TakeDue(now);
+  if (!Commit(now)) {
+    return;  // not published; due again after the rebuild
+  }
+  for (const core::Nudge& n : nudges) {
+    publisher_->Publish(n);
+    spdlog::info("nudge {} ({}) for {}: {}", n.id, core::Name(n.kind),
+                 n.contact_ids.empty() ? std::string("-") : n.contact_ids.front(), n.text);
+  }
+}
+
+}  // namespace warmth::app

@@ -1,0 +1,100 @@
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "daemon/app/config.h"
+#include "daemon/app/service.h"
+#include "daemon/core/engine.h"
+#include "daemon/store/sqlite_store.h"
+#include "daemon/transport/sockets.h"
+
+namespace warmth::app {
+
+// Raised while starting: the store is damaged or newer, the data directory is
+// in use, an endpoint cannot be bound. main() logs it and exits 78.
+class StartupError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct DaemonOptions {
+  Config config;
+  std::string data_dir;          // empty: DataDir()
+  std::string api_endpoint;      // empty: config, then the default
+  std::string publish_endpoint;  // empty: config, then the default
+  bool allow_insecure_tcp = false;  // plain tcp:// on loopback, for development
+  store::StoreOptions store;
+};
+
+// Blocks SIGTERM, SIGINT and SIGHUP for the process and reads them from a
+// descriptor the loop polls. Constructed before the ZeroMQ context, so that
+// its I/O threads inherit the mask.
+class SignalFd {
+ public:
+  SignalFd();
+  ~SignalFd();
+  SignalFd(const SignalFd&) = delete;
+  SignalFd& operator=(const SignalFd&) = delete;
+  int fd() const { return fd_; }
+  // The next pending signal number, or 0.
+  int Read();
+
+ private:
+  int fd_ = -1;
+};
+
+// warmthd: owns the store, the engine and the sockets, and runs the loop.
+// One thread; everything happens in Run().
+class Daemon {
+ public:
+  // Opens the store, loads the engine, binds the sockets. Throws StartupError.
+  Daemon(DaemonOptions options, core::Clock& clock);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Serves until SIGTERM or SIGINT, then finishes the current commit.
+  void Run();
+
+  const std::string& api_endpoint() const { return api_->endpoint(); }
+  const std::string& publish_endpoint() const { return publisher_->endpoint(); }
+  const std::string& store_path() const { return store_->path(); }
+
+ private:
+  void Turn();
+  void Serve();
+  void PublishDue(core::TimePoint now);
+  // Writes the engine's journal. On failure: logs, rebuilds the engine from
+  // the store and holds writes back for a moment. False if it failed.
+  bool Commit(core::TimePoint now);
+  std::unique_ptr<core::Engine> LoadEngine(core::TimePoint now);
+  void Watchdog(core::TimePoint now);
+  // Logs bad client input, at most kWarningsPerSecond a second.
+  void WarnBadRequest(core::TimePoint now, const std::string& peer, const std::string& what);
+
+  SignalFd signals_;
+  DaemonOptions options_;
+  core::Clock& clock_;
+  const date::time_zone* zone_;
+  std::string data_dir_;
+  int lock_fd_ = -1;
+  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<core::Engine> engine_;
+  zmq::context_t context_;
+  std::unique_ptr<transport::ApiServer> api_;
+  std::unique_ptr<transport::NudgePublisher> publisher_;
+  std::unique_ptr<Service> service_;
+  bool stop_ = false;
+  core::TimePoint writes_held_until_{};
+  core::Duration watchdog_interval_{0};
+  core::TimePoint last_watchdog_{};
+  std::int64_t suppressed_warnings_ = 0;
+  core::TimePoint warning_window_{};
+  int warnings_in_window_ = 0;
+};
+
+}  // namespace warmth::app

@@ -1,0 +1,141 @@
+#include "daemon/app/replay.h"
+
+#include <istream>
+#include <ostream>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "daemon/app/service.h"
+#include "daemon/core/engine.h"
+#include "daemon/transport/codec.h"
+#include "daemon/version.h"
+
+namespace warmth::app {
+namespace {
+
+using core::TimePoint;
+
+class Simulation {
+ public:
+  Simulation(const Config& config, std::ostream& out)
+      : engine_(config.engine, ResolveTimeZone(config.timezone)),
+        service_(&engine_, nullptr, ServiceInfo{kVersion, "(replay)", "", "",
+                                                engine_.calendar().ZoneName(), TimePoint{}}),
+        out_(out) {}
+
+  // Publishes everything due up to and including `to`, in time order.
+  void RunUntil(TimePoint to) {
+    Start(to);
+    while (true) {
+      const auto next = engine_.NextDue(clock_);
+      if (!next || *next > to) {
+        break;
+      }
+      clock_ = std::max(clock_, *next);
+      for (const core::Nudge& n : engine_.TakeDue(clock_)) {
+        Print(n);
+      }
+      engine_.TakeJournal();
+      // Every pass either publishes, drops or reschedules; a scheduler that
+      // stood still at one instant would be a bug, not a reason to hang.
+      if (*next == last_due_ && ++passes_at_same_time_ > 100000) {
+        throw std::logic_error("replay: the schedule does not advance");
+      }
+      if (*next != last_due_) {
+        passes_at_same_time_ = 0;
+        last_due_ = *next;
+      }
+    }
+    clock_ = std::max(clock_, to);
+  }
+
+  v1::Reply Apply(const v1::Request& request, TimePoint at) {
+    RunUntil(at);
+    v1::Reply reply = service_.Handle(request, at);
+    engine_.TakeJournal();
+    return reply;
+  }
+
+  TimePoint clock() const { return clock_; }
+
+ private:
+  void Start(TimePoint at) {
+    if (!started_) {
+      clock_ = at;
+      engine_.FinishLoad(at);
+      started_ = true;
+    }
+  }
+
+  void Print(const core::Nudge& n) {
+    v1::Nudge proto;
+    transport::ToProto(n, &proto);
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(proto, &json);
+    out_ << json << '\n';
+  }
+
+  core::Engine engine_;
+  Service service_;
+  std::ostream& out_;
+  TimePoint clock_{};
+  bool started_ = false;
+  TimePoint last_due_{};
+  int passes_at_same_time_ = 0;
+};
+
+}  // namespace
+
+int Replay(const Config& config, std::istream& timeline, const std::string& name,
+           const ReplayOptions& options, std::ostream& out, std::ostream& err) {
+  Simulation sim(config, out);
+  google::protobuf::util::JsonParseOptions parse;
+  parse.ignore_unknown_fields = false;
+  std::string line;
+  std::optional<TimePoint> last;
+  v1::TimelineEntry entry;
+  for (long number = 1; std::getline(timeline, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      continue;
+    }
+    const std::string where = name + ":" + std::to_string(number) + ": ";
+    entry.Clear();
+    const auto parsed = google::protobuf::util::JsonStringToMessage(line, &entry, parse);
+    if (!parsed.ok()) {
+      err << where << "not a TimelineEntry: " << parsed.message() << '\n';
+      return 2;
+    }
+    if (!entry.has_at()) {
+      err << where << "at: required\n";
+      return 2;
+    }
+    auto at = transport::ToTimePoint(entry.at(), "at");
+    if (!at.ok()) {
+      err << where << at.status().message() << '\n';
+      return 2;
+    }
+    if (last && *at < *last) {
+      err << where << "at: goes back in time (entries must be in non-decreasing order)\n";
+      return 2;
+    }
+    last = *at;
+    const v1::Reply reply = sim.Apply(entry.request(), *at);
+    if (reply.has_error()) {
+      err << where << v1::Error::Code_Name(reply.error().code()) << ": "
+          << reply.error().message() << '\n';
+    } else if (reply.has_ingest()) {
+      for (const auto& item : reply.ingest().items()) {
+        if (item.outcome() == v1::IngestResult::REJECTED) {
+          err << where << "event " << item.event_id() << " rejected: " << item.reason() << '\n';
+        }
+      }
+    }
+  }
+  if (options.until && (!last || *options.until >= *last)) {
+    sim.RunUntil(*options.until);
+  }
+  out.flush();
+  return 0;
+}
+
+}  // namespace warmth::app

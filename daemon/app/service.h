@@ -1,0 +1,56 @@
+#pragma once
+
+#include <string>
+
+#include "daemon/core/engine.h"
+#include "daemon/store/sqlite_store.h"
+#include "warmth/v1/warmth.pb.h"
+
+namespace warmth::app {
+
+namespace v1 = ::warmth::v1;
+
+// What an authenticated client may do (DESIGN.md, Security). Local ipc://
+// clients are admins: the 0700 directory is the access control.
+enum class Role { kAdmin, kNotify, kIngest };
+
+// Whether `role` may send a request with this body.
+bool Allowed(Role role, v1::Request::BodyCase body);
+// True for requests that change nothing (answered even when the store is down).
+bool IsReadOnly(v1::Request::BodyCase body);
+
+// Facts for the Status reply.
+struct ServiceInfo {
+  std::string version;
+  std::string store_path;
+  std::string api_endpoint;
+  std::string publish_endpoint;
+  std::string timezone;
+  core::TimePoint started_at;
+};
+
+// Executes requests on the engine. Changes land in the engine's journal; the
+// caller commits it before sending the reply. `store` may be null (replay):
+// then GetContact lists no recent interactions. Loop thread only.
+class Service {
+ public:
+  Service(core::Engine* engine, store::SqliteStore* store, ServiceInfo info)
+      : engine_(engine), store_(store), info_(std::move(info)) {}
+
+  void set_engine(core::Engine* engine) { engine_ = engine; }
+  // Shown in Status while the store is failing; "" when healthy.
+  void set_store_error(std::string error) { store_error_ = std::move(error); }
+
+  // Never throws for client data: every problem becomes an Error reply.
+  v1::Reply Handle(const v1::Request& request, core::TimePoint now, Role role = Role::kAdmin);
+
+ private:
+  v1::Reply Dispatch(const v1::Request& request, core::TimePoint now);
+
+  core::Engine* engine_;
+  store::SqliteStore* store_;
+  ServiceInfo info_;
+  std::string store_error_;
+};
+
+}  // namespace warmth::app

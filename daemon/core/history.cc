@@ -1,0 +1,92 @@
+#include "daemon/core/history.h"
+
+#include <algorithm>
+
+namespace warmth::core {
+
+void Step(Summary& s, const Event& e, const FoldParams& params) {
+  if (s.last_at) {
+    s.warmth = Decay(s.warmth, e.at - *s.last_at, params.half_life);
+  }
+  s.warmth = ApplyGain(s.warmth, params.model->GainFor(e.channel, e.direction));
+  s.last_at = e.at;
+  s.last_channel = e.channel;
+  if (IsLive(e.channel)) {
+    s.last_live_at = e.at;
+    s.last_reply_at = e.at;
+    s.streak = 0;
+    s.streak_outbound = s.streak_inbound = false;
+    s.streak_first_at.reset();
+    s.streak_ready_at.reset();
+    return;
+  }
+  const bool inbound = e.direction == Direction::kInbound || e.direction == Direction::kMutual;
+  const bool outbound = e.direction == Direction::kOutbound || e.direction == Direction::kMutual;
+  if (inbound && e.channel != Channel::kSocial) {
+    s.last_reply_at = e.at;
+  }
+  if (e.pitch) {
+    s.last_pitch_at = e.at;
+  }
+  if (IsConversation(e.channel)) {
+    s.last_conversation_at = e.at;
+    ++s.streak;
+    s.streak_outbound = s.streak_outbound || outbound;
+    s.streak_inbound = s.streak_inbound || inbound;
+    if (!s.streak_first_at) {
+      s.streak_first_at = e.at;
+    }
+    if (!s.streak_ready_at && s.streak >= params.min_streak && s.streak_outbound &&
+        s.streak_inbound) {
+      s.streak_ready_at = e.at;
+    }
+  }
+}
+
+void History::Add(const Event& e, const FoldParams& params) {
+  if (events_.empty() || events_.back().at <= e.at) {
+    events_.push_back(e);
+    if (!stale_ && params.half_life == folded_half_life_ &&
+        params.min_streak == folded_min_streak_) {
+      Step(summary_, e, params);
+    } else {
+      stale_ = true;
+    }
+    return;
+  }
+  // Out of order: insert after every event at the same time, refold later.
+  const auto pos = std::upper_bound(events_.begin(), events_.end(), e.at,
+                                    [](TimePoint t, const Event& x) { return t < x.at; });
+  events_.insert(pos, e);
+  stale_ = true;
+}
+
+const Summary& History::Refresh(const FoldParams& params) {
+  if (stale_ || params.half_life != folded_half_life_ || params.min_streak != folded_min_streak_) {
+    summary_ = Summary{};
+    for (const Event& e : events_) {
+      Step(summary_, e, params);
+    }
+    folded_half_life_ = params.half_life;
+    folded_min_streak_ = params.min_streak;
+    stale_ = false;
+  }
+  return summary_;
+}
+
+std::span<const Event> History::Between(TimePoint from, TimePoint to) const {
+  const auto lo = std::lower_bound(events_.begin(), events_.end(), from,
+                                   [](const Event& x, TimePoint t) { return x.at < t; });
+  const auto hi = std::upper_bound(lo, events_.end(), to,
+                                   [](TimePoint t, const Event& x) { return t < x.at; });
+  return {lo, hi};
+}
+
+double WarmthAt(const Summary& s, TimePoint now, Duration half_life) {
+  if (!s.last_at) {
+    return 0;
+  }
+  return Decay(s.warmth, now - *s.last_at, half_life);
+}
+
+}  // namespace warmth::core

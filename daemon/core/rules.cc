@@ -1,0 +1,192 @@
+#include "daemon/core/rules.h"
+
+#include <cstdio>
+
+#include "daemon/core/identifiers.h"
+#include "daemon/core/model.h"
+
+namespace warmth::core {
+namespace {
+
+std::string Key(std::string_view rule, std::int64_t id, TimePoint t) {
+  std::string key(rule);
+  key += '/';
+  key += std::to_string(id);
+  key += '/';
+  key += std::to_string(ToUnixMicros(t));
+  return key;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) {
+      out += (i + 1 == names.size()) ? " and " : ", ";
+    }
+    out += names[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<Candidate> CoolingCandidate(std::int64_t cid, const Summary& s, Circle circle,
+                                          Duration half_life, double threshold) {
+  if (circle == Circle::kUnspecified || !s.last_at) {
+    return std::nullopt;
+  }
+  const auto due = CrossingTime(s.warmth, *s.last_at, half_life, threshold);
+  if (!due) {
+    return std::nullopt;
+  }
+  return Candidate{NudgeKind::kCooling, Key("cooling", cid, *s.last_at), *due, std::nullopt};
+}
+
+std::optional<Candidate> OnlineOnlyCandidate(std::int64_t cid, const Summary& s,
+                                             const RuleOptions::OnlineOnly& opts) {
+  if (!s.streak_ready_at) {
+    return std::nullopt;
+  }
+  TimePoint due = *s.streak_ready_at;
+  if (s.last_live_at && *s.last_live_at + opts.no_live_for > due) {
+    due = *s.last_live_at + opts.no_live_for;
+  }
+  const TimePoint streak_key = s.last_live_at.value_or(TimePoint{});
+  return Candidate{NudgeKind::kOnlineOnly, Key("online", cid, streak_key), due, std::nullopt};
+}
+
+std::optional<Candidate> FollowUpCandidate(std::int64_t cid, const Summary& s,
+                                           const RuleOptions::FollowUp& opts) {
+  if (!s.last_pitch_at || (s.last_reply_at && *s.last_reply_at >= *s.last_pitch_at)) {
+    return std::nullopt;
+  }
+  const TimePoint due = *s.last_pitch_at + opts.after;
+  return Candidate{NudgeKind::kFollowUp, Key("follow", cid, *s.last_pitch_at), due,
+                   due + opts.expire};
+}
+
+std::optional<Candidate> BirthdayCandidate(std::int64_t cid, const Birthday& birthday,
+                                           const LocalCalendar& cal, std::chrono::minutes at,
+                                           TimePoint now, const IsPublished& published) {
+  if (birthday.month < 1 || birthday.month > 12 || birthday.day < 1 || birthday.day > 31) {
+    return std::nullopt;
+  }
+  const date::year this_year = date::year_month_day(cal.Day(now)).year();
+  for (date::year y = this_year; y <= this_year + date::years(4); ++y) {
+    date::year_month_day ymd{y, date::month(static_cast<unsigned>(birthday.month)),
+                             date::day(static_cast<unsigned>(birthday.day))};
+    if (!ymd.ok()) {
+      if (birthday.month == 2 && birthday.day == 29) {
+        ymd = date::year_month_day{y, date::February, date::day(28)};
+      } else {
+        return std::nullopt;  // April 31st never comes
+      }
+    }
+    const date::local_days day(ymd);
+    const TimePoint ends = cal.At(day + date::days(1), std::chrono::minutes(0));
+    std::string key = "birthday/" + std::to_string(cid) + "/" +
+                      std::to_string(static_cast<int>(y));
+    if (ends <= now || published(key)) {
+      continue;
+    }
+    return Candidate{NudgeKind::kBirthday, std::move(key), cal.At(day, at), ends};
+  }
+  return std::nullopt;
+}
+
+Candidate TripCandidate(const Trip& trip, Duration lead) {
+  return Candidate{NudgeKind::kTrip,
+                   "trip/" + trip.id + "/" + std::to_string(ToUnixMicros(trip.starts_at)),
+                   trip.starts_at - lead, trip.ends_at};
+}
+
+Candidate WeekendCandidate(const LocalCalendar& cal, const WeeklyTime& at, TimePoint now,
+                           const IsPublished& handled) {
+  const date::local_days today = cal.Day(now);
+  date::local_days day = today - (date::weekday(today) - at.day);
+  for (;; day += date::weeks(1)) {
+    const TimePoint ends = cal.At(day + date::days(1), std::chrono::minutes(0));
+    std::string key = "weekend/" + date::format("%F", day);
+    if (ends <= now || handled(key)) {
+      continue;
+    }
+    return Candidate{NudgeKind::kWeekendCall, std::move(key), cal.At(day, at.at), ends};
+  }
+}
+
+int KindRank(NudgeKind kind) {
+  switch (kind) {
+    case NudgeKind::kBirthday: return 0;
+    case NudgeKind::kFollowUp: return 1;
+    case NudgeKind::kTrip: return 2;
+    case NudgeKind::kCooling: return 3;
+    case NudgeKind::kOnlineOnly: return 4;
+    case NudgeKind::kWeekendCall: return 5;
+    default: return 6;
+  }
+}
+
+int CircleRank(Circle circle) {
+  return circle == Circle::kUnspecified ? kCircleCount : static_cast<int>(circle);
+}
+
+std::string NudgeId(NudgeKind kind, const std::string& key) {
+  static constexpr std::string_view kPrefixes[] = {"n", "cool", "online", "follow",
+                                                   "trip", "weekend", "bday"};
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(StableHash(key)));  // NOLINT(google-runtime-int)
+  return std::string(kPrefixes[static_cast<int>(kind) < kNudgeKindCount ? static_cast<int>(kind)
+                                                                          : 0]) +
+         "-" + std::string(hex, 10);
+}
+
+std::string CoolingText(const std::string& name, Duration since_last) {
+  const auto days = std::chrono::floor<std::chrono::days>(since_last).count();
+  const std::string span = days == 1 ? "a day" : std::to_string(days) + " days";
+  return "It's been " + span + " since you talked with " + name +
+         ". Time to pick up the phone.";
+}
+
+std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,
+                           bool ever_spoke) {
+  return "You and " + name + " have exchanged " + std::to_string(messages) +
+         " messages since " + since_day +
+         (ever_spoke ? " without a call or a meeting." : " but never spoke.") +
+         " Take it offline.";
+}
+
+std::string FollowUpText(const std::string& name, Channel pitched_on) {
+  return std::string("Follow up your ") +
+         (pitched_on == Channel::kMessage ? "message" : "e-mail") + " to " + name +
+         " with a phone call.";
+}
+
+std::string TripText(const std::string& city, const std::string& dates,
+                     const std::vector<std::string>& names) {
+  return "You'll be in " + city + " on " + dates + ". Meet in person: " + JoinNames(names) + ".";
+}
+
+std::string WeekendText(const std::string& name) {
+  return "Before the weekend: call " + name + " just to say hello.";
+}
+
+std::string BirthdayText(const std::string& name, int age) {
+  std::string text = "It's " + name + "'s birthday today";
+  if (age > 0) {
+    text += " (" + std::to_string(age) + ")";
+  }
+  return text + ". Call to wish them well.";
+}
+
+std::string NudgeTitle(NudgeKind kind, const std::string& who) {
+  switch (kind) {
+    case NudgeKind::kTrip: return "Meet people in " + who;
+    case NudgeKind::kBirthday: return "Birthday: " + who;
+    case NudgeKind::kOnlineOnly: return "Take it offline with " + who;
+    case NudgeKind::kFollowUp: return "Follow up with " + who;
+    default: return "Time to call " + who;
+  }
+}
+
+}  // namespace warmth::core

@@ -1,0 +1,109 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/core/calendar.h"
+#include "daemon/core/history.h"
+#include "daemon/core/time.h"
+#include "daemon/core/types.h"
+
+namespace warmth::core {
+
+// [rules] in warmth.toml.
+struct RuleOptions {
+  struct OnlineOnly {
+    int min_streak = 5;                // online interactions since the last live one
+    Duration no_live_for = 90 * kDay;  // and no live interaction for this long
+  } online_only;
+  struct FollowUp {
+    Duration after = 2 * kDay;  // nudge when a pitch is unanswered this long
+    std::vector<std::string> tags = {"pitch", "follow-up"};
+    // A follow-up still unsent this long after it fell due is dropped: a
+    // backfill of old mail must not nag about pitches from years ago.
+    Duration expire = 14 * kDay;
+  } follow_up;
+  struct TripRule {
+    Duration lead = 7 * kDay;  // nudge this long before the trip starts
+    int max_contacts = 10;
+  } trip;
+  struct WeekendCall {
+    bool enabled = true;
+    WeeklyTime at;                      // Fri 15:00
+    Duration window = 90 * kDay;        // count online interactions this far back
+    Duration no_live_for = 30 * kDay;   // candidates had no live interaction this long
+  } weekend_call;
+  struct BirthdayRule {
+    std::chrono::minutes at = std::chrono::hours(9);
+  } birthday;
+};
+
+// A rule's verdict for one occasion: which nudge, when it falls due, and when
+// it stops making sense (a birthday is over, a trip has ended).
+struct Candidate {
+  NudgeKind kind = NudgeKind::kUnspecified;
+  std::string key;  // identity of the occasion; equal keys are one nudge
+  TimePoint due_at;
+  std::optional<TimePoint> expires_at;
+  friend bool operator==(const Candidate&, const Candidate&) = default;
+};
+
+using IsPublished = std::function<bool(const std::string& key)>;
+
+// COOLING: warmth last rose to W above the threshold T at t_last; due when it
+// decays to T, t_last + H·log2(W/T). None without a circle (collecting is not
+// connecting) or when W never rose above T. The key names the episode, so
+// it fires once until an interaction starts a new one.
+std::optional<Candidate> CoolingCandidate(std::int64_t cid, const Summary& s, Circle circle,
+                                          Duration half_life, double threshold);
+
+// ONLINE_ONLY: the streak since the last live interaction reached min_streak
+// with both directions; due then, or no_live_for after the last live one,
+// whichever is later. Once per streak (keyed by the last live interaction).
+std::optional<Candidate> OnlineOnlyCandidate(std::int64_t cid, const Summary& s,
+                                             const RuleOptions::OnlineOnly& opts);
+
+// FOLLOW_UP: the latest pitch with no reply (INBOUND or live) since; due
+// `after` later, moot `expire` after that.
+std::optional<Candidate> FollowUpCandidate(std::int64_t cid, const Summary& s,
+                                           const RuleOptions::FollowUp& opts);
+
+// BIRTHDAY: the next birthday whose local day has not ended at `now` and was
+// not published yet; due at `at` local that day; Feb 29 → Feb 28 in common
+// years. None for an invalid date.
+std::optional<Candidate> BirthdayCandidate(std::int64_t cid, const Birthday& birthday,
+                                           const LocalCalendar& cal, std::chrono::minutes at,
+                                           TimePoint now, const IsPublished& published);
+
+// TRIP: `lead` before it starts (at once if that is past); moot once it ended.
+Candidate TripCandidate(const Trip& trip, Duration lead);
+
+// WEEKEND_CALL: this week's occasion if its local day is not over and it was
+// not handled, else next week's.
+Candidate WeekendCandidate(const LocalCalendar& cal, const WeeklyTime& at, TimePoint now,
+                           const IsPublished& handled);
+
+// Publication order: BIRTHDAY, FOLLOW_UP, TRIP, COOLING, ONLINE_ONLY,
+// WEEKEND_CALL; then inner circle first.
+int KindRank(NudgeKind kind);
+int CircleRank(Circle circle);
+
+// The nudge id for a key: "<kind>-<10 hex digits>", short enough to type.
+std::string NudgeId(NudgeKind kind, const std::string& key);
+
+// Nudge texts: short, human, naming the person and the reason.
+std::string CoolingText(const std::string& name, Duration since_last);
+std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,
+                           bool ever_spoke);
+std::string FollowUpText(const std::string& name, Channel pitched_on);
+std::string TripText(const std::string& city, const std::string& dates,
+                     const std::vector<std::string>& names);
+std::string WeekendText(const std::string& name);
+std::string BirthdayText(const std::string& name, int age);  // age 0: unknown
+// "Time to call Bob Stone": a notification title.
+std::string NudgeTitle(NudgeKind kind, const std::string& first_name_or_city);
+
+}  // namespace warmth::core

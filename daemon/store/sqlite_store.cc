@@ -1,0 +1,637 @@
+#include "daemon/store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <type_traits>
+#include <utility>
+
+#include "daemon/core/time.h"
+
+namespace warmth::store {
+namespace {
+
+using core::Status;
+
+constexpr char kSeparator = '\x1f';
+
+// Each migration moves the schema from version-1 to version, in one
+// transaction. Append only: a released migration never changes.
+struct Migration {
+  int version;
+  const char* sql;
+};
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE contacts (
+  cid            INTEGER PRIMARY KEY,
+  id             TEXT NOT NULL UNIQUE,
+  display_name   TEXT NOT NULL DEFAULT '',
+  identifiers    TEXT NOT NULL DEFAULT '',
+  circle         INTEGER NOT NULL DEFAULT 0,
+  city           TEXT NOT NULL DEFAULT '',
+  birthday_month INTEGER,
+  birthday_day   INTEGER,
+  birthday_year  INTEGER,
+  tags           TEXT NOT NULL DEFAULT '',
+  muted          INTEGER NOT NULL DEFAULT 0,
+  family         INTEGER NOT NULL DEFAULT 0,
+  snoozed_until  INTEGER,
+  created_at     INTEGER NOT NULL
+);
+-- Identifier lookup; contacts.identifiers keeps the user's order.
+CREATE TABLE identifiers (
+  identifier TEXT PRIMARY KEY,
+  cid        INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX identifiers_by_cid ON identifiers(cid);
+-- One row per accepted interaction. No subjects, no bodies.
+-- Idempotency: the key leads with time, so inserts touch few B-tree pages
+-- (a UNIQUE index on random event ids costs an order of magnitude in ingest
+-- rate); the daemon also keeps a set of event-id hashes in memory.
+CREATE TABLE interactions (
+  seq         INTEGER PRIMARY KEY,
+  event_id    TEXT NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  channel     INTEGER NOT NULL,
+  direction   INTEGER NOT NULL,
+  source      TEXT NOT NULL DEFAULT '',
+  tags        TEXT NOT NULL DEFAULT '',
+  received_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX interactions_by_time_and_id ON interactions(occurred_at, event_id);
+-- The per-contact model input, clustered by contact and time so that a
+-- restart reads every history in order without sorting.
+CREATE TABLE contact_events (
+  cid         INTEGER NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  seq         INTEGER NOT NULL,
+  channel     INTEGER NOT NULL,
+  direction   INTEGER NOT NULL,
+  pitch       INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (cid, occurred_at, seq)
+) WITHOUT ROWID;
+CREATE TABLE trips (
+  id        TEXT PRIMARY KEY,
+  city      TEXT NOT NULL,
+  starts_at INTEGER NOT NULL,
+  ends_at   INTEGER NOT NULL,
+  tags      TEXT NOT NULL DEFAULT ''
+);
+-- Published nudges and their state; a key is published at most once.
+CREATE TABLE nudges (
+  id                TEXT PRIMARY KEY,
+  key               TEXT NOT NULL UNIQUE,
+  kind              INTEGER NOT NULL,
+  contact_ids       TEXT NOT NULL,
+  text              TEXT NOT NULL,
+  warmth            REAL NOT NULL,
+  suggested_channel INTEGER NOT NULL,
+  due_at            INTEGER NOT NULL,
+  published_at      INTEGER NOT NULL,
+  trip_id           TEXT NOT NULL DEFAULT '',
+  state             INTEGER NOT NULL,
+  snoozed_until     INTEGER
+);
+)sql"},
+};
+
+bool IsTransient(int code) {
+  const int primary = code & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
+         primary == SQLITE_IOERR || primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
+}
+
+}  // namespace
+
+std::string JoinList(std::span<const std::string> items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) {
+      out += kSeparator;
+    }
+    out += items[i];
+  }
+  return out;
+}
+
+std::vector<std::string> SplitList(std::string_view joined) {
+  std::vector<std::string> out;
+  if (joined.empty()) {
+    return out;
+  }
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= joined.size(); ++i) {
+    if (i == joined.size() || joined[i] == kSeparator) {
+      out.emplace_back(joined.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+// A prepared statement, reset after every use.
+class SqliteStore::Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool ok() const { return rc_ == SQLITE_OK && stmt_ != nullptr; }
+
+  Statement& Bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& Bind(int i, int v) { return Bind(i, static_cast<std::int64_t>(v)); }
+  Statement& Bind(int i, bool v) { return Bind(i, static_cast<std::int64_t>(v ? 1 : 0)); }
+  Statement& Bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
+  Statement& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& Bind(int i, core::TimePoint t) { return Bind(i, core::ToUnixMicros(t)); }
+  Statement& Bind(int i, std::optional<core::TimePoint> t) {
+    if (t) {
+      return Bind(i, *t);
+    }
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  template <typename E>
+    requires std::is_enum_v<E>
+  Statement& Bind(int i, E e) {
+    return Bind(i, static_cast<std::int64_t>(e));
+  }
+
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  // Runs to completion and resets: SQLITE_DONE on success.
+  int Run() {
+    int rc = Step();
+    while (rc == SQLITE_ROW) {
+      rc = Step();
+    }
+    Reset();
+    return rc;
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string_view Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p == nullptr ? std::string_view() : std::string_view(p, static_cast<std::size_t>(
+                                                                       sqlite3_column_bytes(stmt_, col)));
+  }
+  std::optional<core::TimePoint> Time(int col) const {
+    return IsNull(col) ? std::nullopt : std::optional(core::FromUnixMicros(Int(col)));
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                             StoreOptions options) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = "store: cannot open " + path + ": " +
+                          (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);
+    return Status::Unavailable(std::move(message));
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path, options));
+  if (Status s = store->Migrate(); !s.ok()) {
+    return s;
+  }
+  if (Status s = store->Prepare(); !s.ok()) {
+    return s;
+  }
+  return store;
+}
+
+SqliteStore::SqliteStore(sqlite3* db, std::string path, StoreOptions options)
+    : db_(db), path_(std::move(path)), options_(options) {}
+
+SqliteStore::~SqliteStore() {
+  statements_.clear();
+  sqlite3_close(db_);
+}
+
+Status SqliteStore::Error(std::string_view what) const {
+  const int code = sqlite3_extended_errcode(db_);
+  std::string message = "store: " + std::string(what) + ": " + sqlite3_errmsg(db_);
+  if ((code & 0xff) == SQLITE_FULL) {
+    message = "store: " + std::string(what) + ": the disk or database is full";
+  }
+  return IsTransient(code) ? Status::Unavailable(std::move(message))
+                           : Status::Internal(std::move(message));
+}
+
+Status SqliteStore::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    sqlite3_free(err);
+    return Error("exec");
+  }
+  return Status::Ok();
+}
+
+void SqliteStore::Rollback() {
+  // Nothing to report if it fails: SQLite has then rolled back already.
+  if (sqlite3_get_autocommit(db_) == 0) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+Status SqliteStore::Migrate() {
+  // A file that is not a database fails here, at its first read.
+  Statement version(db_, "PRAGMA user_version");
+  if (!version.ok() || version.Step() != SQLITE_ROW) {
+    const int code = sqlite3_errcode(db_);
+    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+      return Status::Internal("store: " + path_ + " is not a warmth database or is damaged");
+    }
+    return Error("reading the schema version");
+  }
+  schema_version_ = static_cast<int>(version.Int(0));
+  version.Reset();
+  if (schema_version_ > kSchemaVersion) {
+    return Status::FailedPrecondition(
+        "store: " + path_ + " has schema version " + std::to_string(schema_version_) +
+        ", newer than this warmthd understands (" + std::to_string(kSchemaVersion) +
+        "); run a newer warmthd");
+  }
+  if (Status s = Exec("PRAGMA journal_mode=WAL"); !s.ok()) {
+    return s;
+  }
+  if (Status s = Exec("PRAGMA synchronous=FULL"); !s.ok()) {
+    return s;
+  }
+  sqlite3_wal_hook(db_, &SqliteStore::OnWalCommit, this);
+  // After a checkpoint the WAL file is cut back to this size.
+  if (Status s = Exec("PRAGMA journal_size_limit=67108864"); !s.ok()) {
+    return s;
+  }
+  if (options_.max_page_count > 0) {
+    const std::string pragma = "PRAGMA max_page_count=" + std::to_string(options_.max_page_count);
+    if (Status s = Exec(pragma.c_str()); !s.ok()) {
+      return s;
+    }
+  }
+  if (options_.check_on_open && schema_version_ > 0) {
+    Statement check(db_, "PRAGMA quick_check");
+    if (!check.ok() || check.Step() != SQLITE_ROW || check.Text(0) != "ok") {
+      return Status::Internal("store: " + path_ +
+                              " is damaged (quick_check failed); restore a backup or move it "
+                              "aside");
+    }
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= schema_version_) {
+      continue;
+    }
+    if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) {
+      return s;
+    }
+    Status s = Exec(m.sql);
+    if (s.ok()) {
+      s = Exec(("PRAGMA user_version=" + std::to_string(m.version)).c_str());
+    }
+    if (s.ok()) {
+      s = Exec("COMMIT");
+    }
+    if (!s.ok()) {
+      Rollback();
+      return Status(s.code(), "store: migration to schema " + std::to_string(m.version) +
+                                  " failed: " + s.message());
+    }
+    schema_version_ = m.version;
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::Prepare() {
+  const auto make = [this](Statement*& slot, const char* sql) {
+    statements_.push_back(std::make_unique<Statement>(db_, sql));
+    slot = statements_.back().get();
+    return slot->ok();
+  };
+  const bool ok =
+      make(upsert_contact_,
+           "INSERT INTO contacts (cid, id, display_name, identifiers, circle, city, "
+           "birthday_month, birthday_day, birthday_year, tags, muted, family, snoozed_until, "
+           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+           "ON CONFLICT (cid) DO UPDATE SET id = ?2, display_name = ?3, identifiers = ?4, "
+           "circle = ?5, city = ?6, birthday_month = ?7, birthday_day = ?8, birthday_year = ?9, "
+           "tags = ?10, muted = ?11, family = ?12, snoozed_until = ?13") &&
+      make(delete_identifiers_, "DELETE FROM identifiers WHERE cid = ?1") &&
+      make(insert_identifier_,
+           "INSERT OR REPLACE INTO identifiers (identifier, cid) VALUES (?1, ?2)") &&
+      make(delete_contact_events_, "DELETE FROM contact_events WHERE cid = ?1") &&
+      make(delete_contact_, "DELETE FROM contacts WHERE cid = ?1") &&
+      make(move_contact_events_,
+           "UPDATE OR IGNORE contact_events SET cid = ?2 WHERE cid = ?1") &&
+      make(insert_interaction_,
+           "INSERT INTO interactions (event_id, occurred_at, channel, direction, source, tags, "
+           "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") &&
+      make(insert_contact_event_,
+           "INSERT OR IGNORE INTO contact_events (cid, occurred_at, seq, channel, direction, "
+           "pitch) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") &&
+      make(upsert_nudge_,
+           "INSERT INTO nudges (id, key, kind, contact_ids, text, warmth, suggested_channel, "
+           "due_at, published_at, trip_id, state, snoozed_until) VALUES (?1, ?2, ?3, ?4, ?5, "
+           "?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO UPDATE SET contact_ids = ?4, "
+           "state = ?11, snoozed_until = ?12") &&
+      make(delete_nudge_, "DELETE FROM nudges WHERE id = ?1") &&
+      make(upsert_trip_,
+           "INSERT OR REPLACE INTO trips (id, city, starts_at, ends_at, tags) VALUES (?1, ?2, "
+           "?3, ?4, ?5)") &&
+      make(delete_trip_, "DELETE FROM trips WHERE id = ?1") &&
+      make(find_event_at_,
+           "SELECT 1 FROM interactions WHERE occurred_at = ?1 AND event_id = ?2") &&
+      make(find_event_, "SELECT 1 FROM interactions WHERE event_id = ?1 LIMIT 1") &&
+      make(recent_,
+           "SELECT i.event_id, i.occurred_at, i.channel, i.direction, i.source, i.tags, "
+           "i.received_at FROM contact_events e JOIN interactions i ON i.seq = e.seq "
+           "WHERE e.cid = (SELECT cid FROM contacts WHERE id = ?1) "
+           "ORDER BY e.occurred_at DESC, e.seq DESC LIMIT ?2");
+  return ok ? Status::Ok() : Error("preparing statements");
+}
+
+Status SqliteStore::LoadInto(core::Engine& engine) {
+  {
+    Statement q(db_,
+                "SELECT cid, id, display_name, identifiers, circle, city, birthday_month, "
+                "birthday_day, birthday_year, tags, muted, family, snoozed_until, created_at "
+                "FROM contacts");
+    int rc = SQLITE_ERROR;
+    while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
+      core::ContactRow row;
+      row.cid = q.Int(0);
+      row.contact.id = q.Text(1);
+      row.contact.display_name = q.Text(2);
+      row.contact.identifiers = SplitList(q.Text(3));
+      row.contact.circle = static_cast<core::Circle>(q.Int(4));
+      row.contact.city = q.Text(5);
+      if (!q.IsNull(6)) {
+        row.contact.birthday = core::Birthday{static_cast<int>(q.Int(6)),
+                                              static_cast<int>(q.Int(7)),
+                                              static_cast<int>(q.Int(8))};
+      }
+      row.contact.tags = SplitList(q.Text(9));
+      row.contact.muted = q.Int(10) != 0;
+      row.contact.family = q.Int(11) != 0;
+      row.snoozed_until = q.Time(12);
+      row.created_at = core::FromUnixMicros(q.Int(13));
+      engine.LoadContact(row);
+    }
+    if (rc != SQLITE_DONE) {
+      return Error("loading contacts");
+    }
+  }
+  {
+    Statement q(db_,
+                "SELECT cid, occurred_at, channel, direction, pitch FROM contact_events "
+                "ORDER BY cid, occurred_at, seq");
+    int rc = SQLITE_ERROR;
+    while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
+      engine.LoadEvent(q.Int(0), core::Event{core::FromUnixMicros(q.Int(1)),
+                                             static_cast<core::Channel>(q.Int(2)),
+                                             static_cast<core::Direction>(q.Int(3)),
+                                             q.Int(4) != 0});
+    }
+    if (rc != SQLITE_DONE) {
+      return Error("loading interactions");
+    }
+  }
+  {
+    Statement q(db_, "SELECT event_id FROM interactions");
+    int rc = SQLITE_ERROR;
+    while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
+      engine.LoadEventId(q.Text(0));
+    }
+    if (rc != SQLITE_DONE) {
+      return Error("loading event ids");
+    }
+  }
+  {
+    Statement q(db_, "SELECT id, city, starts_at, ends_at, tags FROM trips");
+    int rc = SQLITE_ERROR;
+    while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
+      engine.LoadTrip(core::Trip{std::string(q.Text(0)), std::string(q.Text(1)),
+                                 core::FromUnixMicros(q.Int(2)), core::FromUnixMicros(q.Int(3)),
+                                 SplitList(q.Text(4))});
+    }
+    if (rc != SQLITE_DONE) {
+      return Error("loading trips");
+    }
+  }
+  {
+    Statement q(db_,
+                "SELECT id, key, kind, contact_ids, text, warmth, suggested_channel, due_at, "
+                "published_at, trip_id, state, snoozed_until FROM nudges");
+    int rc = SQLITE_ERROR;
+    while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
+      core::Nudge n;
+      n.id = q.Text(0);
+      n.key = q.Text(1);
+      n.kind = static_cast<core::NudgeKind>(q.Int(2));
+      n.contact_ids = SplitList(q.Text(3));
+      n.text = q.Text(4);
+      n.warmth = q.Double(5);
+      n.suggested_channel = static_cast<core::Channel>(q.Int(6));
+      n.due_at = core::FromUnixMicros(q.Int(7));
+      n.published_at = core::FromUnixMicros(q.Int(8));
+      n.trip_id = q.Text(9);
+      n.state = static_cast<core::NudgeState>(q.Int(10));
+      n.snoozed_until = q.Time(11);
+      engine.LoadNudge(n);
+    }
+    if (rc != SQLITE_DONE) {
+      return Error("loading nudges");
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::Apply(const core::Change& change) {
+  const auto done = [this](Statement* s, std::string_view what) {
+    return s->Run() == SQLITE_DONE ? Status::Ok() : Error(what);
+  };
+  if (const auto* c = std::get_if<core::ContactRow>(&change)) {
+    const core::Contact& k = c->contact;
+    upsert_contact_->Bind(1, c->cid).Bind(2, k.id).Bind(3, k.display_name)
+        .Bind(4, JoinList(k.identifiers)).Bind(5, k.circle).Bind(6, k.city)
+        .Bind(10, JoinList(k.tags)).Bind(11, k.muted).Bind(12, k.family)
+        .Bind(13, c->snoozed_until).Bind(14, c->created_at);
+    if (k.birthday) {
+      upsert_contact_->Bind(7, k.birthday->month).Bind(8, k.birthday->day)
+          .Bind(9, k.birthday->year);
+    }
+    if (Status s = done(upsert_contact_, "writing a contact"); !s.ok()) {
+      return s;
+    }
+    if (Status s = done(&delete_identifiers_->Bind(1, c->cid), "writing identifiers"); !s.ok()) {
+      return s;
+    }
+    for (const auto& ident : k.identifiers) {
+      insert_identifier_->Bind(1, ident).Bind(2, c->cid);
+      if (Status s = done(insert_identifier_, "writing identifiers"); !s.ok()) {
+        return s;
+      }
+    }
+    return Status::Ok();
+  }
+  if (const auto* r = std::get_if<core::ContactRemoved>(&change)) {
+    Status s = done(&delete_contact_events_->Bind(1, r->cid), "removing a contact");
+    if (s.ok()) {
+      s = done(&delete_identifiers_->Bind(1, r->cid), "removing a contact");
+    }
+    return s.ok() ? done(&delete_contact_->Bind(1, r->cid), "removing a contact") : s;
+  }
+  if (const auto* m = std::get_if<core::ContactsMerged>(&change)) {
+    Status s = done(&move_contact_events_->Bind(1, m->from).Bind(2, m->into), "merging contacts");
+    if (s.ok()) {
+      s = done(&delete_contact_events_->Bind(1, m->from), "merging contacts");
+    }
+    if (s.ok()) {
+      s = done(&delete_identifiers_->Bind(1, m->from), "merging contacts");
+    }
+    // The identifiers moved to `into` were rewritten by its ContactRow, which
+    // comes first in the journal.
+    return s.ok() ? done(&delete_contact_->Bind(1, m->from), "merging contacts") : s;
+  }
+  if (const auto* i = std::get_if<core::InteractionRow>(&change)) {
+    const core::Interaction& in = i->interaction;
+    insert_interaction_->Bind(1, in.event_id).Bind(2, *in.occurred_at).Bind(3, in.channel)
+        .Bind(4, in.direction).Bind(5, in.source).Bind(6, JoinList(in.tags))
+        .Bind(7, i->received_at);
+    if (Status s = done(insert_interaction_, "writing an interaction"); !s.ok()) {
+      return s;
+    }
+    const std::int64_t seq = sqlite3_last_insert_rowid(db_);
+    for (std::int64_t cid : i->cids) {
+      insert_contact_event_->Bind(1, cid).Bind(2, *in.occurred_at).Bind(3, seq)
+          .Bind(4, in.channel).Bind(5, in.direction).Bind(6, i->pitch);
+      if (Status s = done(insert_contact_event_, "writing an interaction"); !s.ok()) {
+        return s;
+      }
+    }
+    return Status::Ok();
+  }
+  if (const auto* n = std::get_if<core::NudgeRow>(&change)) {
+    const core::Nudge& x = n->nudge;
+    upsert_nudge_->Bind(1, x.id).Bind(2, x.key).Bind(3, x.kind).Bind(4, JoinList(x.contact_ids))
+        .Bind(5, x.text).Bind(6, x.warmth).Bind(7, x.suggested_channel).Bind(8, x.due_at)
+        .Bind(9, x.published_at).Bind(10, x.trip_id).Bind(11, x.state)
+        .Bind(12, x.snoozed_until);
+    return done(upsert_nudge_, "writing a nudge");
+  }
+  if (const auto* n = std::get_if<core::NudgeRemoved>(&change)) {
+    return done(&delete_nudge_->Bind(1, n->id), "removing a nudge");
+  }
+  if (const auto* t = std::get_if<core::TripRow>(&change)) {
+    upsert_trip_->Bind(1, t->trip.id).Bind(2, t->trip.city).Bind(3, t->trip.starts_at)
+        .Bind(4, t->trip.ends_at).Bind(5, JoinList(t->trip.tags));
+    return done(upsert_trip_, "writing a trip");
+  }
+  if (const auto* t = std::get_if<core::TripRemoved>(&change)) {
+    return done(&delete_trip_->Bind(1, t->id), "removing a trip");
+  }
+  return Status::Internal("store: unknown change");
+}
+
+Status SqliteStore::Write(std::span<const core::Change> changes) {
+  if (changes.empty()) {
+    return Status::Ok();
+  }
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) {
+    return s;
+  }
+  for (const core::Change& change : changes) {
+    if (Status s = Apply(change); !s.ok()) {
+      Rollback();
+      return s;
+    }
+  }
+  if (Status s = Exec("COMMIT"); !s.ok()) {
+    // A failed COMMIT may leave the transaction open (SQLITE_BUSY/FULL).
+    Rollback();
+    return s;
+  }
+  return Status::Ok();
+}
+
+bool SqliteStore::HasEvent(std::string_view event_id, core::TimePoint at) {
+  find_event_at_->Bind(1, at).Bind(2, event_id);
+  const bool at_time = find_event_at_->Step() == SQLITE_ROW;
+  find_event_at_->Reset();
+  if (at_time) {
+    return true;
+  }
+  // The same id under another time: rare (a client reusing ids), so a scan.
+  find_event_->Bind(1, event_id);
+  const bool found = find_event_->Step() == SQLITE_ROW;
+  find_event_->Reset();
+  return found;
+}
+
+std::vector<StoredInteraction> SqliteStore::RecentInteractions(std::string_view contact_id,
+                                                                int limit) {
+  std::vector<StoredInteraction> out;
+  recent_->Bind(1, contact_id).Bind(2, limit);
+  while (recent_->Step() == SQLITE_ROW) {
+    StoredInteraction& s = out.emplace_back();
+    s.interaction.event_id = recent_->Text(0);
+    s.interaction.occurred_at = core::FromUnixMicros(recent_->Int(1));
+    s.interaction.channel = static_cast<core::Channel>(recent_->Int(2));
+    s.interaction.direction = static_cast<core::Direction>(recent_->Int(3));
+    s.interaction.source = recent_->Text(4);
+    s.interaction.tags = SplitList(recent_->Text(5));
+    s.interaction.contacts = {std::string(contact_id)};
+    s.received_at = core::FromUnixMicros(recent_->Int(6));
+  }
+  recent_->Reset();
+  return out;
+}
+
+int SqliteStore::OnWalCommit(void* self, sqlite3* db, const char* /*schema*/, int pages) {
+  auto* store = static_cast<SqliteStore*>(self);
+  store->wal_pages_ = pages;
+  // The safety net when the loop never idles: what SQLite's own
+  // auto-checkpoint would do (a hook of our own replaces it).
+  if (pages >= store->options_.autocheckpoint_pages) {
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    store->wal_pages_ = 0;
+  }
+  return SQLITE_OK;
+}
+
+bool SqliteStore::Checkpoint(int min_pages) {
+  if (wal_pages_ < min_pages) {
+    return false;
+  }
+  // PASSIVE never waits for readers; this process is the only one, so it
+  // copies the whole WAL and the next commit starts the file over.
+  sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  wal_pages_ = 0;
+  return true;
+}
+
+}  // namespace warmth::store

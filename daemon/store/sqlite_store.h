@@ -1,0 +1,119 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/core/engine.h"
+#include "daemon/core/status.h"
+#include "daemon/core/types.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace warmth::store {
+
+struct StoreOptions {
+  // The writer checkpoints the WAL by itself past this many pages; the daemon
+  // also checkpoints in idle gaps (Checkpoint), which keeps the latency tail
+  // off the ingest path.
+  int autocheckpoint_pages = 16384;
+  // 0: no limit. Tests set a small limit to act out a full disk.
+  std::int64_t max_page_count = 0;
+  // Run PRAGMA quick_check when opening: refuses a damaged file up front.
+  bool check_on_open = true;
+};
+
+// An interaction as stored, for GetContact's recent list.
+struct StoredInteraction {
+  core::Interaction interaction;  // contacts: the contact ids it counted for
+  core::TimePoint received_at;
+};
+
+// The SQLite store: WAL mode, synchronous=FULL, versioned migrations
+// (PRAGMA user_version), prepared statements only. One writer: the daemon's
+// loop thread; not thread-safe.
+class SqliteStore {
+ public:
+  // The newest schema this build knows.
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens or creates the database at `path` (":memory:" for tests) and
+  // migrates it. kFailedPrecondition for a file written by a newer warmthd,
+  // kInternal for a file that is not a database or is damaged, kUnavailable
+  // when it cannot be opened. Never resets or rewrites existing data.
+  static core::Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                         StoreOptions options = {});
+  ~SqliteStore();
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // Loads every contact, event, event id, trip and nudge into `engine`
+  // (Load* calls; the caller calls FinishLoad). kInternal on a read error.
+  core::Status LoadInto(core::Engine& engine);
+
+  // Writes `changes` in one transaction and commits. kUnavailable when the
+  // database is locked or the disk is full, kInternal otherwise; nothing is
+  // written then.
+  core::Status Write(std::span<const core::Change> changes);
+
+  // Does the store hold an interaction with this event id? Looks at
+  // (occurred_at, event_id) first, through its index, and only then scans
+  // for the id under another time.
+  bool HasEvent(std::string_view event_id, core::TimePoint at);
+
+  // The newest `limit` interactions of a contact, newest first.
+  std::vector<StoredInteraction> RecentInteractions(std::string_view contact_id, int limit);
+
+  // PASSIVE checkpoint when the WAL holds at least `min_pages` pages; the
+  // daemon calls it in idle gaps. True if it checkpointed.
+  bool Checkpoint(int min_pages = 256);
+  int wal_pages() const { return wal_pages_; }
+
+  int schema_version() const { return schema_version_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  class Statement;
+  SqliteStore(sqlite3* db, std::string path, StoreOptions options);
+  static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages);
+  core::Status Migrate();
+  core::Status Prepare();
+  core::Status Apply(const core::Change& change);
+  core::Status Exec(const char* sql);
+  void Rollback();
+  core::Status Error(std::string_view what) const;
+
+  sqlite3* db_;
+  std::string path_;
+  StoreOptions options_;
+  int schema_version_ = 0;
+  int wal_pages_ = 0;
+  std::vector<std::unique_ptr<Statement>> statements_;
+  Statement* upsert_contact_ = nullptr;
+  Statement* delete_identifiers_ = nullptr;
+  Statement* insert_identifier_ = nullptr;
+  Statement* delete_contact_events_ = nullptr;
+  Statement* delete_contact_ = nullptr;
+  Statement* move_contact_events_ = nullptr;
+  Statement* insert_interaction_ = nullptr;
+  Statement* insert_contact_event_ = nullptr;
+  Statement* upsert_nudge_ = nullptr;
+  Statement* delete_nudge_ = nullptr;
+  Statement* upsert_trip_ = nullptr;
+  Statement* delete_trip_ = nullptr;
+  Statement* find_event_at_ = nullptr;
+  Statement* find_event_ = nullptr;
+  Statement* recent_ = nullptr;
+};
+
+// Joins and splits list fields: the values are validated to hold no control
+// characters, so the unit separator (0x1f) cannot occur in them.
+std::string JoinList(std::span<const std::string> items);
+std::vector<std::string> SplitList(std::string_view joined);
+
+}  // namespace warmth::store

@@ -1,0 +1,248 @@
+#include "daemon/transport/codec.h"
+
+#include <google/protobuf/util/time_util.h>
+
+namespace warmth::transport {
+namespace {
+
+using core::Status;
+using google::protobuf::util::TimeUtil;
+
+}  // namespace
+
+Status DecodeRequest(std::string_view bytes, v1::Request& out) {
+  if (bytes.size() > kMaxRequestBytes) {
+    return Status::ResourceExhausted("request: larger than 1 MiB; send smaller batches");
+  }
+  if (!out.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return Status::InvalidArgument("request: not a warmth.v1.Request");
+  }
+  if (out.request_id().size() > 128) {
+    return Status::InvalidArgument("request_id: longer than 128 bytes");
+  }
+  return Status::Ok();
+}
+
+core::Result<core::TimePoint> ToTimePoint(const google::protobuf::Timestamp& ts,
+                                          std::string_view field) {
+  // Years 1970 to 9999; nothing warmth does lives outside.
+  if (ts.seconds() < 0 || ts.seconds() > TimeUtil::kTimestampMaxSeconds || ts.nanos() < 0 ||
+      ts.nanos() > 999'999'999) {
+    return Status::InvalidArgument(std::string(field) + ": out of range (1970 to 9999)");
+  }
+  return core::TimePoint(std::chrono::seconds(ts.seconds()) +
+                         std::chrono::duration_cast<core::Duration>(
+                             std::chrono::nanoseconds(ts.nanos())));
+}
+
+core::Result<core::Duration> ToDuration(const google::protobuf::Duration& d,
+                                        std::string_view field) {
+  if (d.seconds() < 0 || d.nanos() < 0 || d.seconds() > 100LL * 366 * 86400 ||
+      d.nanos() > 999'999'999) {
+    return Status::InvalidArgument(std::string(field) + ": negative or out of range");
+  }
+  return std::chrono::duration_cast<core::Duration>(std::chrono::seconds(d.seconds()) +
+                                                    std::chrono::nanoseconds(d.nanos()));
+}
+
+core::Result<core::Channel> ToChannel(int value, std::string_view field) {
+  if (value < 0 || value >= core::kChannelCount) {
+    return Status::InvalidArgument(std::string(field) + ": unknown channel");
+  }
+  return static_cast<core::Channel>(value);
+}
+
+core::Result<core::Interaction> ToInteraction(const v1::Interaction& in) {
+  core::Interaction out;
+  out.event_id = in.event_id();
+  const int channel = in.channel();
+  if (channel <= 0 || channel >= core::kChannelCount) {
+    return Status::InvalidArgument(channel == 0 ? "channel: required"
+                                                : "channel: unknown channel");
+  }
+  out.channel = static_cast<core::Channel>(channel);
+  const int direction = in.direction();
+  if (direction < 0 || direction >= core::kDirectionCount) {
+    return Status::InvalidArgument("direction: unknown direction");
+  }
+  out.direction = static_cast<core::Direction>(direction);
+  if (in.contacts_size() > static_cast<int>(core::kMaxContactsPerInteraction)) {
+    return Status::InvalidArgument("contacts: more than 100 contacts");
+  }
+  out.contacts.assign(in.contacts().begin(), in.contacts().end());
+  if (in.has_occurred_at()) {
+    auto at = ToTimePoint(in.occurred_at(), "occurred_at");
+    if (!at.ok()) {
+      return at.status();
+    }
+    out.occurred_at = *at;
+  }
+  out.source = in.source();
+  if (in.tags_size() > 32) {
+    return Status::InvalidArgument("tags: more than 32 tags");
+  }
+  out.tags.assign(in.tags().begin(), in.tags().end());
+  if (Status s = core::ValidateInteraction(out); !s.ok()) {
+    return s;
+  }
+  return out;
+}
+
+core::Result<core::Contact> ToContact(const v1::Contact& in) {
+  core::Contact out;
+  out.id = in.id();
+  out.display_name = in.display_name();
+  if (in.identifiers_size() > 32 || in.tags_size() > 32) {
+    return Status::InvalidArgument("contact: more than 32 identifiers or tags");
+  }
+  out.identifiers.assign(in.identifiers().begin(), in.identifiers().end());
+  const int circle = in.circle();
+  if (circle < 0 || circle >= core::kCircleCount) {
+    return Status::InvalidArgument("contact.circle: unknown circle");
+  }
+  out.circle = static_cast<core::Circle>(circle);
+  out.city = in.city();
+  if (in.has_birthday() && (in.birthday().month() != 0 || in.birthday().day() != 0)) {
+    out.birthday = core::Birthday{in.birthday().month(), in.birthday().day(), in.birthday().year()};
+  }
+  out.tags.assign(in.tags().begin(), in.tags().end());
+  out.muted = in.muted();
+  out.family = in.family();
+  return out;
+}
+
+core::Result<core::Trip> ToTrip(const v1::Trip& in) {
+  core::Trip out;
+  out.id = in.id();
+  out.city = in.city();
+  if (!in.has_starts_at()) {
+    return Status::InvalidArgument("trip.starts_at: required");
+  }
+  auto starts = ToTimePoint(in.starts_at(), "trip.starts_at");
+  if (!starts.ok()) {
+    return starts.status();
+  }
+  out.starts_at = *starts;
+  out.ends_at = out.starts_at + core::kDay;
+  if (in.has_ends_at()) {
+    auto ends = ToTimePoint(in.ends_at(), "trip.ends_at");
+    if (!ends.ok()) {
+      return ends.status();
+    }
+    out.ends_at = *ends;
+  }
+  if (in.tags_size() > 32) {
+    return Status::InvalidArgument("trip.tags: more than 32 tags");
+  }
+  out.tags.assign(in.tags().begin(), in.tags().end());
+  return out;
+}
+
+void ToProto(core::TimePoint t, google::protobuf::Timestamp* out) {
+  const auto us = core::ToUnixMicros(t);
+  auto secs = us / 1'000'000;
+  auto rem = us % 1'000'000;
+  if (rem < 0) {
+    rem += 1'000'000;
+    --secs;
+  }
+  out->set_seconds(secs);
+  out->set_nanos(static_cast<int>(rem * 1000));
+}
+
+void ToProto(core::Duration d, google::protobuf::Duration* out) {
+  out->set_seconds(d.count() / 1'000'000);
+  out->set_nanos(static_cast<int>((d.count() % 1'000'000) * 1000));
+}
+
+void ToProto(const core::Interaction& in, v1::Interaction* out) {
+  out->set_event_id(in.event_id);
+  for (const auto& c : in.contacts) {
+    out->add_contacts(c);
+  }
+  out->set_channel(static_cast<v1::Channel>(in.channel));
+  out->set_direction(static_cast<v1::Direction>(in.direction));
+  if (in.occurred_at) {
+    ToProto(*in.occurred_at, out->mutable_occurred_at());
+  }
+  out->set_source(in.source);
+  for (const auto& t : in.tags) {
+    out->add_tags(t);
+  }
+}
+
+void ToProto(const core::Contact& in, v1::Contact* out) {
+  out->set_id(in.id);
+  out->set_display_name(in.display_name);
+  for (const auto& i : in.identifiers) {
+    out->add_identifiers(i);
+  }
+  out->set_circle(static_cast<v1::Circle>(in.circle));
+  out->set_city(in.city);
+  if (in.birthday) {
+    out->mutable_birthday()->set_month(in.birthday->month);
+    out->mutable_birthday()->set_day(in.birthday->day);
+    out->mutable_birthday()->set_year(in.birthday->year);
+  }
+  for (const auto& t : in.tags) {
+    out->add_tags(t);
+  }
+  out->set_muted(in.muted);
+  out->set_family(in.family);
+}
+
+void ToProto(const core::ContactView& in, v1::ContactInfo* out) {
+  ToProto(in.contact, out->mutable_contact());
+  out->set_warmth(in.warmth);
+  if (in.last_at) {
+    ToProto(*in.last_at, out->mutable_last_interaction_at());
+    out->set_last_channel(static_cast<v1::Channel>(in.last_channel));
+  }
+  out->set_interaction_count(in.interactions);
+  if (in.cools_at) {
+    ToProto(*in.cools_at, out->mutable_cools_at());
+  }
+  if (in.snoozed_until) {
+    ToProto(*in.snoozed_until, out->mutable_snoozed_until());
+  }
+}
+
+void ToProto(const core::Trip& in, v1::Trip* out) {
+  out->set_id(in.id);
+  out->set_city(in.city);
+  ToProto(in.starts_at, out->mutable_starts_at());
+  ToProto(in.ends_at, out->mutable_ends_at());
+  for (const auto& t : in.tags) {
+    out->add_tags(t);
+  }
+}
+
+void ToProto(const core::Nudge& in, v1::Nudge* out) {
+  out->set_id(in.id);
+  out->set_kind(static_cast<v1::NudgeKind>(in.kind));
+  for (const auto& c : in.contact_ids) {
+    out->add_contact_ids(c);
+  }
+  out->set_text(in.text);
+  out->set_warmth(in.warmth);
+  out->set_suggested_channel(static_cast<v1::Channel>(in.suggested_channel));
+  ToProto(in.due_at, out->mutable_due_at());
+  ToProto(in.published_at, out->mutable_published_at());
+  out->set_trip_id(in.trip_id);
+  out->set_state(static_cast<v1::NudgeState>(in.state));
+  if (in.snoozed_until) {
+    ToProto(*in.snoozed_until, out->mutable_snoozed_until());
+  }
+  for (const auto& n : in.contact_names) {
+    out->add_contact_names(n);
+  }
+}
+
+void ToProto(const core::Status& status, v1::Error* out) {
+  out->set_code(static_cast<v1::Error::Code>(status.code()));
+  out->set_message(status.message());
+}
+
+std::string Topic(core::NudgeKind kind) { return "nudge." + std::string(core::Name(kind)); }
+
+}  // namespace warmth::transport

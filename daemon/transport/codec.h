@@ -1,0 +1,48 @@
+#pragma once
+
+#include <string_view>
+
+#include "daemon/core/engine.h"
+#include "daemon/core/status.h"
+#include "daemon/core/types.h"
+#include "warmth/v1/warmth.pb.h"
+
+namespace warmth::transport {
+
+namespace v1 = ::warmth::v1;
+
+// Requests larger than this get RESOURCE_EXHAUSTED; ZMQ_MAXMSGSIZE (kHardFrameLimit)
+// drops connections that send more than 16 times as much.
+inline constexpr std::size_t kMaxRequestBytes = 1 << 20;
+inline constexpr std::int64_t kHardFrameLimit = 16 << 20;
+inline constexpr int kMaxInteractionsPerBatch = 10000;
+
+// Decodes a request frame. kResourceExhausted for an oversize frame,
+// kInvalidArgument for bytes that are not a warmth.v1.Request or a
+// request_id over 128 bytes.
+core::Status DecodeRequest(std::string_view bytes, v1::Request& out);
+
+// Protobuf → core, validating as the wire contract says; messages name the field.
+core::Result<core::TimePoint> ToTimePoint(const google::protobuf::Timestamp& ts,
+                                          std::string_view field);
+core::Result<core::Duration> ToDuration(const google::protobuf::Duration& d,
+                                        std::string_view field);
+core::Result<core::Interaction> ToInteraction(const v1::Interaction& in);
+core::Result<core::Contact> ToContact(const v1::Contact& in);
+core::Result<core::Trip> ToTrip(const v1::Trip& in);
+core::Result<core::Channel> ToChannel(int value, std::string_view field);
+
+// Core → protobuf.
+void ToProto(core::TimePoint t, google::protobuf::Timestamp* out);
+void ToProto(core::Duration d, google::protobuf::Duration* out);
+void ToProto(const core::Interaction& in, v1::Interaction* out);
+void ToProto(const core::Contact& in, v1::Contact* out);
+void ToProto(const core::ContactView& in, v1::ContactInfo* out);
+void ToProto(const core::Trip& in, v1::Trip* out);
+void ToProto(const core::Nudge& in, v1::Nudge* out);
+void ToProto(const core::Status& status, v1::Error* out);
+
+// "nudge.cooling", …: the PUB topic of a nudge kind.
+std::string Topic(core::NudgeKind kind);
+
+}  // namespace warmth::transport
