@@ -898,7 +898,8 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     return Usage(ctx, "no command given; see warmctl --help");
   } catch (const CLI::ParseError& e) {
-    return cli.exit(e, out, err);
+    // --help and --version exit 0; every other parse error is a usage error.
+    return cli.exit(e, out, err) == 0 ? 0 : kExitUsage;
   } catch (const app::ConfigError& e) {
     err << "warmctl: config: " << e.what() << '\n';
     return kExitUsage;

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "daemon/app/daemon.h"
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
   replay->add_option("--until", until, "Keep the clock running to this time (RFC 3339)");
   CLI11_PARSE(cli, argc, argv);
 
+  // Logs go to stderr (journald under systemd); stdout is replay's output.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("warmthd"));
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
   try {

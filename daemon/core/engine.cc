@@ -693,13 +693,16 @@ void Engine::Handle(Scheduler::Slot slot, TimePoint now) {
 }
 
 void Engine::HandleSnoozes(TimePoint now) {
-  for (auto it = snoozed_.begin(); it != snoozed_.end();) {
-    NudgeRecord& n = nudges_.at(*it);
-    const TimePoint until = *n.nudge.snoozed_until;
-    if (until > now) {
-      ++it;
-      continue;
+  std::vector<std::string> expired;
+  for (const auto& id : snoozed_) {
+    if (*nudges_.at(id).nudge.snoozed_until <= now) {
+      expired.push_back(id);
     }
+  }
+  for (const auto& id : expired) {
+    snoozed_.erase(id);
+    NudgeRecord& n = nudges_.at(id);
+    const TimePoint until = *n.nudge.snoozed_until;
     Waiting w{Candidate{n.nudge.kind,
                         n.nudge.key + std::string(kSnoozeMark) +
                             std::to_string(ToUnixMicros(until)),
@@ -715,7 +718,6 @@ void Engine::HandleSnoozes(TimePoint now) {
       // The reason went away while it slept (the contact was called).
       SetState(n, NudgeState::kDone, std::nullopt);
     }
-    it = snoozed_.erase(it);
   }
   ScheduleSnoozes();
 }

@@ -1,0 +1,85 @@
+// warmctl as a user runs it: the real binary against the real daemon.
+#include <gtest/gtest.h>
+
+#include "tests/support/support.h"
+
+namespace warmth {
+namespace {
+
+using testing::DaemonProcess;
+using testing::RunCommand;
+using testing::TempDir;
+
+class WarmctlTest : public ::testing::Test {
+ protected:
+  testing::CommandResult Warmctl(std::vector<std::string> args) {
+    std::vector<std::string> argv = {testing::WarmctlPath(), "--api", daemon_.api(), "--config",
+                                     daemon_.config_path()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv);
+  }
+
+  TempDir dir_;
+  DaemonProcess daemon_{dir_};
+};
+
+TEST_F(WarmctlTest, EveryCommandSaysSoWhenTheDaemonIsNotRunning) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"status"}, {"list"}, {"nudges"}, {"log", "a@example.com"}, {"contact", "show", "bob"},
+           {"done", "bob"}, {"snooze", "bob", "3d"}, {"dismiss", "x"}, {"watch"}, {"trip", "list"}}) {
+    const auto r = Warmctl(args);
+    EXPECT_EQ(r.exit_code, 69) << args[0];
+    EXPECT_EQ(r.err, "warmctl: warmthd is not running (no socket at " + dir_.File("api") + ")\n")
+        << args[0];
+  }
+}
+
+TEST_F(WarmctlTest, LogAddListShowDone) {
+  ASSERT_TRUE(daemon_.Start());
+  auto r = Warmctl({"log", "alice@example.com", "--channel", "call"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Logged call with alice@example.com: warmth 45.0"), std::string::npos) << r.out;
+  r = Warmctl({"contact", "add", "bob", "--name", "Bob Stone", "--email", "bob@example.com",
+               "--circle", "close", "--city", "Washington", "--birthday", "03-14"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Warmctl({"contact", "add", "bob", "--circle", "inner"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("exists"), std::string::npos);
+  r = Warmctl({"log", "bob@example.com", "--channel", "in_person", "--at", "3d ago"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Warmctl({"list", "--all"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // bob (a circle) first, the unsorted alice after.
+  EXPECT_LT(r.out.find("Bob Stone"), r.out.find("alice@example.com")) << r.out;
+  r = Warmctl({"list", "--json"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("\"id\":\"bob\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("alice"), std::string::npos) << "unsorted only with --all";
+  r = Warmctl({"contact", "edit", "bob", "--circle", "inner", "--tag", "ama"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Warmctl({"contact", "show", "bob", "--json"});
+  EXPECT_NE(r.out.find("\"circle\":\"INNER\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"recent\":[{"), std::string::npos) << r.out;
+  r = Warmctl({"done", "bob", "--call"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Warmctl({"contact", "show", "bob"});
+  EXPECT_NE(r.out.find("last:        call"), std::string::npos) << r.out;
+  r = Warmctl({"status", "--json"});
+  EXPECT_NE(r.out.find("\"interactions\":\"3\""), std::string::npos) << r.out;
+  r = Warmctl({"contact", "rm", "bob"});
+  ASSERT_EQ(r.exit_code, 0);
+  r = Warmctl({"contact", "show", "bob"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "warmctl: contact_id: no such contact\n");
+}
+
+TEST_F(WarmctlTest, UsageErrorsExitTwo) {
+  ASSERT_TRUE(daemon_.Start());
+  EXPECT_EQ(Warmctl({"log", "a@example.com", "--channel", "pigeon"}).exit_code, 2);
+  EXPECT_EQ(Warmctl({"snooze", "bob", "soon"}).exit_code, 2);
+  EXPECT_EQ(Warmctl({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(Warmctl({"--help"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace warmth

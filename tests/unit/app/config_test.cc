@@ -1,0 +1,105 @@
+#include "daemon/app/config.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/support.h"
+
+namespace warmth::app {
+namespace {
+
+TEST(Config, EmptyFileGivesEveryDefault) {
+  const Config c = ParseConfig("");
+  EXPECT_DOUBLE_EQ(c.engine.model.threshold, 30);
+  EXPECT_DOUBLE_EQ(c.engine.model.inbound_factor, 0.5);
+  EXPECT_EQ(c.engine.model.half_life[1], 7 * core::kDay);
+  EXPECT_EQ(c.engine.delivery.max_per_day, 3);
+  ASSERT_TRUE(c.engine.delivery.quiet_hours);
+  EXPECT_EQ(c.engine.delivery.quiet_hours->start, std::chrono::hours(21));
+  EXPECT_EQ(c.engine.rules.online_only.min_streak, 5);
+  EXPECT_EQ(c.engine.rules.follow_up.after, 2 * core::kDay);
+  EXPECT_EQ(c.engine.rules.trip.lead, 7 * core::kDay);
+  EXPECT_EQ(c.engine.rules.weekend_call.at.day, date::Friday);
+  EXPECT_EQ(c.engine.rules.birthday.at, std::chrono::hours(9));
+}
+
+TEST(Config, EveryDocumentedKeyIsRead) {
+  const Config c = ParseConfig(R"(
+timezone = "Europe/Berlin"
+[api]
+endpoint = "ipc:///tmp/x/api"
+publish  = "tcp://127.0.0.1:5556"
+[model]
+threshold = 25
+inbound_factor = 0.25
+half_life = { inner = "3d", close = "20d", network = "100d", acquaintance = "200d", unsorted = "60d" }
+family_factor = 3.0
+gain = { in_person = 70, call = 50, video = 40, letter = 30, voice_message = 15, message = 12, email = 6, social = 1 }
+[delivery]
+quiet_hours = ""
+max_per_day = 0
+[rules]
+online_only  = { min_streak = 3, no_live_for = "60d" }
+follow_up    = { after = "3d", tags = ["ask"] }
+trip         = { lead = "10d", max_contacts = 4 }
+weekend_call = { enabled = false, at = "Thu 17:30" }
+birthday     = { at = "08:00" }
+[me]
+addresses = ["me@example.com"]
+city = "Boston"
+[notify]
+snooze = "1d"
+)");
+  EXPECT_EQ(c.timezone, "Europe/Berlin");
+  EXPECT_EQ(c.ApiEndpoint(), "ipc:///tmp/x/api");
+  EXPECT_DOUBLE_EQ(c.engine.model.threshold, 25);
+  EXPECT_EQ(c.engine.model.half_life[0], 60 * core::kDay);
+  EXPECT_DOUBLE_EQ(c.engine.model.gain[static_cast<int>(core::Channel::kSocial)], 1);
+  EXPECT_FALSE(c.engine.delivery.quiet_hours);
+  EXPECT_EQ(c.engine.rules.follow_up.tags, std::vector<std::string>{"ask"});
+  EXPECT_FALSE(c.engine.rules.weekend_call.enabled);
+  EXPECT_EQ(c.engine.rules.weekend_call.at.day, date::Thursday);
+  EXPECT_EQ(c.me_city, "Boston");
+  EXPECT_EQ(c.notify.snooze, core::kDay);
+}
+
+TEST(Config, TyposAndBadValuesNameTheKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[model]\ntreshold = 30\n", "model.treshold"},
+      {"[model]\nthreshold = 130\n", "model.threshold"},
+      {"[model]\nthreshold = \"high\"\n", "model.threshold"},
+      {"[model]\nhalf_life = { inner = \"7 days\" }\n", "model.half_life.inner"},
+      {"[model]\ngain = { phone = 45 }\n", "model.gain.phone"},
+      {"[delivery]\nquiet_hours = \"9pm-9am\"\n", "delivery.quiet_hours"},
+      {"[delivery]\nmax_per_day = -1\n", "delivery.max_per_day"},
+      {"[rules]\nweekend_call = { at = \"Friday\" }\n", "rules.weekend_call.at"},
+      {"[rules.birthday]\nat = \"9\"\n", "rules.birthday.at"},
+      {"[api]\nendpoint = \"localhost:5555\"\n", "api.endpoint"},
+      {"timezone = \"Mars/Olympus\"\n", "timezone"},
+      {"[colour]\nx = 1\n", "colour"},
+  };
+  for (const auto& [text, key] : cases) {
+    try {
+      ParseConfig(text);
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), key) << text << " → " << e.what();
+    }
+  }
+}
+
+TEST(Config, SyntaxErrorsSayWhere) {
+  try {
+    ParseConfig("[model\nthreshold = 3", "my.toml");
+    ADD_FAILURE();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("my.toml:1"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Config, MissingDefaultFileIsFineMissingNamedFileIsNot) {
+  EXPECT_NO_THROW(LoadConfig("/nonexistent/warmth.toml", false));
+  EXPECT_THROW(LoadConfig("/nonexistent/warmth.toml", true), ConfigError);
+}
+
+}  // namespace
+}  // namespace warmth::app

@@ -1,0 +1,335 @@
+#include "daemon/core/engine.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/support.h"
+
+namespace warmth::core {
+namespace {
+
+using warmth::testing::At;
+using warmth::testing::T0;
+
+EngineOptions Immediate() {
+  EngineOptions o;
+  o.delivery.quiet_hours.reset();
+  o.delivery.max_per_day = 0;
+  o.rules.weekend_call.enabled = false;
+  return o;
+}
+
+Interaction Make(std::string id, std::vector<std::string> contacts, Channel channel,
+                 Direction direction, TimePoint at, std::vector<std::string> tags = {}) {
+  Interaction in;
+  in.event_id = std::move(id);
+  in.contacts = std::move(contacts);
+  in.channel = channel;
+  in.direction = direction;
+  in.occurred_at = at;
+  in.tags = std::move(tags);
+  return in;
+}
+
+Contact Person(std::string id, Circle circle, std::vector<std::string> identifiers = {}) {
+  Contact c;
+  c.id = std::move(id);
+  c.circle = circle;
+  c.identifiers = std::move(identifiers);
+  return c;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  explicit EngineTest(EngineOptions options = Immediate()) : engine_(options, nullptr) {
+    engine_.FinishLoad(T0());
+  }
+
+  IngestItem IngestOne(const Interaction& in, TimePoint now) {
+    return engine_.Ingest(std::span<const Interaction>(&in, 1), now).front();
+  }
+
+  // Runs the clock from `from` to `to`, collecting every nudge published.
+  std::vector<Nudge> RunUntil(TimePoint from, TimePoint to) {
+    std::vector<Nudge> out;
+    TimePoint now = from;
+    while (true) {
+      const auto next = engine_.NextDue(now);
+      if (!next || *next > to) {
+        break;
+      }
+      now = std::max(now, *next);
+      for (auto& n : engine_.TakeDue(now)) {
+        out.push_back(std::move(n));
+      }
+    }
+    return out;
+  }
+
+  Engine engine_;
+};
+
+TEST_F(EngineTest, RetriedEventIsDuplicateAndNotCountedTwice) {
+  const auto in = Make("e1", {"alice@example.com"}, Channel::kCall, Direction::kMutual, T0());
+  EXPECT_EQ(IngestOne(in, T0()).outcome, IngestOutcome::kAccepted);
+  EXPECT_EQ(IngestOne(in, T0()).outcome, IngestOutcome::kDuplicate);
+  const auto view = engine_.GetContact("alice@example.com", T0());
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->interactions, 1);
+  EXPECT_DOUBLE_EQ(view->warmth, 45);
+  EXPECT_EQ(engine_.Counts().interactions, 1);
+}
+
+TEST_F(EngineTest, DuplicateWithinOneBatch) {
+  const auto in = Make("e1", {"alice@example.com"}, Channel::kCall, Direction::kMutual, T0());
+  const std::vector<Interaction> batch = {in, in};
+  const auto results = engine_.Ingest(batch, T0());
+  EXPECT_EQ(results[0].outcome, IngestOutcome::kAccepted);
+  EXPECT_EQ(results[1].outcome, IngestOutcome::kDuplicate);
+}
+
+TEST_F(EngineTest, DuplicateOracleDecidesOnHashMatch) {
+  const auto in = Make("e1", {"alice@example.com"}, Channel::kCall, Direction::kMutual, T0());
+  IngestOne(in, T0());
+  engine_.TakeJournal();  // as the daemon does after its commit
+  int asked = 0;
+  engine_.SetDuplicateOracle([&](std::string_view id, TimePoint) {
+    ++asked;
+    return id == "e1";
+  });
+  EXPECT_EQ(IngestOne(in, T0()).outcome, IngestOutcome::kDuplicate);
+  EXPECT_EQ(asked, 1);
+  // An unseen id never reaches the store.
+  IngestOne(Make("e2", {"alice@example.com"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  EXPECT_EQ(asked, 1);
+}
+
+TEST_F(EngineTest, RejectsEventsFromTheFuture) {
+  const auto soon = IngestOne(
+      Make("ok", {"a@x.org"}, Channel::kCall, Direction::kMutual, T0() + 4 * kMinute), T0());
+  EXPECT_EQ(soon.outcome, IngestOutcome::kAccepted);
+  const auto later = IngestOne(
+      Make("late", {"a@x.org"}, Channel::kCall, Direction::kMutual, T0() + 6 * kMinute), T0());
+  EXPECT_EQ(later.outcome, IngestOutcome::kRejected);
+  EXPECT_NE(later.reason.find("occurred_at"), std::string::npos);
+}
+
+TEST_F(EngineTest, BadIdentifierRejectsOnlyThatInteractionAndCreatesNothing) {
+  const std::vector<Interaction> batch = {
+      Make("bad", {"ok@example.com", "not an address"}, Channel::kEmail, Direction::kOutbound, T0()),
+      Make("good", {"ok@example.com"}, Channel::kEmail, Direction::kOutbound, T0())};
+  const auto results = engine_.Ingest(batch, T0());
+  EXPECT_EQ(results[0].outcome, IngestOutcome::kRejected);
+  EXPECT_NE(results[0].reason.find("contacts[1]"), std::string::npos);
+  EXPECT_EQ(results[1].outcome, IngestOutcome::kAccepted);
+  EXPECT_EQ(engine_.GetContact("ok@example.com", T0())->interactions, 1);
+  EXPECT_EQ(engine_.Counts().unsorted, 1);
+}
+
+TEST_F(EngineTest, ResolvesByIdThenIdentifierElseCreatesUnsorted) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("bob", Circle::kClose, {"Bob@Example.com", "tel:+1 555 0100"}), T0()).ok());
+  const auto r1 = IngestOne(Make("1", {"bob"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  const auto r2 = IngestOne(Make("2", {"BOB@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
+  const auto r3 = IngestOne(Make("3", {"tel:+15550100"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  const auto r4 = IngestOne(Make("4", {"carol@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
+  EXPECT_EQ(r1.contact_ids, std::vector<std::string>{"bob"});
+  EXPECT_EQ(r2.contact_ids, std::vector<std::string>{"bob"});
+  EXPECT_EQ(r3.contact_ids, std::vector<std::string>{"bob"});
+  EXPECT_EQ(r4.contact_ids, std::vector<std::string>{"carol@example.com"});
+  EXPECT_EQ(engine_.GetContact("bob", T0())->interactions, 3);
+  const auto carol = engine_.GetContact("carol@example.com", T0());
+  ASSERT_TRUE(carol);
+  EXPECT_EQ(carol->contact.circle, Circle::kUnspecified);
+}
+
+TEST_F(EngineTest, AddingAContactAdoptsTheUnsortedHistory) {
+  IngestOne(Make("1", {"alice@example.com"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  IngestOne(Make("2", {"alice@example.com"}, Channel::kEmail, Direction::kInbound, T0() + kHour), T0() + kHour);
+  const auto saved =
+      engine_.UpsertContact(Person("alice", Circle::kInner, {"alice@example.com"}), T0() + kHour);
+  ASSERT_TRUE(saved.ok()) << saved.status().message();
+  EXPECT_EQ(saved->interactions, 2);
+  EXPECT_FALSE(engine_.GetContact("alice@example.com", T0())->contact.id.empty());
+  EXPECT_EQ(engine_.GetContact("alice@example.com", T0())->contact.id, "alice");
+  EXPECT_EQ(engine_.Counts().unsorted, 0);
+}
+
+TEST_F(EngineTest, IdentifierOfAnotherSortedContactIsRefused) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("bob", Circle::kClose, {"bob@example.com"}), T0()).ok());
+  const auto r = engine_.UpsertContact(Person("robert", Circle::kClose, {"bob@example.com"}), T0());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kAlreadyExists);
+  EXPECT_NE(r.status().message().find("bob"), std::string::npos);
+}
+
+TEST_F(EngineTest, InvalidContactFieldsAreNamed) {
+  Contact c = Person("x", Circle::kClose);
+  c.birthday = Birthday{2, 30, 0};
+  EXPECT_NE(engine_.UpsertContact(c, T0()).status().message().find("birthday"), std::string::npos);
+  c.birthday = Birthday{2, 29, 0};  // a leap-day birthday is fine
+  EXPECT_TRUE(engine_.UpsertContact(c, T0()).ok());
+  EXPECT_NE(engine_.UpsertContact(Person("has space", Circle::kClose), T0()).status().message().find("contact.id"),
+            std::string::npos);
+}
+
+TEST_F(EngineTest, CoolingNudgeAtTheComputedCrossingTimeOnce) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ann", Circle::kInner), T0()).ok());
+  IngestOne(Make("1", {"ann"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  // 60 decays to 30 in one inner half-life: 7 days.
+  EXPECT_EQ(engine_.NextDue(T0()), T0() + 7 * kDay);
+  const auto nudges = RunUntil(T0(), T0() + 60 * kDay);
+  ASSERT_EQ(nudges.size(), 1u);
+  EXPECT_EQ(nudges[0].kind, NudgeKind::kCooling);
+  EXPECT_EQ(nudges[0].due_at, T0() + 7 * kDay);
+  EXPECT_EQ(nudges[0].contact_ids, std::vector<std::string>{"ann"});
+  EXPECT_EQ(nudges[0].suggested_channel, Channel::kCall);
+  EXPECT_EQ(nudges[0].text, "It's been 7 days since you talked with ann. Time to pick up the phone.");
+  EXPECT_NEAR(nudges[0].warmth, 30, 1e-6);
+}
+
+TEST_F(EngineTest, UnsortedAndMutedContactsNeverCool) {
+  IngestOne(Make("1", {"stranger@example.com"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  Contact muted = Person("mia", Circle::kInner);
+  muted.muted = true;
+  ASSERT_TRUE(engine_.UpsertContact(muted, T0()).ok());
+  IngestOne(Make("2", {"mia"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  EXPECT_TRUE(RunUntil(T0(), T0() + 365 * kDay).empty());
+}
+
+TEST_F(EngineTest, NewInteractionMakesAWaitingCoolingNudgeMoot) {
+  EngineOptions quiet = Immediate();
+  quiet.delivery.quiet_hours = LocalWindow{std::chrono::hours(0), std::chrono::hours(12)};
+  Engine engine(quiet, nullptr);
+  engine.FinishLoad(T0());
+  ASSERT_TRUE(engine.UpsertContact(Person("ann", Circle::kInner), T0()).ok());
+  const auto in = Make("1", {"ann"}, Channel::kInPerson, Direction::kMutual, T0() + kHour);
+  engine.Ingest(std::span<const Interaction>(&in, 1), T0() + kHour);
+  // Due at 01:00 on day 7, inside quiet hours: it waits for noon.
+  const TimePoint due = T0() + 7 * kDay + kHour;
+  EXPECT_TRUE(engine.TakeDue(due).empty());
+  EXPECT_EQ(engine.NextDue(due), T0() + 7 * kDay + 12 * kHour);
+  // She calls at 08:00: by noon the nudge has no reason left.
+  const auto call = Make("2", {"ann"}, Channel::kCall, Direction::kMutual, T0() + 7 * kDay + 8 * kHour);
+  engine.Ingest(std::span<const Interaction>(&call, 1), T0() + 7 * kDay + 8 * kHour);
+  EXPECT_TRUE(engine.TakeDue(T0() + 7 * kDay + 12 * kHour).empty());
+  EXPECT_EQ(engine.Counts().waiting_nudges, 0);
+}
+
+TEST_F(EngineTest, DoneRecordsACallAndClearsPendingNudges) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ann", Circle::kInner), T0()).ok());
+  IngestOne(Make("1", {"ann"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  const auto nudges = RunUntil(T0(), T0() + 8 * kDay);
+  ASSERT_EQ(nudges.size(), 1u);
+  const TimePoint now = T0() + 8 * kDay;
+  const double before = engine_.GetContact("ann", now)->warmth;
+  const auto done = engine_.Done("ann", "", Channel::kUnspecified, now);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done.value(), std::vector<std::string>{nudges[0].id});
+  const auto after = engine_.GetContact("ann", now);
+  EXPECT_EQ(after->last_channel, Channel::kCall);
+  EXPECT_NEAR(after->warmth, ApplyGain(before, 45), 1e-9);
+  const NudgeState done_state[] = {NudgeState::kDone};
+  EXPECT_EQ(engine_.ListNudges(done_state, "", 0).size(), 1u);
+  EXPECT_TRUE(engine_.ListNudges({}, "", 0).empty());
+  // A done nudge cannot be dismissed.
+  EXPECT_EQ(engine_.Dismiss(nudges[0].id, now).status().code(), Code::kFailedPrecondition);
+}
+
+TEST_F(EngineTest, SnoozeBringsTheNudgeBackAsANewOne) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ann", Circle::kInner), T0()).ok());
+  IngestOne(Make("1", {"ann"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  auto first = RunUntil(T0(), T0() + 7 * kDay);
+  ASSERT_EQ(first.size(), 1u);
+  const TimePoint now = T0() + 7 * kDay;
+  ASSERT_TRUE(engine_.Snooze("ann", "", 3 * kDay, now).ok());
+  EXPECT_TRUE(engine_.ListNudges({}, "", 0).empty());
+  auto again = RunUntil(now, now + 10 * kDay);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_NE(again[0].id, first[0].id);
+  EXPECT_EQ(again[0].kind, NudgeKind::kCooling);
+  EXPECT_EQ(again[0].published_at, now + 3 * kDay);
+  EXPECT_EQ(again[0].text, "It's been 10 days since you talked with ann. Time to pick up the phone.");
+}
+
+TEST_F(EngineTest, SnoozedNudgeIsDroppedWhenTheContactWasCalledMeanwhile) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ann", Circle::kInner), T0()).ok());
+  IngestOne(Make("1", {"ann"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  auto first = RunUntil(T0(), T0() + 7 * kDay);
+  ASSERT_EQ(first.size(), 1u);
+  const TimePoint now = T0() + 7 * kDay;
+  ASSERT_TRUE(engine_.Snooze("", first[0].id, 3 * kDay, now).ok());
+  IngestOne(Make("2", {"ann"}, Channel::kCall, Direction::kMutual, now + kDay), now + kDay);
+  const auto later = RunUntil(now + kDay, now + 5 * kDay);
+  EXPECT_TRUE(later.empty());
+}
+
+TEST_F(EngineTest, DismissAndUnknownIds) {
+  EXPECT_EQ(engine_.Dismiss("cool-0000000000", T0()).status().code(), Code::kNotFound);
+  EXPECT_EQ(engine_.Done("nobody", "", Channel::kCall, T0()).status().code(), Code::kNotFound);
+  EXPECT_EQ(engine_.Snooze("ann", "", -kDay, T0()).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(engine_.Snooze("ann", "", 400 * kDay, T0()).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(engine_.RemoveContact("nobody", T0()).code(), Code::kNotFound);
+}
+
+TEST_F(EngineTest, RemovedContactsEventsStayDuplicates) {
+  IngestOne(Make("1", {"x@example.com"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  EXPECT_OK(engine_.RemoveContact("x@example.com", T0()));
+  EXPECT_FALSE(engine_.GetContact("x@example.com", T0()));
+  EXPECT_EQ(IngestOne(Make("1", {"x@example.com"}, Channel::kCall, Direction::kMutual, T0()), T0()).outcome,
+            IngestOutcome::kDuplicate);
+}
+
+TEST_F(EngineTest, ListIsColdestFirstThenUnsorted) {
+  for (const auto& [id, channel] : {std::pair{"warm", Channel::kInPerson}, {"cold", Channel::kSocial},
+                                    {"mid", Channel::kEmail}}) {
+    ASSERT_TRUE(engine_.UpsertContact(Person(id, Circle::kClose), T0()).ok());
+    IngestOne(Make(std::string("e-") + id, {id}, channel, Direction::kOutbound, T0()), T0());
+  }
+  IngestOne(Make("u", {"u@example.com"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  std::vector<std::string> ids;
+  for (const auto& v : engine_.ListContacts(true, 0, T0() + kDay)) {
+    ids.push_back(v.contact.id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"cold", "mid", "warm", "u@example.com"}));
+  EXPECT_EQ(engine_.ListContacts(false, 2, T0()).size(), 2u);
+}
+
+TEST_F(EngineTest, JournalReplayedIntoAFreshEngineGivesTheSameState) {
+  // What the store does across a restart, without the store: every change
+  // the engine journaled, loaded into a new engine, gives the same answers.
+  ASSERT_TRUE(engine_.UpsertContact(Person("ann", Circle::kInner, {"ann@example.com"}), T0()).ok());
+  IngestOne(Make("1", {"ann@example.com"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  IngestOne(Make("2", {"zed@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
+  const auto published = RunUntil(T0(), T0() + 8 * kDay);
+  ASSERT_EQ(published.size(), 1u);
+  Engine fresh(Immediate(), nullptr);
+  for (const Change& change : engine_.TakeJournal()) {
+    if (const auto* c = std::get_if<ContactRow>(&change)) {
+      fresh.LoadContact(*c);
+    } else if (const auto* i = std::get_if<InteractionRow>(&change)) {
+      fresh.LoadEventId(i->interaction.event_id);
+      for (auto cid : i->cids) {
+        fresh.LoadEvent(cid, Event{*i->interaction.occurred_at, i->interaction.channel,
+                                   i->interaction.direction, i->pitch});
+      }
+    } else if (const auto* n = std::get_if<NudgeRow>(&change)) {
+      fresh.LoadNudge(n->nudge);
+    }
+  }
+  const TimePoint now = T0() + 8 * kDay;
+  fresh.FinishLoad(now);
+  EXPECT_EQ(fresh.GetContact("ann", now)->cools_at, engine_.GetContact("ann", now)->cools_at);
+  EXPECT_DOUBLE_EQ(fresh.GetContact("ann", now)->warmth, engine_.GetContact("ann", now)->warmth);
+  EXPECT_EQ(fresh.ListNudges({}, "", 0).size(), 1u);
+  EXPECT_EQ(fresh.Counts().interactions, 2);
+  // And the published nudge is not published again.
+  std::vector<Nudge> again;
+  for (TimePoint t = now; t < now + 30 * kDay; t += kDay) {
+    for (auto& n : fresh.TakeDue(t)) {
+      again.push_back(n);
+    }
+  }
+  EXPECT_TRUE(again.empty());
+}
+
+}  // namespace
+}  // namespace warmth::core

@@ -1,0 +1,128 @@
+#include "daemon/core/history.h"
+
+#include <algorithm>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/support.h"
+
+namespace warmth::core {
+namespace {
+
+using warmth::testing::T0;
+
+FoldParams Params(const ModelOptions& m, Duration half_life) {
+  return FoldParams{&m, half_life, 5};
+}
+
+std::vector<Event> RandomEvents(int n, std::mt19937& rng) {
+  std::uniform_int_distribution<int> minutes(0, 365 * 24 * 60);
+  std::uniform_int_distribution<int> channel(1, kChannelCount - 1);
+  std::uniform_int_distribution<int> direction(0, kDirectionCount - 1);
+  std::vector<Event> events;
+  for (int i = 0; i < n; ++i) {
+    events.push_back(Event{T0() + std::chrono::minutes(minutes(rng)),
+                           static_cast<Channel>(channel(rng)),
+                           static_cast<Direction>(direction(rng)), i % 7 == 0});
+  }
+  return events;
+}
+
+void ExpectSameSummary(const Summary& a, const Summary& b) {
+  EXPECT_NEAR(a.warmth, b.warmth, 1e-9);
+  EXPECT_EQ(a.last_at, b.last_at);
+  EXPECT_EQ(a.last_live_at, b.last_live_at);
+  EXPECT_EQ(a.streak, b.streak);
+  EXPECT_EQ(a.streak_ready_at, b.streak_ready_at);
+  EXPECT_EQ(a.last_pitch_at, b.last_pitch_at);
+  EXPECT_EQ(a.last_reply_at, b.last_reply_at);
+}
+
+TEST(History, OutOfOrderGivesTheInOrderResult) {
+  const ModelOptions m;
+  std::mt19937 rng(7);
+  for (int round = 0; round < 20; ++round) {
+    std::vector<Event> events = RandomEvents(200, rng);
+    std::vector<Event> sorted = events;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const Event& a, const Event& b) { return a.at < b.at; });
+    History in_order;
+    for (const Event& e : sorted) {
+      in_order.Add(e, Params(m, 30 * kDay));
+    }
+    History shuffled;
+    for (const Event& e : events) {
+      shuffled.Add(e, Params(m, 30 * kDay));
+    }
+    ExpectSameSummary(in_order.Refresh(Params(m, 30 * kDay)),
+                      shuffled.Refresh(Params(m, 30 * kDay)));
+  }
+}
+
+TEST(History, BackfillOfOldEventChangesWarmthExactly) {
+  const ModelOptions m;
+  History h;
+  h.Add(Event{T0(), Channel::kCall, Direction::kMutual}, Params(m, 7 * kDay));
+  h.Add(Event{T0() + 7 * kDay, Channel::kEmail, Direction::kOutbound}, Params(m, 7 * kDay));
+  // A call a week before the first: in order it would have come first.
+  h.Add(Event{T0() - 7 * kDay, Channel::kCall, Direction::kMutual}, Params(m, 7 * kDay));
+  EXPECT_TRUE(h.stale());
+  double w = ApplyGain(0, 45);
+  w = ApplyGain(Decay(w, 7 * kDay, 7 * kDay), 45);
+  w = ApplyGain(Decay(w, 7 * kDay, 7 * kDay), 8);
+  EXPECT_NEAR(h.Refresh(Params(m, 7 * kDay)).warmth, w, 1e-9);
+}
+
+TEST(History, InOrderAppendsStayIncremental) {
+  const ModelOptions m;
+  History h;
+  h.Add(Event{T0(), Channel::kCall, Direction::kMutual}, Params(m, 7 * kDay));
+  h.Refresh(Params(m, 7 * kDay));
+  h.Add(Event{T0() + kDay, Channel::kEmail, Direction::kInbound}, Params(m, 7 * kDay));
+  EXPECT_FALSE(h.stale());
+  EXPECT_NEAR(h.summary().warmth, ApplyGain(Decay(45, kDay, 7 * kDay), 4), 1e-9);
+}
+
+TEST(History, NewHalfLifeRefoldsEverything) {
+  const ModelOptions m;
+  History h;
+  h.Add(Event{T0(), Channel::kInPerson, Direction::kMutual}, Params(m, 7 * kDay));
+  h.Add(Event{T0() + 14 * kDay, Channel::kSocial, Direction::kOutbound}, Params(m, 7 * kDay));
+  const double inner = h.Refresh(Params(m, 7 * kDay)).warmth;
+  const double network = h.Refresh(Params(m, 180 * kDay)).warmth;
+  EXPECT_NEAR(inner, ApplyGain(15, 2), 1e-9);
+  EXPECT_GT(network, inner);
+}
+
+TEST(History, StreakCountsConversationSinceLastLive) {
+  const ModelOptions m;
+  History h;
+  const auto p = Params(m, 30 * kDay);
+  h.Add(Event{T0(), Channel::kCall, Direction::kMutual}, p);
+  for (int i = 1; i <= 4; ++i) {
+    h.Add(Event{T0() + i * kDay, Channel::kEmail, Direction::kOutbound}, p);
+  }
+  h.Add(Event{T0() + 5 * kDay, Channel::kSocial, Direction::kInbound}, p);  // a like: no
+  EXPECT_EQ(h.Refresh(p).streak, 4);
+  EXPECT_FALSE(h.summary().streak_ready_at);  // five needed, and one inbound
+  h.Add(Event{T0() + 6 * kDay, Channel::kMessage, Direction::kInbound}, p);
+  EXPECT_EQ(h.Refresh(p).streak, 5);
+  EXPECT_EQ(h.summary().streak_ready_at, T0() + 6 * kDay);
+  h.Add(Event{T0() + 7 * kDay, Channel::kVideo, Direction::kMutual}, p);
+  EXPECT_EQ(h.Refresh(p).streak, 0);
+  EXPECT_FALSE(h.summary().streak_ready_at);
+}
+
+TEST(History, BetweenIsInclusive) {
+  const ModelOptions m;
+  History h;
+  for (int i = 0; i < 10; ++i) {
+    h.Add(Event{T0() + i * kDay, Channel::kEmail, Direction::kOutbound}, Params(m, kDay));
+  }
+  EXPECT_EQ(h.Between(T0() + 2 * kDay, T0() + 5 * kDay).size(), 4u);
+  EXPECT_EQ(h.Between(T0() + 20 * kDay, T0() + 30 * kDay).size(), 0u);
+}
+
+}  // namespace
+}  // namespace warmth::core

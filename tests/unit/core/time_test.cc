@@ -1,0 +1,39 @@
+#include "daemon/core/time.h"
+
+#include <gtest/gtest.h>
+
+namespace warmth::core {
+namespace {
+
+TEST(ParseDuration, AcceptsUnitsAndSums) {
+  const std::pair<const char*, Duration> ok[] = {
+      {"7d", 7 * kDay}, {"12h", 12 * kHour}, {"90m", 90 * kMinute},
+      {"30s", std::chrono::seconds(30)}, {"2w", 14 * kDay}, {"1d12h", 36 * kHour}};
+  for (const auto& [text, want] : ok) {
+    const auto got = ParseDuration(text);
+    ASSERT_TRUE(got.ok()) << text;
+    EXPECT_EQ(*got, want) << text;
+  }
+  for (const char* bad : {"", "7", "d", "7x", "-3d", "0d", "1.5d", "3 d", "99999999999d"}) {
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  }
+}
+
+TEST(FormatDuration, RoundTrips) {
+  EXPECT_EQ(FormatDuration(36 * kHour), "1d12h");
+  EXPECT_EQ(FormatDuration(90 * kMinute), "1h30m");
+  EXPECT_EQ(*ParseDuration(FormatDuration(3 * kDay + 5 * kMinute)), 3 * kDay + 5 * kMinute);
+}
+
+TEST(ParseUtc, Rfc3339AndDates) {
+  const auto a = ParseUtc("2026-11-21T14:03:00Z");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(FormatUtc(*a), "2026-11-21T14:03:00Z");
+  EXPECT_EQ(*ParseUtc("2026-11-21T15:03:00+01:00"), *a);
+  EXPECT_EQ(FormatUtc(*ParseUtc("2026-11-21")), "2026-11-21T00:00:00Z");
+  EXPECT_FALSE(ParseUtc("yesterday").ok());
+  EXPECT_FALSE(ParseUtc("2026-13-01").ok());
+}
+
+}  // namespace
+}  // namespace warmth::core

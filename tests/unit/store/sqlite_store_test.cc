@@ -1,0 +1,228 @@
+#include "daemon/store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/support.h"
+
+namespace warmth::store {
+namespace {
+
+using core::TimePoint;
+using warmth::testing::T0;
+using warmth::testing::TempDir;
+
+core::EngineOptions Options() {
+  core::EngineOptions o;
+  o.delivery.quiet_hours.reset();
+  o.delivery.max_per_day = 0;
+  return o;
+}
+
+core::Interaction Call(std::string id, std::string who, TimePoint at) {
+  core::Interaction in;
+  in.event_id = std::move(id);
+  in.contacts = {std::move(who)};
+  in.channel = core::Channel::kCall;
+  in.direction = core::Direction::kMutual;
+  in.occurred_at = at;
+  return in;
+}
+
+std::unique_ptr<SqliteStore> OpenOrDie(const std::string& path, StoreOptions options = {}) {
+  auto store = SqliteStore::Open(path, options);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::unique_ptr<core::Engine> Load(SqliteStore& store, TimePoint now) {
+  auto engine = std::make_unique<core::Engine>(Options(), nullptr);
+  EXPECT_OK(store.LoadInto(*engine));
+  engine->FinishLoad(now);
+  return engine;
+}
+
+int UserVersion(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
+  sqlite3_step(st);
+  const int v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+TEST(Migrations, FreshStoreGetsTheCurrentSchemaInWalMode) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  { OpenOrDie(path); }
+  EXPECT_EQ(UserVersion(path), SqliteStore::kSchemaVersion);
+  std::ifstream wal(path + "-wal");
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
+  sqlite3_step(st);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "wal");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST(Migrations, ReopeningKeepsDataAndVersion) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  {
+    auto store = OpenOrDie(path);
+    auto engine = Load(*store, T0());
+    const auto in = Call("e1", "a@example.com", T0());
+    engine->Ingest(std::span<const core::Interaction>(&in, 1), T0());
+    ASSERT_OK(store->Write(engine->TakeJournal()));
+  }
+  auto store = OpenOrDie(path);
+  EXPECT_EQ(store->schema_version(), SqliteStore::kSchemaVersion);
+  EXPECT_EQ(Load(*store, T0())->Counts().interactions, 1);
+}
+
+TEST(Migrations, NewerSchemaIsRefusedNotReset) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  { OpenOrDie(path); }
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  const auto store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), core::Code::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("newer"), std::string::npos);
+  EXPECT_EQ(UserVersion(path), 99);  // untouched
+}
+
+TEST(Migrations, NotADatabaseIsRefused) {
+  TempDir dir;
+  const std::string path = dir.Write("w.db", std::string(8192, 'x'));
+  const auto store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("not a warmth database"), std::string::npos);
+  std::ifstream in(path);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, std::string(8192, 'x'));
+}
+
+TEST(SqliteStore, RoundTripsEveryKindOfChange) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  const TimePoint now = T0() + 8 * core::kDay;
+  std::optional<core::ContactView> want;
+  {
+    auto store = OpenOrDie(path);
+    auto engine = Load(*store, T0());
+    core::Contact ann;
+    ann.id = "ann";
+    ann.display_name = "Ann Example";
+    ann.circle = core::Circle::kInner;
+    ann.identifiers = {"ann@example.com", "tel:+15550100"};
+    ann.city = "Boston";
+    ann.birthday = core::Birthday{2, 29, 1992};
+    ann.tags = {"ama", "climbing"};
+    ann.family = true;
+    ASSERT_TRUE(engine->UpsertContact(ann, T0()).ok());
+    const auto in = Call("e1", "ann@example.com", T0());
+    engine->Ingest(std::span<const core::Interaction>(&in, 1), T0());
+    core::Trip trip{"", "Washington", T0() + 30 * core::kDay, T0() + 32 * core::kDay, {"ama"}};
+    ASSERT_TRUE(engine->UpsertTrip(trip, T0()).ok());
+    ASSERT_OK(store->Write(engine->TakeJournal()));
+    for (TimePoint t = T0(); t <= now; t += core::kHour) {
+      engine->TakeDue(t);
+    }
+    ASSERT_OK(store->Write(engine->TakeJournal()));
+    want = engine->GetContact("ann", now);
+  }
+  auto store = OpenOrDie(path);
+  auto engine = Load(*store, now);
+  const auto got = engine->GetContact("ann", now);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->contact, want->contact);
+  EXPECT_DOUBLE_EQ(got->warmth, want->warmth);
+  EXPECT_EQ(got->cools_at, want->cools_at);
+  ASSERT_EQ(engine->ListTrips().size(), 1u);
+  EXPECT_EQ(engine->ListTrips()[0].id, "washington-2026-12-21");
+  const auto recent = store->RecentInteractions("ann", 5);
+  ASSERT_EQ(recent.size(), 1u);
+  EXPECT_EQ(recent[0].interaction.event_id, "e1");
+  EXPECT_EQ(*recent[0].interaction.occurred_at, T0());
+}
+
+TEST(SqliteStore, HasEventFindsIdsUnderTheirTimeAndUnderAnother) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("w.db"));
+  auto engine = Load(*store, T0());
+  const auto in = Call("evt-1", "a@example.com", T0());
+  engine->Ingest(std::span<const core::Interaction>(&in, 1), T0());
+  ASSERT_OK(store->Write(engine->TakeJournal()));
+  EXPECT_TRUE(store->HasEvent("evt-1", T0()));
+  EXPECT_TRUE(store->HasEvent("evt-1", T0() + core::kDay));
+  EXPECT_FALSE(store->HasEvent("evt-2", T0()));
+}
+
+TEST(SqliteStore, MergeMovesHistoryToTheNewContact) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  {
+    auto store = OpenOrDie(path);
+    auto engine = Load(*store, T0());
+    const auto in = Call("e1", "zoe@example.com", T0());
+    engine->Ingest(std::span<const core::Interaction>(&in, 1), T0());
+    ASSERT_OK(store->Write(engine->TakeJournal()));
+    core::Contact zoe;
+    zoe.id = "zoe";
+    zoe.circle = core::Circle::kClose;
+    zoe.identifiers = {"zoe@example.com"};
+    ASSERT_TRUE(engine->UpsertContact(zoe, T0()).ok());
+    ASSERT_OK(store->Write(engine->TakeJournal()));
+  }
+  auto store = OpenOrDie(path);
+  auto engine = Load(*store, T0());
+  EXPECT_EQ(engine->Counts().unsorted, 0);
+  EXPECT_EQ(engine->GetContact("zoe", T0())->interactions, 1);
+  EXPECT_EQ(engine->GetContact("zoe@example.com", T0())->contact.id, "zoe");
+}
+
+TEST(SqliteStore, FullDatabaseFailsTheWholeWriteAndKeepsWhatWasThere) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  StoreOptions small;
+  small.max_page_count = 64;  // 256 KiB
+  auto store = OpenOrDie(path, small);
+  auto engine = Load(*store, T0());
+  core::Status last = core::Status::Ok();
+  int committed = 0;
+  for (int batch = 0; batch < 200 && last.ok(); ++batch) {
+    std::vector<core::Interaction> many;
+    for (int i = 0; i < 100; ++i) {
+      many.push_back(Call("b" + std::to_string(batch) + "-" + std::to_string(i),
+                          "p" + std::to_string(i) + "@example.com", T0() + core::kMinute * i));
+    }
+    engine->Ingest(many, T0() + core::kDay);
+    last = store->Write(engine->TakeJournal());
+    committed += last.ok() ? 100 : 0;
+  }
+  ASSERT_FALSE(last.ok());
+  EXPECT_EQ(last.code(), core::Code::kUnavailable);
+  EXPECT_NE(last.message().find("full"), std::string::npos);
+  EXPECT_EQ(Load(*store, T0() + core::kDay)->Counts().interactions, committed);
+}
+
+TEST(Lists, JoinAndSplitRoundTrip) {
+  const std::vector<std::string> items = {"a", "", "b c"};
+  EXPECT_EQ(SplitList(JoinList(items)), items);
+  EXPECT_TRUE(SplitList("").empty());
+}
+
+}  // namespace
+}  // namespace warmth::store

@@ -1,0 +1,90 @@
+#include "daemon/transport/codec.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/support.h"
+
+namespace warmth::transport {
+namespace {
+
+v1::Interaction Valid() {
+  v1::Interaction in;
+  in.set_event_id("e1");
+  in.add_contacts("alice@example.com");
+  in.set_channel(v1::CALL);
+  in.set_direction(v1::OUTBOUND);
+  in.mutable_occurred_at()->set_seconds(1'790'000'000);
+  return in;
+}
+
+TEST(Codec, ValidInteractionConverts) {
+  const auto in = ToInteraction(Valid());
+  ASSERT_TRUE(in.ok()) << in.status().message();
+  EXPECT_EQ(in->channel, core::Channel::kCall);
+  EXPECT_EQ(core::ToUnixMicros(*in->occurred_at), 1'790'000'000LL * 1'000'000);
+}
+
+TEST(Codec, RejectedInteractionsNameTheField) {
+  struct Case {
+    const char* name;
+    std::function<void(v1::Interaction&)> spoil;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"missing event_id", [](v1::Interaction& i) { i.clear_event_id(); }, "event_id"},
+      {"event_id over 128 bytes", [](v1::Interaction& i) { i.set_event_id(std::string(129, 'e')); }, "event_id"},
+      {"no channel", [](v1::Interaction& i) { i.set_channel(v1::CHANNEL_UNSPECIFIED); }, "channel"},
+      {"unknown channel", [](v1::Interaction& i) { i.set_channel(static_cast<v1::Channel>(42)); }, "channel"},
+      {"unknown direction", [](v1::Interaction& i) { i.set_direction(static_cast<v1::Direction>(-3)); }, "direction"},
+      {"no contacts", [](v1::Interaction& i) { i.clear_contacts(); }, "contacts"},
+      {"a million contacts", [](v1::Interaction& i) { for (int k = 0; k < 1000; ++k) i.add_contacts("x"); }, "contacts"},
+      {"10 kB identifier", [](v1::Interaction& i) { i.set_contacts(0, std::string(10000, 'a')); }, "contacts"},
+      {"negative time", [](v1::Interaction& i) { i.mutable_occurred_at()->set_seconds(-5); }, "occurred_at"},
+      {"time past 9999", [](v1::Interaction& i) { i.mutable_occurred_at()->set_seconds(400'000'000'000LL); }, "occurred_at"},
+      {"bad nanos", [](v1::Interaction& i) { i.mutable_occurred_at()->set_nanos(-1); }, "occurred_at"},
+      {"huge tag", [](v1::Interaction& i) { i.add_tags(std::string(1000, 't')); }, "tags"},
+  };
+  for (const Case& c : cases) {
+    v1::Interaction in = Valid();
+    c.spoil(in);
+    const auto got = ToInteraction(in);
+    ASSERT_FALSE(got.ok()) << c.name;
+    EXPECT_EQ(got.status().code(), core::Code::kInvalidArgument) << c.name;
+    EXPECT_EQ(got.status().message().rfind(c.field, 0), 0u) << c.name << ": " << got.status().message();
+  }
+}
+
+TEST(Codec, DecodeRequestRefusesGarbageAndOversize) {
+  v1::Request r;
+  EXPECT_EQ(DecodeRequest("\xff\xff\xff\xff", r).code(), core::Code::kInvalidArgument);
+  EXPECT_EQ(DecodeRequest(std::string(kMaxRequestBytes + 1, '\0'), r).code(),
+            core::Code::kResourceExhausted);
+  v1::Request ok;
+  ok.set_request_id("r1");
+  ok.mutable_status();
+  EXPECT_OK(DecodeRequest(ok.SerializeAsString(), r));
+  EXPECT_EQ(r.request_id(), "r1");
+}
+
+TEST(Codec, TimestampsRoundTripToTheMicrosecond) {
+  const core::TimePoint t = core::FromUnixMicros(1'790'000'000'123'456LL);
+  google::protobuf::Timestamp ts;
+  ToProto(t, &ts);
+  EXPECT_EQ(ts.nanos(), 123'456'000);
+  EXPECT_EQ(*ToTimePoint(ts, "t"), t);
+}
+
+TEST(Codec, NegativeDurationsAreRefused) {
+  google::protobuf::Duration d;
+  d.set_seconds(-60);
+  EXPECT_FALSE(ToDuration(d, "duration").ok());
+}
+
+TEST(Codec, TripNeedsAStart) {
+  v1::Trip t;
+  t.set_city("Washington");
+  EXPECT_NE(ToTrip(t).status().message().find("starts_at"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace warmth::transport
