@@ -79,7 +79,11 @@ date::local_time<Duration> LocalCalendar::ToLocal(TimePoint t) const {
   if (zone_ == nullptr) {
     return date::local_time<Duration>(t.time_since_epoch());
   }
-  return zone_->to_local(t);
+  if (!has_period_ || t < period_.begin || t >= period_.end) {
+    period_ = zone_->get_info(std::chrono::floor<std::chrono::seconds>(t));
+    has_period_ = true;
+  }
+  return date::local_time<Duration>(t.time_since_epoch() + period_.offset);
 }
 
 date::local_days LocalCalendar::Day(TimePoint t) const {

@@ -172,6 +172,8 @@ class Engine {
   std::optional<TimePoint> NextDue(TimePoint now);
 
   std::vector<Change> TakeJournal();
+  // Replay has no store: without a journal it skips copying every change.
+  void set_journaling(bool on) { journaling_ = on; }
   EngineCounts Counts() const;
   const EngineOptions& options() const { return options_; }
   const LocalCalendar& calendar() const { return calendar_; }
@@ -229,6 +231,12 @@ class Engine {
   std::optional<Nudge> Finalize(const Waiting& w, TimePoint now) const;
   std::vector<std::int64_t> PickTripContacts(const Trip& trip, TimePoint now) const;
   void Publish(Nudge nudge, std::vector<std::int64_t> cids, TimePoint now);
+  template <typename T>
+  void Journal(T&& change) {
+    if (journaling_) {
+      journal_.emplace_back(std::forward<T>(change));
+    }
+  }
   void SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoint> until);
   void Merge(Record& from, Record& into, TimePoint now);
   void ForgetContact(Record& r);
@@ -266,6 +274,7 @@ class Engine {
   std::unordered_set<std::string> waiting_keys_;
 
   std::vector<Change> journal_;
+  bool journaling_ = true;
 };
 
 // Structural checks the codec runs before Ingest: event_id present and at

@@ -53,10 +53,11 @@ struct Candidate {
 
 using IsPublished = std::function<bool(const std::string& key)>;
 
-// COOLING: warmth last rose to W above the threshold T at t_last; due when it
-// decays to T, t_last + H·log2(W/T). None without a circle (collecting is not
-// connecting) or when W never rose above T. The key names the episode, so
-// it fires once until an interaction starts a new one.
+// COOLING: the episode's last event left warmth W above the threshold T at
+// t; due when it decays to T, t + H·log2(W/T) (Summary::episode_at says when
+// an event starts a new episode). None without a circle (collecting is not
+// connecting) or when W never rose above T. The key names the episode, so it
+// fires once per episode — also when a backfill shows it began in the past.
 std::optional<Candidate> CoolingCandidate(std::int64_t cid, const Summary& s, Circle circle,
                                           Duration half_life, double threshold);
 
@@ -95,7 +96,8 @@ int CircleRank(Circle circle);
 std::string NudgeId(NudgeKind kind, const std::string& key);
 
 // Nudge texts: short, human, naming the person and the reason.
-std::string CoolingText(const std::string& name, Duration since_last);
+// `since`: since the last live interaction (talked), else since the last one.
+std::string CoolingText(const std::string& name, Duration since, bool talked);
 std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,
                            bool ever_spoke);
 std::string FollowUpText(const std::string& name, Channel pitched_on);
