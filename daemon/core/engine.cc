@@ -894,6 +894,7 @@ std::optional<Nudge> Engine::Finalize(const Waiting& w, TimePoint now) const {
                           : " – " + calendar_.FormatDay(last_day);
     }
     std::vector<std::string> names;
+    names.reserve(cids.size());
     for (std::int64_t cid : cids) {
       names.push_back(DisplayName(contacts_.at(cid)));
     }

@@ -105,7 +105,7 @@ std::string TripText(const std::string& city, const std::string& dates,
                      const std::vector<std::string>& names);
 std::string WeekendText(const std::string& name);
 std::string BirthdayText(const std::string& name, int age);  // age 0: unknown
-// "Time to call Bob Stone": a notification title.
-std::string NudgeTitle(NudgeKind kind, const std::string& first_name_or_city);
+// "Time to call Bob Stone": a notification title; `who` is a name or a city.
+std::string NudgeTitle(NudgeKind kind, const std::string& who);
 
 }  // namespace warmth::core

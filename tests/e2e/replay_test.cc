@@ -62,9 +62,9 @@ TEST_P(ReplayGolden, PrintsExactlyTheExpectedNudges) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, ReplayGolden, ::testing::ValuesIn(Scenarios()),
-                         [](const ::testing::TestParamInfo<fs::path>& info) {
-                           std::string name = info.param.parent_path().filename().string() + "_" +
-                                              info.param.filename().string();
+                         [](const ::testing::TestParamInfo<fs::path>& param_info) {
+                           std::string name = param_info.param.parent_path().filename().string() + "_" +
+                                              param_info.param.filename().string();
                            for (char& c : name) {
                              c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            }
