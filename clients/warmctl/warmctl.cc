@@ -618,14 +618,15 @@ int Watch(Context& ctx, const std::vector<std::string>& kinds) {
   v1::Request ping;
   ping.mutable_status();
   auto status = ctx.Call(ping);
-  std::string endpoint = ctx.pub;
-  if (status.ok()) {
-    endpoint = endpoint.empty() ? status->status().publish_endpoint() : endpoint;
-  } else if (status.status().code() == core::Code::kPermissionDenied) {
-    // A notify key may not ask for Status: the daemon is there all the same.
-    endpoint = endpoint.empty() ? ctx.config.PublishEndpoint() : endpoint;
-  } else {
+  // A notify key may not ask for Status: the daemon is there all the same.
+  if (!status.ok() && status.status().code() != core::Code::kPermissionDenied) {
     return Fail(ctx, status.status());
+  }
+  // The flag, then the config (a daemon bound to tcp://0.0.0.0 reports an
+  // address only it can use), then what the daemon says, then the default.
+  std::string endpoint = !ctx.pub.empty() ? ctx.pub : ctx.config.publish_endpoint;
+  if (endpoint.empty()) {
+    endpoint = status.ok() ? status->status().publish_endpoint() : ctx.config.PublishEndpoint();
   }
   client::Subscriber sub(ctx.zmq, endpoint, ctx.Security(endpoint), kinds);
   std::signal(SIGINT, [](int) { g_interrupted = 1; });

@@ -37,7 +37,7 @@ struct AuthorizedKey {
 // The authorized-keys file: one client per line, `KEY ROLE LABEL`:
 //
 //   # role ingest: the mail server's hook
-//   rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7  ingest  mail-hook
+//   RE#X<&/3KAjPc+QPDUm%Dj9$b17SNk%dSucSmgP+  ingest  mail-hook
 //
 // KEY is the client's 40-character Z85 public key, ROLE one of ingest,
 // notify, admin, LABEL one word naming the client. Blank lines and lines

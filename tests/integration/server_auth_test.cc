@@ -1,11 +1,16 @@
 // warmthd on tcp:// with CURVE: real sockets, real keys, the real binary.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <set>
 #include <thread>
 
@@ -109,6 +114,23 @@ class ServerAuthTest : public ::testing::Test {
   }
 
   void Reload() { ASSERT_EQ(::kill(daemon_->pid(), SIGHUP), 0); }
+
+  // An inner contact met in person 7 days ago less 2 s: it cools to the
+  // threshold in 2 s, and a COOLING nudge goes out.
+  void CoolingSoon(client::Client& admin, const std::string& id) {
+    v1::Request add;
+    add.mutable_upsert_contact()->mutable_contact()->set_id(id);
+    add.mutable_upsert_contact()->mutable_contact()->set_circle(v1::INNER);
+    ASSERT_TRUE(admin.Call(add).ok());
+    v1::Request log;
+    auto* in = log.mutable_ingest()->add_interactions();
+    in->set_event_id("met-" + id);
+    in->add_contacts(id);
+    in->set_channel(v1::IN_PERSON);
+    in->set_direction(v1::MUTUAL);
+    transport::ToProto(Now() - 7 * core::kDay + 2s, in->mutable_occurred_at());
+    ASSERT_TRUE(admin.Call(log).ok());
+  }
 
   // Polls until a fresh connection with `keys` gets an answer (admitted), or
   // until it cannot connect at all (refused in the handshake): a reload takes
@@ -262,19 +284,7 @@ TEST_F(ServerAuthTest, OnlyNotifyAndAdminKeysReceiveNudges) {
   client::Subscriber stranger_sub(context_, pub_, Setup(stranger_));
   std::this_thread::sleep_for(500ms);  // let the subscribers join
   auto admin = Connect(admin_);
-  v1::Request add;
-  add.mutable_upsert_contact()->mutable_contact()->set_id("ann");
-  add.mutable_upsert_contact()->mutable_contact()->set_circle(v1::INNER);
-  ASSERT_TRUE(admin.Call(add).ok());
-  // In person 7 days ago less 2 s: an inner contact cools to 30 in 2 s.
-  v1::Request log;
-  auto* in = log.mutable_ingest()->add_interactions();
-  in->set_event_id("met-ann");
-  in->add_contacts("ann");
-  in->set_channel(v1::IN_PERSON);
-  in->set_direction(v1::MUTUAL);
-  transport::ToProto(Now() - 7 * core::kDay + 2s, in->mutable_occurred_at());
-  ASSERT_TRUE(admin.Call(log).ok());
+  CoolingSoon(admin, "ann");
 
   const auto for_admin = admin_sub.Receive(15s);
   ASSERT_TRUE(for_admin) << daemon_->Log();
@@ -519,6 +529,48 @@ TEST_F(ServerAuthTest, WarmctlUsesKeysFromFlagsOrConfig) {
       {testing::WarmctlPath(), "--config", no_config, "--api", "tcp://192.0.2.1:5555", "status"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("client.server_key"), std::string::npos) << r.err;
+}
+
+TEST_F(ServerAuthTest, WarmctlWatchWithANotifyKeyPrintsNudges) {
+  ASSERT_TRUE(daemon_->Start());
+  TempDir home;
+  ASSERT_TRUE(transport::WriteKeyPair(notify_, home.path().string(), "desktop").ok());
+  const std::string config = home.Write(
+      "warmth.toml", "[api]\nendpoint = \"" + api_ + "\"\npublish = \"" + pub_ +
+                         "\"\n[client]\nserver_key = \"" + dir_.File("server.pub") +
+                         "\"\nsecret_key = \"desktop.key\"\n");
+  const std::string out = home.File("watch.out");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    const std::string warmctl = testing::WarmctlPath();
+    ::execl(warmctl.c_str(), warmctl.c_str(), "--config", config.c_str(), "--json", "watch",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto read_out = [&] {
+    std::ifstream in(out);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  std::this_thread::sleep_for(1s);  // let it subscribe
+  auto admin = Connect(admin_);
+  CoolingSoon(admin, "ann");
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  while (read_out().find("\"COOLING\"") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::string text = read_out();
+  EXPECT_NE(text.find("\"COOLING\""), std::string::npos) << text << daemon_->Log();
+  EXPECT_NE(text.find("ann"), std::string::npos) << text;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
 }
 
 }  // namespace

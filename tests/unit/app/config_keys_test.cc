@@ -24,7 +24,7 @@ secret_key = "laptop.key"
 }
 
 TEST(ConfigKeys, TheServerKeyMayBeTheKeyItself) {
-  const std::string key = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+  const std::string key = "RE#X<&/3KAjPc+QPDUm%Dj9$b17SNk%dSucSmgP+";
   const Config c = ParseConfig("[client]\nserver_key = \"" + key + "\"\n", "/tmp/x/warmth.toml");
   EXPECT_EQ(c.client.server_key, key);
 }
