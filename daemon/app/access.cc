@@ -245,7 +245,7 @@ std::string ServerSecretKeyPath(const CurveConfig& curve) {
   }
   const char* credentials = std::getenv("CREDENTIALS_DIRECTORY");
   if (credentials != nullptr && *credentials != '\0') {
-    const std::string path = std::string(credentials) + "/server.key";
+    std::string path = std::string(credentials) + "/server.key";
     std::error_code ec;
     if (std::filesystem::exists(path, ec)) {
       return path;

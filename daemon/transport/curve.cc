@@ -91,7 +91,7 @@ Status WriteFile(const std::string& path, const std::string& text, mode_t mode, 
       if (errno == EINTR) {
         continue;
       }
-      const Status s = Status::Unavailable(path + ": " + std::strerror(errno));
+      Status s = Status::Unavailable(path + ": " + std::strerror(errno));
       ::close(fd);
       return s;
     }
