@@ -193,6 +193,7 @@ core::Result<Client::IngestTotals> Client::IngestAll(
     if (!reply) {
       // Nothing came back in time: resend what is outstanding.
       std::vector<std::size_t> resend;
+      resend.reserve(in_flight.size());
       for (const auto& [id, f] : in_flight) {
         resend.push_back(f.index);
       }

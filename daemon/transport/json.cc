@@ -234,7 +234,7 @@ core::Status JsonParser::Parse(std::string_view json, google::protobuf::Message&
   const auto status =
       google::protobuf::util::JsonStringToMessage(std::string(json), &out, options);
   if (!status.ok()) {
-    return core::Status::InvalidArgument(std::string(status.message()));
+    return core::Status::InvalidArgument(std::string{status.message()});
   }
   return core::Status::Ok();
 }
