@@ -90,6 +90,9 @@ void DesktopNotifications::Drop(const std::string& why) {
     queue_.push_back(std::move(entry.nudge));
   }
   on_screen_.clear();
+  for (auto& [id, nudge] : sending_) {
+    queue_.push_front(std::move(nudge));
+  }
   sending_.clear();
   server_ = Server::kUnknown;
   owner_.clear();
@@ -295,7 +298,7 @@ void DesktopNotifications::Send(const v1::Nudge& nudge) {
     spdlog::error("cannot build the notification for nudge {}: {}", nudge.id(), ErrorText(r));
     return;
   }
-  sending_.insert(nudge.id());
+  sending_[nudge.id()] = nudge;
   const bool sent = Call(m, [this, nudge](sd_bus_message* reply, const sd_bus_error* error) {
     sending_.erase(nudge.id());
     std::uint32_t id = 0;

@@ -108,7 +108,7 @@ class DesktopNotifications {
   std::string owner_;  // the server's unique bus name, when known
   bool markup_ = false;
   std::deque<v1::Nudge> queue_;
-  std::set<std::string> sending_;  // nudge ids with a Notify call in flight
+  std::map<std::string, v1::Nudge> sending_;  // by id: a Notify call is in flight
   std::map<std::uint32_t, OnScreen> on_screen_;
 };
 

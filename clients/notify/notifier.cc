@@ -197,7 +197,13 @@ void Notifier::Resync(const char* why) {
   Enqueue(std::move(request), "ListNudges", kListGiveUp,
           [this, asked_at](const core::Result<v1::Reply>& reply) {
             if (!reply.ok()) {
-              spdlog::warn("cannot list pending nudges: {}", reply.status().message());
+              // Unavailable: the daemon is away, which is logged already, and
+              // its return brings another list.
+              if (reply.status().code() == core::Code::kUnavailable) {
+                spdlog::debug("no pending list: {}", reply.status().message());
+              } else {
+                spdlog::warn("cannot list pending nudges: {}", reply.status().message());
+              }
               return;
             }
             OnPending(reply->nudges(), asked_at);

@@ -14,6 +14,8 @@
 #             once when it starts, and not again after it restarts.
 #   restarts  the notifier waits for a missing notification server, and
 #             survives the daemon and the notification server restarting.
+#   buttons   with notification-daemon, which draws real buttons: a click on
+#             "Called" is recorded. Saves OUT_DIR/notifier-buttons.png.
 # Exit 77 (skipped) when a tool is missing.
 set -euo pipefail
 
@@ -94,10 +96,13 @@ pids+=($!)
 wait_for 10 "Xvfb to start" test -s "$work/display"
 export DISPLAY=":$(cat "$work/display")"
 
-# dunst runs this as its menu (`dunstctl context`): pick the Called action.
+# dunst runs this as its menu (`dunstctl context`), offering lines such as
+# "#Called (Time to call Bob Stone) [2,called]"; it picks the line for the
+# title and action key written to $work/want.
 cat >"$work/dmenu.sh" <<'MENU'
 #!/bin/sh
-tee "$WARMTH_E2E_WORK/menu.txt" | grep -m1 ',called\]'
+want=$(cat "$WARMTH_E2E_WORK/want")
+tee "$WARMTH_E2E_WORK/menu.txt" | grep -F "(${want%|*}) [" | grep -m1 -F ",${want#*|}]"
 MENU
 chmod +x "$work/dmenu.sh"
 icons=/usr/share/icons/Adwaita/48x48
@@ -215,6 +220,23 @@ notify_count() { grep -cxF "   string \"$1\"" "$work/monitor.txt" || true; }
 shown_times() { [ "$(notify_count "$1")" -eq "$2" ]; }
 pending_count() { warmctl --json nudges | jq '.nudges | length'; }
 
+# choose TITLE KEY: picks that action of that notification from dunst's
+# context menu; waits until dunst sends the ActionInvoked signal.
+choose() {
+  local invoked
+  invoked=$(grep -cxF "   string \"$2\"" "$work/monitor.txt" || true)
+  printf '%s|%s' "$1" "$2" >"$work/want"
+  rm -f "$work/menu.txt"
+  dunstctl context
+  wait_for 10 "dunst's menu to offer $2 for $1" grep -qsF "($1) [" "$work/menu.txt"
+  wait_for 10 "ActionInvoked $2" bash -c \
+    "[ \$(grep -cxF '   string \"$2\"' '$work/monitor.txt') -gt $invoked ]"
+}
+# state_is CONTACT STATE: that contact's latest nudge is in that state.
+state_is() {
+  [ "$(warmctl --json nudges --all --contact "$1" | jq -r '.nudges[0].state')" = "$2" ]
+}
+
 # The Notify call with this summary: from its "member=Notify" line to its
 # expire timeout.
 notify_call() {
@@ -262,9 +284,7 @@ $call"
   nudge=$(warmctl --json nudges | jq -r '.nudges[0].id')
   before=$(warmctl --json contact show bob | jq '.warmth')
   # Called, chosen from dunst's context menu: dunst sends ActionInvoked.
-  dunstctl context
-  wait_for 10 "dunst's menu to offer Called" grep -qs ',called\]' "$work/menu.txt"
-  wait_for 10 "the ActionInvoked signal" grep -qxF '   string "called"' "$work/monitor.txt"
+  choose "Time to call Bob Stone" called
   wait_for 10 "the daemon to record the call" bash -c \
     "'$warmctl_bin' --config '$cfg' --json nudges --state done | jq -e '.nudges[]? | select(.id == \"$nudge\")' >/dev/null"
   [ "$(pending_count)" -eq 0 ] || fail "nudges still pending after Called"
@@ -274,9 +294,25 @@ $call"
   last=$(warmctl --json contact show bob | jq -r '.recent[0].channel')
   [ "$last" = CALL ] || fail "the recorded interaction is $last, not CALL"
   wait_for 5 "the notifier to log the call" logged "recorded Called for nudge $nudge"
+
+  # Snooze and Dismiss, the same way.
+  cools_in gil "Gil Ho" 1
+  cools_in hal "Hal Roe" 1
+  wait_for 20 "Gil's notification" shown_times "Time to call Gil Ho" 1
+  wait_for 20 "Hal's notification" shown_times "Time to call Hal Roe" 1
+  choose "Time to call Gil Ho" snooze
+  wait_for 10 "the daemon to record the snooze" state_is gil SNOOZED
+  until_s=$(date -d "$(warmctl --json nudges --contact gil --state snoozed | jq -r '.nudges[0].snoozed_until')" +%s)
+  left=$((until_s - $(date +%s)))
+  # [notify] snooze = "2d"
+  [ $left -gt $((2 * 86400 - 120)) ] && [ $left -le $((2 * 86400)) ] ||
+    fail "snoozed for ${left}s, not 2 days"
+  choose "Time to call Hal Roe" dismiss
+  wait_for 10 "the daemon to record the dismissal" state_is hal DISMISSED
+  [ "$(pending_count)" -eq 0 ] || fail "nudges still pending after Snooze and Dismiss"
   alive
   stop_notifier
-  echo "PASS called: shown, Called recorded ($nudge: warmth $before -> $after)"
+  echo "PASS called: shown; Called ($nudge: warmth $before -> $after), Snooze and Dismiss recorded"
   ;;
 
 missed)
@@ -343,6 +379,52 @@ restarts)
   alive
   stop_notifier
   echo "PASS restarts: waited for a server, survived warmthd and dunst restarting"
+  ;;
+
+buttons)
+  # A server that draws real buttons (Debian's notification-daemon): the
+  # README's screenshot, and a real click on "Called".
+  nd=/usr/lib/notification-daemon/notification-daemon
+  if [ ! -x $nd ] || ! command -v xdotool >/dev/null; then
+    echo "SKIP: notification-daemon or xdotool is not installed (scripts/deps test installs them)"
+    exit 77
+  fi
+  $nd >"$work/notification-daemon.log" 2>&1 &
+  pids+=($!)
+  wait_for 10 "notification-daemon to own org.freedesktop.Notifications" server_up
+  start_daemon
+  start_notifier
+  wait_for 10 "the notifier to find the server" logged "showing notifications through Notification Daemon"
+  cools_in bob "Bob Stone" 1
+  wait_for 20 "the notification for Bob" shown_times "Time to call Bob Stone" 1
+  wait_for 10 "the notification window" bash -c "xdotool search --onlyvisible --name '^Notification$' >/dev/null"
+  win=$(xdotool search --onlyvisible --name '^Notification$' | head -n1)
+  sleep 0.5  # let it finish drawing
+  mkdir -p "$out_dir"
+  import -window root "$out_dir/notifier-buttons-screen.png"
+  eval "$(xdotool getwindowgeometry --shell "$win")"  # X, Y, WIDTH, HEIGHT
+  import -window root -crop "$((WIDTH + 16))x$((HEIGHT + 16))+$((X - 8))+$((Y - 8))" \
+    "$out_dir/notifier-buttons.png"
+  # Find the buttons: the lowest row of dark (text) pixels inside the
+  # frame, split into labels at gaps; the first label is "Called".
+  import -window "$win" "$work/window.png"
+  dark=$(convert "$work/window.png" -colorspace gray -threshold 40% txt:- |
+    awk -F'[,: ]+' -v w="$WIDTH" -v h="$HEIGHT" \
+      '/#000000/ && $1 > 16 && $1 < w - 16 && $2 > 16 && $2 < h - 16 {print $1, $2}')
+  maxy=$(awk '$2 > m {m = $2} END {print m + 0}' <<<"$dark")
+  click_x=$(awk -v y0=$((maxy - 14)) '$2 > y0 {print $1}' <<<"$dark" | sort -n | uniq |
+    awk 'NR == 1 {first = $1; last = $1; next} $1 - last > 12 {exit} {last = $1}
+         END {if (NR) print int((first + last) / 2)}')
+  click_y=$((maxy - 5))
+  [ -n "$click_x" ] || fail "no buttons found in the notification window"
+  nudge=$(warmctl --json nudges | jq -r '.nudges[0].id')
+  xdotool mousemove --window "$win" "$click_x" "$click_y" click 1
+  wait_for 10 "ActionInvoked called (clicked at $click_x,$click_y)" \
+    grep -qxF '   string "called"' "$work/monitor.txt"
+  wait_for 10 "the daemon to record the call" state_is bob DONE
+  alive
+  stop_notifier
+  echo "PASS buttons: clicked Called on a real button; $nudge is DONE"
   ;;
 
 *)
