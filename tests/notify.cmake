@@ -40,3 +40,7 @@ add_test(NAME systemd_user_units_verify
     ${CMAKE_CURRENT_BINARY_DIR}/user-units/warmthd.service
     ${CMAKE_CURRENT_BINARY_DIR}/user-units/warmth-notify.service)
 set_tests_properties(systemd_user_units_verify PROPERTIES LABELS unit SKIP_RETURN_CODE 77)
+add_test(NAME systemd_user_units_install
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/notify/install_user_units.sh ${CMAKE_COMMAND}
+    ${PROJECT_BINARY_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/notify/verify_user_units.sh)
+set_tests_properties(systemd_user_units_install PROPERTIES LABELS e2e SKIP_RETURN_CODE 77)
