@@ -76,10 +76,10 @@ std::string Title(const v1::Nudge& nudge) {
 }
 
 std::string HumanDuration(core::Duration d) {
-  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(d).count();
-  const auto days = minutes / (24 * 60);
-  const auto hours = minutes / 60 % 24;
-  const auto mins = minutes % 60;
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(d);
+  const auto days = std::chrono::duration_cast<std::chrono::days>(minutes).count();
+  const auto hours = std::chrono::duration_cast<std::chrono::hours>(minutes).count() % 24;
+  const auto mins = minutes.count() % 60;
   if (days == 0 && hours == 0) {
     return Plural(mins, "minute");
   }

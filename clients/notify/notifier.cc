@@ -222,7 +222,8 @@ void Notifier::OnPending(const v1::NudgeList& list, SteadyTime asked_at) {
       Offer(nudge);
     }
   }
-  spdlog::info("{} pending nudge(s), {} not shown before", list.nudges_size(), fresh);
+  spdlog::log(fresh > 0 ? spdlog::level::info : spdlog::level::debug,
+              "{} pending nudge(s), {} not shown before", list.nudges_size(), fresh);
   if (desktop_) {
     desktop_->Withdraw(pending, asked_at);
   }
