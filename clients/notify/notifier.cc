@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "clients/common/format.h"
+#include "clients/common/security.h"
 #include "daemon/app/config.h"
 #include "daemon/app/paths.h"
 #include "daemon/version.h"
@@ -107,8 +108,8 @@ Notifier::Notifier(NotifierOptions options, std::ostream& out)
   // handshake may come and go unseen: Subscriber applies `setup` before
   // connecting.
   const transport::SocketSetup sub_setup = [this](zmq::socket_t& socket) {
-    if (options_.setup) {
-      options_.setup(socket);
+    if (options_.publish_setup) {
+      options_.publish_setup(socket);
     }
     socket.set(zmq::sockopt::reconnect_ivl_max, 1000);
     sub_monitor_ = Monitor(context_, socket, "warmth-notify-sub");
@@ -496,7 +497,12 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   bool text = false;
   bool json = false;
   std::string log_level = "info";
+  client::KeyOptions keys;
   cli.add_option("--config", config_path, "Config file (default " + app::ConfigFile() + ")");
+  cli.add_option("--server-key", keys.server_key,
+                 "tcp:// only: the daemon's public key, or its file (default: [client] server_key)");
+  cli.add_option("--key", keys.secret_key,
+                 "tcp:// only: this notifier's secret key file (default: [client] secret_key)");
   cli.add_option("--api", api, "Daemon API endpoint (default from the config: [api] endpoint)");
   cli.add_option("--pub", pub, "Daemon nudge endpoint (default from the config: [api] publish)");
   auto* text_flag =
@@ -531,6 +537,16 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     options.publish_endpoint = pub.empty() ? config.PublishEndpoint() : pub;
     options.snooze = config.notify.snooze;
     options.zone = app::ResolveTimeZone(config.timezone);
+    for (const auto& [endpoint, setup] :
+         {std::pair{options.api_endpoint, &options.setup},
+          std::pair{options.publish_endpoint, &options.publish_setup}}) {
+      auto made = client::ClientSocketSetup(config, endpoint, keys);
+      if (!made.ok()) {
+        err << "warmth-notify: " << made.status().message() << '\n';
+        return kExitUsage;
+      }
+      *setup = std::move(made).value();
+    }
   } catch (const app::ConfigError& e) {
     spdlog::critical("config: {}", e.what());
     return kExitConfig;

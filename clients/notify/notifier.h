@@ -35,7 +35,8 @@ struct NotifierOptions {
   core::Duration snooze = 3 * core::kDay;  // the Snooze action
   std::string state_file;  // shown nudge ids; empty: remember in memory only
   const date::time_zone* zone = nullptr;  // for --stdout times; nullptr: UTC
-  transport::SocketSetup setup;            // e.g. CURVE keys, applied to both sockets
+  transport::SocketSetup setup;            // for the API socket: e.g. CURVE keys
+  transport::SocketSetup publish_setup;    // for the nudge socket
 };
 
 // warmth-notify's loop: one thread polls the daemon's PUB socket, a DEALER

@@ -575,3 +575,59 @@ TEST_F(ServerAuthTest, WarmctlWatchWithANotifyKeyPrintsNudges) {
 
 }  // namespace
 }  // namespace warmth
+
+namespace warmth {
+namespace {
+
+// The desktop notifier on a laptop, reaching the server over CURVE with a
+// notify key from its flags: it receives the nudge; with an ingest key it
+// gets none.
+TEST_F(ServerAuthTest, WarmthNotifyReceivesNudgesOverCurveWithANotifyKeyOnly) {
+  for (const auto& [keys, name] : {std::pair{notify_, "notify"}, std::pair{ingest_, "ingest"}}) {
+    ASSERT_TRUE(transport::WriteKeyPair(keys, dir_.path().string(), name).ok());
+  }
+  ASSERT_TRUE(daemon_->Start());
+  const std::string empty_config = dir_.Write("client.toml", "");
+  std::vector<pid_t> pids;
+  for (const std::string name : {"notify", "ingest"}) {
+    const std::string out = dir_.File(name + ".out");
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      const std::string key = dir_.File(name + ".key");
+      const std::string server = dir_.File("server.pub");
+      const std::string state = dir_.File("state-" + name);
+      ::execl(WARMTH_NOTIFY_PATH, WARMTH_NOTIFY_PATH, "--json", "--config", empty_config.c_str(),
+              "--api", api_.c_str(), "--pub", pub_.c_str(), "--server-key", server.c_str(),
+              "--key", key.c_str(), "--state-dir", state.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    pids.push_back(pid);
+  }
+  std::this_thread::sleep_for(1s);
+  auto admin = Connect(admin_);
+  CoolingSoon(admin, "ann");
+  std::string notify_out;
+  for (int i = 0; i < 100 && notify_out.find("\"COOLING\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(100ms);
+    std::ifstream in(dir_.File("notify.out"));
+    std::ostringstream s;
+    s << in.rdbuf();
+    notify_out = s.str();
+  }
+  std::this_thread::sleep_for(1s);
+  for (pid_t pid : pids) {
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+  }
+  EXPECT_NE(notify_out.find("\"kind\":\"COOLING\""), std::string::npos) << notify_out;
+  std::ifstream in(dir_.File("ingest.out"));
+  std::ostringstream ingest_out;
+  ingest_out << in.rdbuf();
+  EXPECT_EQ(ingest_out.str().find("COOLING"), std::string::npos) << ingest_out.str();
+}
+
+}  // namespace
+}  // namespace warmth
