@@ -13,6 +13,7 @@
 
 #include "clients/common/client.h"
 #include "clients/common/format.h"
+#include "clients/import/command.h"
 #include "daemon/app/config.h"
 #include "daemon/app/paths.h"
 #include "daemon/core/types.h"
@@ -883,6 +884,15 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   auto* trip_rm = trip->add_subcommand("rm", "Remove a trip");
   trip_rm->add_option("id", trip_id, "Trip id")->required();
   actions[trip_rm] = [&] { return TripRemove(ctx, trip_id); };
+
+  // import vcard|linkedin|ics FILE
+  import::ImportArgs import_args;
+  for (CLI::App* kind : import::AddImportCommands(cli, import_args)) {
+    actions[kind] = [&, kind] {
+      return import::RunImport(kind->get_name(), import_args, ctx.Connection(), ctx.config,
+                               ctx.out, ctx.err);
+    };
+  }
 
   for (CLI::App* sub : {log, contact, add, edit, rm, show, list, nudges, done, snooze, dismiss,
                         watch, status, trip, trip_add, trip_list, trip_rm}) {
