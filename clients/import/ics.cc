@@ -233,25 +233,30 @@ class Collector {
  public:
   Collector(const CalendarOptions& options, CalendarFile& out) : options_(options), out_(out) {}
 
-  void Skip(const std::string& reason) { ++out_.skipped[reason]; }
+  // Counted once per event (identity), however many occurrences it has.
+  void Skip(const std::string& reason, const std::string& identity = "") {
+    if (identity.empty() || skipped_.insert(identity + "\n" + reason).second) {
+      ++out_.skipped[reason];
+    }
+  }
 
   // One past occurrence starting at `start`.
   void Meeting(const EventInfo& info, const std::string& identity, time_t start) {
     ++out_.instances;
     if (info.cancelled) {
-      return Skip("cancelled");
+      return Skip("cancelled", identity);
     }
     if (info.me_declined) {
-      return Skip("declined");
+      return Skip("declined", identity);
     }
     if (!options_.me_addresses.empty() && !info.me_present && !info.counterparts.empty()) {
-      return Skip("you are not invited");
+      return Skip("you are not invited", identity);
     }
     if (info.counterparts.empty()) {
-      return Skip("no attendees");
+      return Skip("no attendees", identity);
     }
     if (static_cast<int>(info.counterparts.size()) > options_.max_attendees) {
-      return Skip("more than " + std::to_string(options_.max_attendees) + " attendees");
+      return Skip("more than " + std::to_string(options_.max_attendees) + " attendees", identity);
     }
     if (!seen_.insert(EventId(identity, start)).second) {
       return;  // RDATE repeating DTSTART, an override repeating its master
@@ -349,6 +354,7 @@ class Collector {
   const CalendarOptions& options_;
   CalendarFile& out_;
   std::set<std::string> seen_;
+  std::set<std::string> skipped_;
   std::vector<v1::Trip> pending_trips_;
 };
 
@@ -445,7 +451,7 @@ void ReadCalendar(icalcomponent* calendar, const CalendarOptions& options, const
       continue;
     }
     if (start > now) {
-      collector.Skip("future, recurring");
+      collector.Skip("future, recurring", identity);
       continue;
     }
     Occurrences occ;
@@ -462,6 +468,18 @@ void ReadCalendar(icalcomponent* calendar, const CalendarOptions& options, const
         collector.Meeting(info, identity, t);
       }
     }
+  }
+  // A VCALENDAR left open swallows the next ones as children: read those too.
+  std::vector<icalcomponent*> nested;
+  for (icalcomponent* c = icalcomponent_get_first_component(calendar, ICAL_ANY_COMPONENT);
+       c != nullptr; c = icalcomponent_get_next_component(calendar, ICAL_ANY_COMPONENT)) {
+    const icalcomponent_kind k = icalcomponent_isa(c);
+    if (k == ICAL_VCALENDAR_COMPONENT || k == ICAL_XROOT_COMPONENT) {
+      nested.push_back(c);
+    }
+  }
+  for (icalcomponent* c : nested) {
+    ReadCalendar(c, options, local, collector, out, index);
   }
 }
 
@@ -533,7 +551,8 @@ CalendarFile ParseCalendar(std::string_view text, const CalendarOptions& options
   std::unique_ptr<icalcomponent, ComponentFree> root(icalparser_parse_string(copy.c_str()));
   icalerror_clear_errno();
   if (root == nullptr) {
-    out.problems.push_back({"line 1", "no iCalendar data (no BEGIN:VCALENDAR)"});
+    out.problems.push_back(
+        {"line 1", "libical found no complete calendar (no BEGIN:VCALENDAR, or one never ended)"});
     return out;
   }
   Collector collector(options, out);
@@ -542,13 +561,14 @@ CalendarFile ParseCalendar(std::string_view text, const CalendarOptions& options
   if (kind == ICAL_VCALENDAR_COMPONENT) {
     ReadCalendar(root.get(), options, local, collector, out, index);
   } else if (kind == ICAL_XROOT_COMPONENT) {
-    for (icalcomponent* c = icalcomponent_get_first_component(root.get(), ICAL_VCALENDAR_COMPONENT);
-         c != nullptr; c = icalcomponent_get_next_component(root.get(), ICAL_VCALENDAR_COMPONENT)) {
-      ReadCalendar(c, options, local, collector, out, index);
-    }
+    ReadCalendar(root.get(), options, local, collector, out, index);  // its VCALENDARs
   } else {
-    out.problems.push_back({"line 1", std::string("expected a VCALENDAR, found ") +
-                                          icalcomponent_kind_to_string(kind)});
+    // A bare component (a VEVENT exported on its own): read it as if a
+    // VCALENDAR held it.
+    std::unique_ptr<icalcomponent, ComponentFree> wrapper(
+        icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
+    icalcomponent_add_component(wrapper.get(), root.release());
+    ReadCalendar(wrapper.get(), options, local, collector, out, index);
   }
   collector.FinishTrips(local);
   return out;

@@ -113,6 +113,52 @@ bool StartsWithEnvelope(std::string_view bytes) {
   return false;
 }
 
+// "Wed 29 May 2019 06:09:22 PM EDT" -> "Wed 29 May 2019 18:09:22 EDT";
+// nullopt when the value has no AM/PM word after a time.
+std::optional<std::string> TwentyFourHour(std::string_view value) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : value) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      if (!word.empty()) {
+        words.push_back(std::move(word));
+        word.clear();
+      }
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) {
+    words.push_back(std::move(word));
+  }
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const std::string marker = Lower(words[i]);
+    if (marker != "am" && marker != "pm") {
+      continue;
+    }
+    std::string& time = words[i - 1];
+    const auto colon = time.find(':');
+    if (colon == std::string::npos || colon == 0 || colon > 2 ||
+        !std::all_of(time.begin(), time.begin() + static_cast<std::ptrdiff_t>(colon),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      return std::nullopt;
+    }
+    int hour = std::stoi(time.substr(0, colon));
+    if (hour < 1 || hour > 12) {
+      return std::nullopt;
+    }
+    hour = hour % 12 + (marker == "pm" ? 12 : 0);
+    time = (hour < 10 ? "0" : "") + std::to_string(hour) + time.substr(colon);
+    words.erase(words.begin() + static_cast<std::ptrdiff_t>(i));
+    std::string out;
+    for (const auto& w : words) {
+      out += (out.empty() ? "" : " ") + w;
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
 GMimeParserOptions* LooseOptions() {
   static GMimeParserOptions* options = [] {
     GMimeParserOptions* o = g_mime_parser_options_new();
@@ -150,6 +196,16 @@ MessageFacts FactsOf(GMimeMessage* message) {
   AddAddresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_TO), f.to);
   AddAddresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_CC), f.to);
   f.date = FromGDateTime(g_mime_message_get_date(message));
+  if (const char* raw = g_mime_object_get_header(GMIME_OBJECT(message), "Date"); raw != nullptr) {
+    // GMime reads "06:09:22 PM EDT" as 06:09; give it the 24-hour time.
+    if (auto fixed = TwentyFourHour(raw)) {
+      GDateTime* dt = g_mime_utils_header_decode_date(fixed->c_str());
+      if (dt != nullptr) {
+        f.date = FromGDateTime(dt);
+        g_date_time_unref(dt);
+      }
+    }
+  }
 
   GMimeObject* object = GMIME_OBJECT(message);
   GMimeHeaderList* headers = g_mime_object_get_header_list(object);
