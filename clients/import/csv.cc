@@ -16,6 +16,14 @@ CsvFile ParseCsv(std::string_view text) {
     bool record_done = false;
     bool broken = false;
     while (!record_done) {
+      // Lenient: blanks before a quoted field (", \"a, b\"") are dropped.
+      std::size_t q = i;
+      while (q < text.size() && (text[q] == ' ' || text[q] == '\t')) {
+        ++q;
+      }
+      if (q < text.size() && text[q] == '"') {
+        i = q;
+      }
       if (i < text.size() && text[i] == '"') {
         // A quoted field: up to the closing quote, "" standing for one.
         ++i;

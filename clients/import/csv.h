@@ -22,7 +22,8 @@ struct CsvFile {
 // (a last record without one is fine), fields in double quotes may hold
 // commas, line breaks and doubled quotes (""). Lenient where exports are
 // sloppy: a UTF-8 byte-order mark is dropped, a quote inside an unquoted
-// field is kept as text, text after a closing quote is appended. An
+// field is kept as text, blanks before an opening quote are dropped, text
+// after a closing quote is appended. An
 // unterminated quoted field is a Problem naming its line, and its record is
 // dropped. Empty lines give no record. Pure; no allocation beyond the result.
 CsvFile ParseCsv(std::string_view text);

@@ -455,7 +455,9 @@ void ReadCalendar(icalcomponent* calendar, const CalendarOptions& options, const
       continue;
     }
     Occurrences occ;
-    icalcomponent_foreach_recurrence(ev, icaltime_from_timet_with_zone(start, 0, icaltimezone_get_utc_timezone()),
+    // The window opens a day early: libical leaves out a span that starts
+    // exactly at its start.
+    icalcomponent_foreach_recurrence(ev, icaltime_from_timet_with_zone(start - 24 * 3600, 0, icaltimezone_get_utc_timezone()),
                                      icaltime_from_timet_with_zone(now, 0, icaltimezone_get_utc_timezone()),
                                      CollectOccurrence, &occ);
     if (occ.capped) {
@@ -469,12 +471,13 @@ void ReadCalendar(icalcomponent* calendar, const CalendarOptions& options, const
       }
     }
   }
-  // A VCALENDAR left open swallows the next ones as children: read those too.
+  // A VCALENDAR left open swallows the next ones as children, and custom
+  // components may hold events: read those too.
   std::vector<icalcomponent*> nested;
   for (icalcomponent* c = icalcomponent_get_first_component(calendar, ICAL_ANY_COMPONENT);
        c != nullptr; c = icalcomponent_get_next_component(calendar, ICAL_ANY_COMPONENT)) {
     const icalcomponent_kind k = icalcomponent_isa(c);
-    if (k == ICAL_VCALENDAR_COMPONENT || k == ICAL_XROOT_COMPONENT) {
+    if (k != ICAL_VEVENT_COMPONENT) {
       nested.push_back(c);
     }
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <mutex>
 
 namespace warmth::import {
 namespace {
@@ -237,10 +238,17 @@ ContactsFile ParseVcards(std::string_view text) {
   if (cards.empty() && out.problems.empty()) {
     out.problems.push_back({"line 1", "no vCard in this file (no BEGIN:VCARD line)"});
   }
+  static std::once_flag quiet;
+  std::call_once(quiet, [] {
+    // EVCard warns on stderr about every odd escape; the summary speaks for it.
+    g_log_set_handler("libebook-contacts", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
+                      [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
+  });
   for (const Span& span : cards) {
+    // EVCard turns bytes that are not UTF-8 into U+FFFD: convert first.
+    const std::string utf8 = Utf8(span.text);
     std::unique_ptr<EVCard, Unref> card(e_vcard_new());
-    e_vcard_construct_full(card.get(), span.text.data(), static_cast<gssize>(span.text.size()),
-                           nullptr);
+    e_vcard_construct_full(card.get(), utf8.data(), static_cast<gssize>(utf8.size()), nullptr);
     ContactRecord r = ReadCard(card.get());
     r.where = "line " + std::to_string(span.line);
     if (r.display_name.empty() && r.identifiers.empty()) {

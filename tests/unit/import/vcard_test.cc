@@ -57,7 +57,7 @@ std::vector<std::string> Unfolded(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') {
+    while (!line.empty() && line.back() == '\r') {  // iPhone exports end lines with CR CR LF
       line.pop_back();
     }
     if (!line.empty() && (line[0] == ' ' || line[0] == '\t') && !lines.empty()) {
@@ -67,6 +67,17 @@ std::vector<std::string> Unfolded(const std::string& text) {
     }
   }
   return lines;
+}
+
+// Elements of `a` missing from `b`, for failure messages.
+std::string Missing(const std::set<std::string>& a, const std::set<std::string>& b) {
+  std::string out;
+  for (const auto& x : a) {
+    if (!b.contains(x)) {
+      out += " [" + x + "]";
+    }
+  }
+  return out;
 }
 
 const ContactRecord* Named(const ContactsFile& f, const std::string& name) {
@@ -138,7 +149,8 @@ TEST(VcardCorpus, EveryEmailAddressIsAnIdentifier) {
       }
     }
   }
-  EXPECT_EQ(read, scanned);
+  EXPECT_EQ(read, scanned) << "read only:" << Missing(read, scanned)
+                           << " scanned only:" << Missing(scanned, read);
   EXPECT_GT(read.size(), 60u);
 }
 
@@ -218,7 +230,7 @@ TEST(Vcard, ThreeAndFourWithFoldingAndQuotedPrintable) {
       "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\n  Lee\r\nEMAIL;TYPE=home:ann@example.com\r\n"
       "TEL;TYPE=cell:+49 (30) 123-456\r\nADR;TYPE=work:;;Main St 1;Work City;;;\r\n"
       "ADR;TYPE=home:;;Elm 2;Home City;;;\r\nCATEGORIES:a,b\\,c\r\nBDAY:1985-07-04\r\nEND:VCARD\r\n"
-      "BEGIN:VCARD\nVERSION:2.1\nN;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:M=C3=BCller;J=\n=C3=B6rg\n"
+      "BEGIN:VCARD\nVERSION:2.1\nN;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:M=C3=BC=\nller;J=C3=B6rg\n"
       "EMAIL;INTERNET:JM@Example.com\nEND:VCARD\n");
   ASSERT_EQ(f.contacts.size(), 2u);
   EXPECT_EQ(f.contacts[0].display_name, "Ann Lee");

@@ -109,6 +109,17 @@ std::string AddressIn(const std::string& value) {
   return Lower(a);
 }
 
+// Elements of `a` missing from `b`, for failure messages.
+std::string Missing(const std::set<std::string>& a, const std::set<std::string>& b) {
+  std::string out;
+  for (const auto& x : a) {
+    if (!b.contains(x)) {
+      out += " [" + x + "]";
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> FilesUnder(const std::string& dir) {
   std::vector<std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
@@ -159,7 +170,10 @@ TEST(MailCorpus, MessageIdsMatchASimpleScan) {
       // Obsolete syntax allows comments and spaces inside: "<1234 @ local(blah) .example>".
       std::string id;
       int depth = 0;
-      for (char c : Bracketed(Header(text, "message-id"))) {
+      const std::string value = Header(text, "message-id");
+      std::string bare = value;  // "Message-Id: 2010…@company.com" has no brackets
+      bare.erase(0, bare.find_first_not_of(" \t"));
+      for (char c : value.find('<') != std::string::npos ? Bracketed(value) : bare) {
         depth += c == '(' ? 1 : 0;
         if (depth == 0 && c != ' ' && c != '\t') {
           id += c;
@@ -175,7 +189,16 @@ TEST(MailCorpus, MessageIdsMatchASimpleScan) {
         read.insert(facts->message_id);
       }
     }
-    EXPECT_EQ(read, scanned) << sub;
+    // An id with two @ ("a@b@c") is not one; GMime keeps "a@b". Every other
+    // id must be read as the scan found it.
+    EXPECT_EQ(read.size(), scanned.size()) << sub;
+    std::set<std::string> plain;
+    for (const auto& id : scanned) {
+      if (std::count(id.begin(), id.end(), '@') <= 1) {
+        plain.insert(id);
+      }
+    }
+    EXPECT_EQ(Missing(plain, read), "") << sub;
     if (std::string(sub) == "notmuch/default") {
       EXPECT_EQ(files - static_cast<int>(scanned.size()), 1) << "README: one Message-ID in two files";
     }
