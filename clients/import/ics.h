@@ -46,7 +46,9 @@ struct CalendarFile {
 // well-known TZIDs, RRULE/RDATE/EXDATE expanded from DTSTART up to `now`
 // (sub-daily rules and more than 5000 past occurrences are cut short, with a
 // note), RECURRENCE-ID overrides, CANCELLED events and declined invitations
-// left out. Bad events are Problems; never fatal, safe on any bytes. Pure
+// left out. Bad events are Problems, and so are physical lines over 256 KiB
+// (left out: libical takes quadratic time on them); never fatal, safe on
+// any bytes. Pure
 // apart from libical (it reads no clock: `now` is given).
 CalendarFile ParseCalendar(std::string_view text, const CalendarOptions& options);
 

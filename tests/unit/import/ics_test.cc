@@ -276,7 +276,10 @@ TEST(Ics, CorruptInputNeverCrashes) {
   const std::string huge = Calendar("BEGIN:VEVENT\r\nUID:x\r\nDTSTART:20260101T100000Z\r\nSUMMARY:" +
                                     std::string(10 << 20, 's') +
                                     "\r\nATTENDEE:mailto:a@example.com\r\nEND:VEVENT\r\n");
-  EXPECT_EQ(ParseCalendar(huge, Options()).meetings.size(), 1u);
+  const CalendarFile h = ParseCalendar(huge, Options());
+  EXPECT_EQ(h.meetings.size(), 1u) << "the event stays, its monster line goes";
+  ASSERT_EQ(h.problems.size(), 1u);
+  EXPECT_EQ(h.problems[0].where, "line 7");
   const std::string text = Slurp(Ics("radicale/event1.ics"));
   for (std::size_t cut = 0; cut < text.size(); cut += 97) {
     (void)ParseCalendar(std::string_view(text).substr(0, cut), Options("Boston"));
