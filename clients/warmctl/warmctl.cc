@@ -15,6 +15,7 @@
 #include "clients/common/client.h"
 #include "clients/common/format.h"
 #include "clients/common/security.h"
+#include "clients/import/command.h"
 #include "daemon/app/config.h"
 #include "daemon/app/paths.h"
 #include "daemon/core/types.h"
@@ -947,6 +948,15 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->capture_default_str();
   keygen->add_flag("--force", keygen_force, "Replace existing key files");
   actions[keygen] = [&] { return Keygen(ctx, keygen_dir, keygen_name, keygen_force); };
+
+  // import vcard|linkedin|ics FILE
+  import::ImportArgs import_args;
+  for (CLI::App* kind : import::AddImportCommands(cli, import_args)) {
+    actions[kind] = [&, kind] {
+      return import::RunImport(kind->get_name(), import_args, ctx.Connection(), ctx.config,
+                               ctx.out, ctx.err);
+    };
+  }
 
   for (CLI::App* sub : {log, contact, add, edit, rm, show, list, nudges, done, snooze, dismiss,
                         watch, status, trip, trip_add, trip_list, trip_rm, keygen}) {

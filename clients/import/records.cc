@@ -1,0 +1,53 @@
+#include "clients/import/records.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "daemon/core/identifiers.h"
+
+namespace warmth::import {
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
+    s.remove_suffix(1);
+  }
+  return std::string(s);
+}
+
+void AddTag(std::vector<std::string>& tags, const std::string& raw) {
+  std::string tag = Trim(raw);
+  for (char& c : tag) {
+    if (static_cast<unsigned char>(c) < 0x20) {
+      c = ' ';
+    }
+  }
+  if (tag.size() > 64) {
+    std::size_t cut = 64;
+    // Back up over UTF-8 continuation bytes so a character is not split.
+    while (cut > 0 && (static_cast<unsigned char>(tag[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    tag = Trim(tag.substr(0, cut));
+  }
+  if (tag.empty() || tags.size() >= 32 || std::find(tags.begin(), tags.end(), tag) != tags.end()) {
+    return;
+  }
+  tags.push_back(std::move(tag));
+}
+
+bool AddIdentifier(std::vector<std::string>& identifiers, const std::string& raw) {
+  auto norm = core::NormalizeIdentifier(raw);
+  if (!norm.ok()) {
+    return false;
+  }
+  if (identifiers.size() < 32 &&
+      std::find(identifiers.begin(), identifiers.end(), *norm) == identifiers.end()) {
+    identifiers.push_back(std::move(norm).value());
+  }
+  return true;
+}
+
+}  // namespace warmth::import
