@@ -13,6 +13,7 @@
 
 #include "clients/common/client.h"
 #include "clients/common/format.h"
+#include "clients/common/security.h"
 #include "clients/mail/message.h"
 #include "clients/mail/progress.h"
 #include "clients/mail/sources.h"
@@ -82,6 +83,11 @@ OPTIONS
                       never fail because of warmth).
     --config FILE     Config file (default $XDG_CONFIG_HOME/warmth/warmth.toml).
     --api ENDPOINT    Daemon API endpoint (default from the config).
+    --server-key KEY  For tcp://: the daemon's public key, or the file holding
+                      it (default: [client] server_key in the config).
+    --key FILE        For tcp://: this hook's secret key file, made by
+                      warmctl keygen; an ingest key is enough (default:
+                      [client] secret_key).
     --timeout SECONDS Wait this long for each reply (default 10).
     -h, --help        This text.
     --version         The version.
@@ -117,6 +123,7 @@ struct Options {
   bool exit_zero = false;
   std::string config_path;
   std::string api;
+  client::KeyOptions keys;
   double timeout_s = 10;
 };
 
@@ -418,6 +425,8 @@ int Run(int argc, const char* const* argv, const Io& io) {
   cli.add_flag("--exit-zero", options.exit_zero);
   cli.add_option("--config", options.config_path);
   cli.add_option("--api", options.api);
+  cli.add_option("--server-key", options.keys.server_key);
+  cli.add_option("--key", options.keys.secret_key);
   cli.add_option("--timeout", options.timeout_s)->check(CLI::PositiveNumber);
   try {
     cli.parse(argc, argv);
@@ -456,6 +465,12 @@ int Run(int argc, const char* const* argv, const Io& io) {
     client::ClientOptions copts;
     copts.endpoint = options.api.empty() ? config.ApiEndpoint() : options.api;
     copts.timeout = std::chrono::milliseconds(static_cast<int>(options.timeout_s * 1000));
+    auto setup = client::ClientSocketSetup(config, copts.endpoint, options.keys);
+    if (!setup.ok()) {
+      io.err << "warmth-mail: " << setup.status().message() << '\n';
+      return options.exit_zero ? 0 : kExitUsage;
+    }
+    copts.setup = std::move(setup).value();
     client.emplace(context, copts);
   }
   client::Client* c = client ? &*client : nullptr;

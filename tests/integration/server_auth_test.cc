@@ -629,5 +629,35 @@ TEST_F(ServerAuthTest, WarmthNotifyReceivesNudgesOverCurveWithANotifyKeyOnly) {
   EXPECT_EQ(ingest_out.str().find("COOLING"), std::string::npos) << ingest_out.str();
 }
 
+// The mail server's hook: warmth-mail with an ingest key delivers a message;
+// with a key the server does not know it cannot deliver anything.
+TEST_F(ServerAuthTest, WarmthMailDeliversOverCurveWithAnIngestKey) {
+  for (const auto& [keys, name] : {std::pair{ingest_, "hook"}, std::pair{stranger_, "stranger"}}) {
+    ASSERT_TRUE(transport::WriteKeyPair(keys, dir_.path().string(), name).ok());
+  }
+  ASSERT_TRUE(daemon_->Start());
+  const std::string config = dir_.Write("hook.toml", "[me]\naddresses = [\"me@example.org\"]\n");
+  const std::string message =
+      "From: Pat <pat@example.com>\r\nTo: me@example.org\r\nSubject: hi\r\n"
+      "Date: Mon, 16 Nov 2026 10:00:00 +0000\r\nMessage-ID: <m1@example.com>\r\n\r\nHello\r\n";
+  const auto run = [&](const std::string& key) {
+    return testing::RunCommand({WARMTH_MAIL_PATH, "--config", config, "--api", api_,
+                                "--server-key", dir_.File("server.pub"), "--key",
+                                dir_.File(key + ".key"), "--timeout", "3"},
+                               {}, message);
+  };
+  const auto refused = run("stranger");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("cannot reach warmthd"), std::string::npos) << refused.err;
+  const auto delivered = run("hook");
+  EXPECT_EQ(delivered.exit_code, 0) << delivered.err;
+  auto admin = Connect(admin_);
+  v1::Request get;
+  get.mutable_get_contact()->set_contact_id("pat@example.com");
+  const auto reply = admin.Call(get);
+  ASSERT_TRUE(reply.ok()) << reply.status().message();
+  EXPECT_EQ(reply->contact().interaction_count(), 1);
+}
+
 }  // namespace
 }  // namespace warmth
