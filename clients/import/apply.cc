@@ -233,13 +233,11 @@ core::Result<ContactTotals> ApplyContacts(client::Client& client,
       if (!found.ok()) {
         return found.status();
       }
-      if (!*found) {
-        keep.push_back(ident);
-      } else if (!target || (*found)->id() == target->id()) {
+      if (*found && (!target || (*found)->id() == target->id())) {
         target = **found;
         keep.push_back(ident);
-      } else if ((*found)->circle() == v1::CIRCLE_UNSPECIFIED) {
-        keep.push_back(ident);  // an unsorted contact: the daemon merges it in
+      } else if (!*found || (*found)->circle() == v1::CIRCLE_UNSPECIFIED) {
+        keep.push_back(ident);  // new, or an unsorted contact the daemon merges in
       } else {
         elsewhere.emplace_back(ident, (*found)->id());
       }

@@ -12,22 +12,20 @@
 #include <sstream>
 
 #include "daemon/core/identifiers.h"
+#include "daemon/core/text.h"
 #include "daemon/transport/codec.h"
 
 namespace warmth::import {
+
+using core::Lower;
+using core::Trim;
 namespace {
 
 constexpr std::size_t kMaxPastOccurrences = 5000;
-constexpr std::size_t kMaxLineBytes = 256 * 1024;
+constexpr std::size_t kMaxLineBytes = std::size_t{256} * 1024;
 constexpr const char* kSource = "warmctl import ics";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
+constexpr std::int64_t kHourSeconds = 3600;
+constexpr std::int64_t kDaySeconds = 24 * kHourSeconds;
 
 std::string Hex(std::uint64_t h, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -59,22 +57,22 @@ bool IsCode(std::string_view s) {  // "IL", "NY", "UK", "USA"
 }
 
 bool IsCountry(const std::string& s) {
-  static const std::set<std::string> kCountries = {
+  static const std::set<std::string> countries = {
       "germany", "deutschland", "france", "usa", "us", "united states", "united states of america",
       "uk", "united kingdom", "england", "scotland", "canada", "spain", "españa", "italy", "italia",
       "netherlands", "the netherlands", "nederland", "switzerland", "schweiz", "suisse", "austria",
       "österreich", "belgium", "poland", "polska", "sweden", "norway", "denmark", "finland",
       "ireland", "portugal", "japan", "china", "india", "australia", "new zealand", "brazil",
       "mexico", "argentina", "south africa", "singapore", "israel", "czech republic", "czechia"};
-  return kCountries.contains(Lower(s));
+  return countries.contains(Lower(s));
 }
 
 const std::vector<std::string_view>& VideoHosts() {
-  static const std::vector<std::string_view> kHosts = {
+  static const std::vector<std::string_view> hosts = {
       "zoom.us/",       "meet.google.com", "teams.microsoft.com", "teams.live.com",
       "webex.com",      "whereby.com",     "meet.jit.si",         "gotomeeting.com",
       "bluejeans.com",  "join.skype.com",  "chime.aws"};
-  return kHosts;
+  return hosts;
 }
 
 bool MentionsVideoHost(std::string_view text) {
@@ -294,7 +292,7 @@ class Collector {
         Lower(city) == Lower(options_.me_city)) {
       return Skip("future, at home");
     }
-    if (!all_day && !address_like && end - start < 20 * 3600) {
+    if (!all_day && !address_like && end - start < kHourSeconds * 20) {
       return Skip("future, not a trip");
     }
     v1::Trip trip;
@@ -314,7 +312,7 @@ class Collector {
     for (auto& t : pending_trips_) {
       auto it = std::find_if(merged.begin(), merged.end(), [&](const v1::Trip& m) {
         return Lower(m.city()) == Lower(t.city()) &&
-               t.starts_at().seconds() <= m.ends_at().seconds() + 24 * 3600;
+               t.starts_at().seconds() <= m.ends_at().seconds() + kDaySeconds;
       });
       if (it != merged.end()) {
         if (t.ends_at().seconds() > it->ends_at().seconds()) {
@@ -417,7 +415,7 @@ void ReadCalendar(icalcomponent* calendar, const CalendarOptions& options, const
     } else if (icalproperty* d = icalcomponent_get_first_property(ev, ICAL_DURATION_PROPERTY)) {
       end = start + icaldurationtype_as_int(icalproperty_get_duration(d));
     } else if (dtstart.is_date) {
-      end = start + 24 * 3600;
+      end = start + kDaySeconds;
     }
     // The same event in two files, or without a UID: identify it by what it is.
     const std::string identity =
@@ -458,7 +456,7 @@ void ReadCalendar(icalcomponent* calendar, const CalendarOptions& options, const
     Occurrences occ;
     // The window opens a day early: libical leaves out a span that starts
     // exactly at its start.
-    icalcomponent_foreach_recurrence(ev, icaltime_from_timet_with_zone(start - 24 * 3600, 0, icaltimezone_get_utc_timezone()),
+    icalcomponent_foreach_recurrence(ev, icaltime_from_timet_with_zone(start - kDaySeconds, 0, icaltimezone_get_utc_timezone()),
                                      icaltime_from_timet_with_zone(now, 0, icaltimezone_get_utc_timezone()),
                                      CollectOccurrence, &occ);
     if (occ.capped) {
@@ -501,7 +499,7 @@ std::string CityOf(std::string_view location, bool* address_like) {
   std::size_t pos = 0;
   while (pos <= loc.size()) {
     const std::size_t comma = std::min(loc.find_first_of(",\n;", pos), loc.size());
-    std::string part = Trim(std::string_view(loc).substr(pos, comma - pos));
+    std::string part = Trim(std::string_view{loc}.substr(pos, comma - pos));
     if (!part.empty()) {
       parts.push_back(std::move(part));
     }
@@ -580,10 +578,9 @@ CalendarFile ParseCalendar(std::string_view text, const CalendarOptions& options
   Collector collector(options, out);
   int index = 0;
   const icalcomponent_kind kind = icalcomponent_isa(root.get());
-  if (kind == ICAL_VCALENDAR_COMPONENT) {
+  if (kind == ICAL_VCALENDAR_COMPONENT || kind == ICAL_XROOT_COMPONENT) {
+    // A calendar, or a root holding several (concatenated VCALENDARs).
     ReadCalendar(root.get(), options, local, collector, out, index);
-  } else if (kind == ICAL_XROOT_COMPONENT) {
-    ReadCalendar(root.get(), options, local, collector, out, index);  // its VCALENDARs
   } else {
     // A bare component (a VEVENT exported on its own): read it as if a
     // VCALENDAR held it.

@@ -4,16 +4,13 @@
 #include <cctype>
 
 #include "clients/import/csv.h"
+#include "daemon/core/text.h"
 
 namespace warmth::import {
-namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return s;
-}
+using core::Lower;
+using core::Trim;
+namespace {
 
 struct Columns {
   int first = -1;
@@ -116,12 +113,13 @@ ContactsFile ParseLinkedinCsv(std::string_view text) {
     contact.where = "line " + std::to_string(record.line);
     const std::string first = Field(fields, c.first);
     const std::string last = Field(fields, c.last);
-    contact.display_name = Trim(first + " " + last);
+    std::string full_name = first;
+    full_name.append(" ").append(last);
+    contact.display_name = Trim(full_name);
     const std::string email = Field(fields, c.email);
     const std::string slug = ProfileSlug(Field(fields, c.url));
-    if (email.find('@') != std::string::npos) {
-      AddIdentifier(contact.identifiers, email);
-    } else if (Lower(email).rfind("urn:li:", 0) == 0) {
+    // An address, or (old exports) a member URN in its place.
+    if (email.find('@') != std::string::npos || Lower(email).rfind("urn:li:", 0) == 0) {
       AddIdentifier(contact.identifiers, email);
     }
     if (!slug.empty()) {

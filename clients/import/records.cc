@@ -4,18 +4,11 @@
 #include <cctype>
 
 #include "daemon/core/identifiers.h"
+#include "daemon/core/text.h"
 
 namespace warmth::import {
 
-std::string Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
-}
+using core::Trim;
 
 void AddTag(std::vector<std::string>& tags, const std::string& raw) {
   std::string tag = Trim(raw);

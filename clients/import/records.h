@@ -45,13 +45,11 @@ struct ContactsFile {
 
 // Adds `tag` unless present (exact match), cut to the daemon's 64 bytes at a
 // UTF-8 boundary; at most 32 tags.
-void AddTag(std::vector<std::string>& tags, const std::string& tag);
+void AddTag(std::vector<std::string>& tags, const std::string& raw);
 
 // Adds the normalized form of `raw` (core::NormalizeIdentifier) unless it is
 // there already; false, and nothing added, when it is not a valid identifier.
 bool AddIdentifier(std::vector<std::string>& identifiers, const std::string& raw);
 
-// Whitespace trimmed at both ends.
-std::string Trim(std::string_view s);
 
 }  // namespace warmth::import

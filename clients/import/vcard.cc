@@ -7,7 +7,11 @@
 #include <memory>
 #include <mutex>
 
+#include "daemon/core/text.h"
+
 namespace warmth::import {
+
+using core::Trim;
 namespace {
 
 std::string Upper(std::string_view s) {

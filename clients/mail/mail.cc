@@ -19,9 +19,12 @@
 #include "clients/mail/sources.h"
 #include "daemon/app/config.h"
 #include "daemon/app/paths.h"
+#include "daemon/core/text.h"
 #include "daemon/version.h"
 
 namespace warmth::mail {
+
+using core::Lower;
 namespace {
 
 using core::Status;
@@ -145,13 +148,6 @@ struct Summary {
   }
 };
 
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return s;
-}
-
 core::TimePoint Now() {
   return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
 }
@@ -227,7 +223,9 @@ class Backfill {
     summary_.duplicate += totals->duplicate;
     summary_.rejected += totals->rejected;
     for (const auto& [id, reason] : totals->rejections) {
-      Report("rejected " + id + ": " + reason);
+      std::string line = "rejected ";
+      line.append(id).append(": ").append(reason);
+      Report(line);
     }
     return Status::Ok();
   }

@@ -7,9 +7,13 @@
 #include <mutex>
 
 #include "daemon/core/identifiers.h"
+#include "daemon/core/text.h"
 #include "daemon/transport/codec.h"
 
 namespace warmth::mail {
+
+using core::Lower;
+using core::Trim;
 namespace {
 
 using core::Status;
@@ -24,24 +28,6 @@ struct Unref {
 };
 template <typename T>
 using GPtr = std::unique_ptr<T, Unref>;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
-std::string Trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
-}
 
 // Mailboxes of `list` (group members included) that look like addresses.
 void AddAddresses(InternetAddressList* list, std::vector<std::string>& out) {
@@ -62,7 +48,7 @@ void AddAddresses(InternetAddressList* list, std::vector<std::string>& out) {
     if (addr == nullptr) {
       continue;
     }
-    std::string lower = Lower(Trimmed(addr));
+    std::string lower = Lower(Trim(addr));
     // Only what the daemon can take as an e-mail identifier: a local part,
     // one @, a domain, no white space ("To: XX", "gpoo at example.com" are not).
     const auto at = lower.find('@');
@@ -183,7 +169,7 @@ void InitGmime() {
 MessageFacts FactsOf(GMimeMessage* message) {
   MessageFacts f;
   if (const char* id = g_mime_message_get_message_id(message); id != nullptr) {
-    f.message_id = Trimmed(id);
+    f.message_id = Trim(id);
   }
   std::vector<std::string> from;
   AddAddresses(g_mime_message_get_from(message), from);
@@ -214,7 +200,7 @@ MessageFacts FactsOf(GMimeMessage* message) {
     GMimeHeader* h = g_mime_header_list_get_header_at(headers, i);
     const std::string name = Lower(g_mime_header_get_name(h));
     const char* raw = g_mime_header_get_value(h);
-    const std::string value = raw == nullptr ? "" : Trimmed(raw);
+    const std::string value = raw == nullptr ? "" : Trim(raw);
     if (name == "received") {
       // A Received field ends with "; date-time" (RFC 5322 section 3.6.7).
       const auto semi = value.rfind(';');

@@ -11,7 +11,8 @@
 #include "warmth/v1/warmth.pb.h"
 
 // GMime's types, kept out of this header so that callers need not see glib.
-using GMimeMessage = struct _GMimeMessage;
+// The struct name is GMime's, hence the reserved spelling.
+using GMimeMessage = struct _GMimeMessage;  // NOLINT(bugprone-reserved-identifier)
 
 namespace warmth::mail {
 

@@ -273,14 +273,7 @@ void Notifier::SendOutgoing() {
 void Notifier::ReadReplies() {
   while (true) {
     std::vector<zmq::message_t> frames;
-    do {
-      zmq::message_t frame;
-      if (!dealer_.recv(frame, zmq::recv_flags::dontwait)) {
-        break;
-      }
-      frames.push_back(std::move(frame));
-    } while (frames.back().more());
-    if (frames.empty()) {
+    if (!zmq::recv_multipart(dealer_, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
       return;
     }
     v1::Reply reply;

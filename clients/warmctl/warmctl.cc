@@ -18,25 +18,21 @@
 #include "clients/import/command.h"
 #include "daemon/app/config.h"
 #include "daemon/app/paths.h"
+#include "daemon/core/text.h"
 #include "daemon/core/types.h"
 #include "daemon/transport/codec.h"
 #include "daemon/transport/curve.h"
 #include "daemon/version.h"
 
 namespace warmth::warmctl {
+
+using core::Lower;
 namespace {
 
 namespace v1 = ::warmth::v1;
 using core::Status;
 
 volatile std::sig_atomic_t g_interrupted = 0;
-
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return s;
-}
 
 std::string ChannelName(int channel) {
   return std::string(core::Name(static_cast<core::Channel>(channel)));

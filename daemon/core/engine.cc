@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "daemon/core/identifiers.h"
+#include "daemon/core/text.h"
 
 namespace warmth::core {
 namespace {
@@ -20,24 +21,6 @@ constexpr std::string_view kSnoozeMark = "/snooze/";
 
 Scheduler::Slot ContactSlot(std::int64_t cid, NudgeKind kind) {
   return (static_cast<std::uint64_t>(cid) << 3) | static_cast<std::uint64_t>(kind);
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
-std::string Trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
 }
 
 bool SharesTag(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -837,13 +820,13 @@ void Engine::DropMoot(TimePoint now) {
 }
 
 std::vector<std::int64_t> Engine::PickTripContacts(const Trip& trip, TimePoint now) const {
-  const std::string city = Lower(Trimmed(trip.city));
+  const std::string city = Lower(Trim(trip.city));
   std::vector<const Record*> matches;
   for (const auto& [cid, r] : contacts_) {
     if (r.contact.muted) {
       continue;
     }
-    const bool same_city = !city.empty() && Lower(Trimmed(r.contact.city)) == city;
+    const bool same_city = !city.empty() && Lower(Trim(r.contact.city)) == city;
     if (same_city || SharesTag(r.contact.tags, trip.tags)) {
       matches.push_back(&r);
     }
@@ -898,7 +881,7 @@ std::optional<Nudge> Engine::Finalize(const Waiting& w, TimePoint now) const {
     for (std::int64_t cid : cids) {
       names.push_back(DisplayName(contacts_.at(cid)));
     }
-    n.text = TripText(Trimmed(trip.city), dates, names);
+    n.text = TripText(Trim(trip.city), dates, names);
   }
   for (std::int64_t cid : cids) {
     const Record& r = contacts_.at(cid);
@@ -1028,7 +1011,7 @@ std::optional<TimePoint> Engine::NextDue(TimePoint now) {
 // --- Trips -------------------------------------------------------------------
 
 Result<Trip> Engine::UpsertTrip(Trip trip, TimePoint now) {
-  trip.city = Trimmed(trip.city);
+  trip.city = Trim(trip.city);
   if (trip.city.empty()) {
     return Status::InvalidArgument("trip.city: required");
   }

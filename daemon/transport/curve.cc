@@ -12,19 +12,13 @@
 #include <sstream>
 #include <vector>
 
+#include "daemon/core/text.h"
+
 namespace warmth::transport {
 namespace {
 
 using core::Status;
-
-std::string Trim(std::string_view s) {
-  const auto begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) {
-    return {};
-  }
-  const auto end = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(begin, end - begin + 1));
-}
+using core::Trim;
 
 // The key in a key file's text, or "" when there is none or more than one.
 core::Result<std::string> KeyInText(const std::string& text, const std::string& what) {
@@ -246,17 +240,8 @@ ZapHandler::ZapHandler(zmq::context_t& context, Authorizer authorizer)
 void ZapHandler::HandlePending() {
   while (true) {
     std::vector<zmq::message_t> frames;
-    zmq::message_t first;
-    if (!socket_.recv(first, zmq::recv_flags::dontwait)) {
+    if (!zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
       return;
-    }
-    frames.push_back(std::move(first));
-    while (frames.back().more()) {
-      zmq::message_t next;
-      if (!socket_.recv(next, zmq::recv_flags::none)) {
-        break;
-      }
-      frames.push_back(std::move(next));
     }
     // [version][request id][domain][address][identity][mechanism][credentials…]
     std::string request_id = frames.size() > 1 ? FrameText(frames[1]) : std::string();
