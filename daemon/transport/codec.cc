@@ -1,6 +1,8 @@
 #include "daemon/transport/codec.h"
 
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/time_util.h>
+#include <google/protobuf/wire_format_lite.h>
 
 namespace warmth::transport {
 namespace {
@@ -12,6 +14,8 @@ using google::protobuf::util::TimeUtil;
 
 Status DecodeRequest(std::string_view bytes, v1::Request& out) {
   if (bytes.size() > kMaxRequestBytes) {
+    out.Clear();
+    out.set_request_id(PeekRequestId(bytes));
     return Status::ResourceExhausted("request: larger than 1 MiB; send smaller batches");
   }
   if (!out.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -21,6 +25,33 @@ Status DecodeRequest(std::string_view bytes, v1::Request& out) {
     return Status::InvalidArgument("request_id: longer than 128 bytes");
   }
   return Status::Ok();
+}
+
+std::string PeekRequestId(std::string_view bytes) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  // Serializers write fields in number order, so request_id (1) comes first;
+  // skipping is only for hand-made frames. At most a few fields are looked at.
+  for (int fields = 0; fields < 16; ++fields) {
+    const std::uint32_t tag = in.ReadTag();
+    if (tag == 0) {
+      return {};
+    }
+    if (WireFormatLite::GetTagFieldNumber(tag) == v1::Request::kRequestIdFieldNumber &&
+        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      std::uint32_t size = 0;
+      std::string id;
+      if (!in.ReadVarint32(&size) || size > 128 || !in.ReadString(&id, static_cast<int>(size))) {
+        return {};
+      }
+      return id;
+    }
+    if (!WireFormatLite::SkipField(&in, tag)) {
+      return {};
+    }
+  }
+  return {};
 }
 
 core::Result<core::TimePoint> ToTimePoint(const google::protobuf::Timestamp& ts,
