@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 
 #include "daemon/app/paths.h"
@@ -49,6 +50,18 @@ bool IsLoopbackTcp(const std::string& endpoint) {
     }
   }
   return false;
+}
+
+// Protobuf logs an ERROR to stderr for each string field with invalid UTF-8
+// it parses: a client could flood the journal that way. The request itself
+// is answered and warned about (rate-limited); its details go to debug.
+void ProtobufLog(google::protobuf::LogLevel level, const char* file, int line,
+                 const std::string& message) {
+  if (level >= google::protobuf::LOGLEVEL_FATAL) {
+    spdlog::critical("protobuf {}:{}: {}", file, line, message);
+  } else {
+    spdlog::debug("protobuf: {}", message);
+  }
 }
 
 std::string BodyName(const v1::Request& request) {
@@ -95,6 +108,7 @@ Daemon::Daemon(DaemonOptions options, core::Clock& clock)
       zone_(ResolveTimeZone(options_.config.timezone)),
       data_dir_(options_.data_dir.empty() ? DataDir() : options_.data_dir) {
   const TimePoint started = clock_.Now();
+  google::protobuf::SetLogHandler(&ProtobufLog);
   std::error_code ec;
   std::filesystem::create_directories(data_dir_, ec);
   if (ec) {

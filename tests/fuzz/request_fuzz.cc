@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include "daemon/app/config.h"
 #include "daemon/app/service.h"
 #include "daemon/core/engine.h"
@@ -62,6 +64,11 @@ void Setup(core::Engine& engine) {
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  google::protobuf::SetLogHandler(nullptr);  // no line per invalid UTF-8 string
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const date::time_zone* zone = app::ResolveTimeZone("UTC");

@@ -50,6 +50,13 @@ class Bystander {
     }
   }
   int calls() const { return calls_; }
+  // Waits until it has made `n` calls in all (at most 10 s).
+  void WaitForCalls(int n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (calls_ < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   std::vector<std::string> failures() {
     std::lock_guard lock(mutex_);
     return failures_;
@@ -109,6 +116,7 @@ class BadInputTest : public ::testing::Test {
     if (!bystander_) {
       return;
     }
+    bystander_->WaitForCalls(bystander_->calls() + 4);  // it still gets answered
     bystander_->Stop();
     const auto failures = bystander_->failures();
     EXPECT_TRUE(failures.empty()) << failures.size() << " calls of the well-behaved client "
@@ -305,6 +313,7 @@ TEST_F(BadInputTest, TruncatedFramesAreAnsweredEachTime) {
 }
 
 TEST_F(BadInputTest, RandomBytesAndFrameShapesAreAnsweredEachTime) {
+  const auto start = std::chrono::steady_clock::now();
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 random(seed);
@@ -335,6 +344,14 @@ TEST_F(BadInputTest, RandomBytesAndFrameShapesAreAnsweredEachTime) {
     }
   }
   ExpectStillServing();
+  // Bad input is logged at a bounded rate (20 a second and a summary), and
+  // protobuf's own complaints (invalid UTF-8) stay out of the log.
+  const std::string log = daemon_.Log();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+  EXPECT_LE(std::count(log.begin(), log.end(), '\n'), 25 * (seconds + 2)) << log;
+  EXPECT_EQ(log.find("libprotobuf"), std::string::npos) << log;
 }
 
 // Well-formed protobuf with values no client should send.
