@@ -100,13 +100,7 @@ std::optional<v1::Reply> Client::Receive(std::chrono::milliseconds timeout) {
       return std::nullopt;
     }
     std::vector<zmq::message_t> frames;
-    do {
-      zmq::message_t frame;
-      if (!socket_->recv(frame, zmq::recv_flags::none)) {
-        break;
-      }
-      frames.push_back(std::move(frame));
-    } while (frames.back().more());
+    (void)zmq::recv_multipart(*socket_, std::back_inserter(frames));
     v1::Reply reply;
     if (!frames.empty() && reply.ParseFromArray(frames.back().data(),
                                                 static_cast<int>(frames.back().size()))) {
@@ -193,6 +187,7 @@ core::Result<Client::IngestTotals> Client::IngestAll(
     if (!reply) {
       // Nothing came back in time: resend what is outstanding.
       std::vector<std::size_t> resend;
+      resend.reserve(in_flight.size());
       for (const auto& [id, f] : in_flight) {
         resend.push_back(f.index);
       }
@@ -266,13 +261,7 @@ std::optional<v1::Nudge> Subscriber::Receive(std::chrono::milliseconds timeout) 
       return std::nullopt;
     }
     std::vector<zmq::message_t> frames;
-    do {
-      zmq::message_t frame;
-      if (!socket_.recv(frame, zmq::recv_flags::none)) {
-        break;
-      }
-      frames.push_back(std::move(frame));
-    } while (frames.back().more());
+    (void)zmq::recv_multipart(socket_, std::back_inserter(frames));
     v1::Nudge nudge;
     if (frames.size() == 2 &&
         nudge.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) {

@@ -7,6 +7,7 @@
 namespace warmth::client {
 
 std::string Ago(core::TimePoint t, core::TimePoint now) {
+  constexpr std::int64_t kDaySeconds = 86400;
   const bool future = t > now;
   const auto d = std::chrono::duration_cast<std::chrono::seconds>(future ? t - now : now - t);
   const auto s = d.count();
@@ -18,12 +19,12 @@ std::string Ago(core::TimePoint t, core::TimePoint now) {
     amount = std::to_string(s / 60) + " min";
   } else if (s < 86400) {
     amount = std::to_string(s / 3600) + " h";
-  } else if (s < 86400 * 60) {
-    amount = std::to_string(s / 86400) + " d";
-  } else if (s < 86400 * 730) {
-    amount = std::to_string(s / (86400 * 30)) + " mo";
+  } else if (s < kDaySeconds * 60) {
+    amount = std::to_string(s / kDaySeconds) + " d";
+  } else if (s < kDaySeconds * 730) {
+    amount = std::to_string(s / (kDaySeconds * 30)) + " mo";
   } else {
-    amount = std::to_string(s / (86400 * 365)) + " y";
+    amount = std::to_string(s / (kDaySeconds * 365)) + " y";
   }
   return future ? "in " + amount : amount + " ago";
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <functional>
 #include <iomanip>
 #include <map>
@@ -13,26 +14,25 @@
 
 #include "clients/common/client.h"
 #include "clients/common/format.h"
+#include "clients/common/security.h"
+#include "clients/import/command.h"
 #include "daemon/app/config.h"
 #include "daemon/app/paths.h"
+#include "daemon/core/text.h"
 #include "daemon/core/types.h"
 #include "daemon/transport/codec.h"
+#include "daemon/transport/curve.h"
 #include "daemon/version.h"
 
 namespace warmth::warmctl {
+
+using core::Lower;
 namespace {
 
 namespace v1 = ::warmth::v1;
 using core::Status;
 
 volatile std::sig_atomic_t g_interrupted = 0;
-
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return s;
-}
 
 std::string ChannelName(int channel) {
   return std::string(core::Name(static_cast<core::Channel>(channel)));
@@ -59,6 +59,7 @@ struct Context {
   std::string config_path;
   std::string api;
   std::string pub;
+  client::KeyOptions keys;  // --server-key, --key
   double timeout_s = 10;
   bool json = false;
   app::Config config;
@@ -76,11 +77,21 @@ struct Context {
     now = std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
   }
 
+  // CURVE keys for a tcp:// endpoint. Throws ConfigError: a usage error.
+  transport::SocketSetup Security(const std::string& endpoint) const {
+    auto setup = client::ClientSocketSetup(config, endpoint, keys);
+    if (!setup.ok()) {
+      throw app::ConfigError("", setup.status().message());
+    }
+    return *setup;
+  }
+
   client::Client& Connection() {
     if (!connection) {
       client::ClientOptions options;
       options.endpoint = api.empty() ? config.ApiEndpoint() : api;
       options.timeout = std::chrono::milliseconds(static_cast<int>(timeout_s * 1000));
+      options.setup = Security(options.endpoint);
       connection.emplace(zmq, options);
     }
     return *connection;
@@ -604,12 +615,17 @@ int Watch(Context& ctx, const std::vector<std::string>& kinds) {
   v1::Request ping;
   ping.mutable_status();
   auto status = ctx.Call(ping);
-  if (!status.ok()) {
+  // A notify key may not ask for Status: the daemon is there all the same.
+  if (!status.ok() && status.status().code() != core::Code::kPermissionDenied) {
     return Fail(ctx, status.status());
   }
-  const std::string endpoint =
-      !ctx.pub.empty() ? ctx.pub : status->status().publish_endpoint();
-  client::Subscriber sub(ctx.zmq, endpoint, {}, kinds);
+  // The flag, then the config (a daemon bound to tcp://0.0.0.0 reports an
+  // address only it can use), then what the daemon says, then the default.
+  std::string endpoint = !ctx.pub.empty() ? ctx.pub : ctx.config.publish_endpoint;
+  if (endpoint.empty()) {
+    endpoint = status.ok() ? status->status().publish_endpoint() : ctx.config.PublishEndpoint();
+  }
+  client::Subscriber sub(ctx.zmq, endpoint, ctx.Security(endpoint), kinds);
   std::signal(SIGINT, [](int) { g_interrupted = 1; });
   std::signal(SIGTERM, [](int) { g_interrupted = 1; });
   if (!ctx.json) {
@@ -752,6 +768,32 @@ int TripRemove(Context& ctx, const std::string& id) {
   return 0;
 }
 
+int Keygen(Context& ctx, const std::string& out_dir, const std::string& name, bool force) {
+  auto keys = transport::GenerateKeyPair();
+  if (!keys.ok()) {
+    return Fail(ctx, keys.status());
+  }
+  const std::string dir =
+      out_dir.empty() ? std::filesystem::path(app::ConfigFile()).parent_path().string() : out_dir;
+  auto written = transport::WriteKeyPair(*keys, dir, name, force);
+  if (!written.ok()) {
+    return Fail(ctx, written.status());
+  }
+  if (ctx.json) {
+    ctx.out << "{\"publicKey\":\"" << keys->public_key << "\",\"secretKeyFile\":\""
+            << written->first << "\",\"publicKeyFile\":\"" << written->second << "\"}\n";
+    return 0;
+  }
+  ctx.out << "Wrote " << written->first << " (secret key, mode 0600) and " << written->second
+          << ".\n"
+          << "Public key: " << keys->public_key << "\n"
+          << "A server's key: set curve.secret_key to the .key file; clients need the .pub.\n"
+          << "A client's key: add a line KEY ROLE LABEL (role ingest, notify or admin) to the\n"
+          << "server's authorized_keys and run systemctl reload warmthd, for example:\n"
+          << "  " << keys->public_key << "  notify  " << name << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -762,6 +804,11 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   cli.add_option("--config", ctx.config_path, "Config file (default " + app::ConfigFile() + ")");
   cli.add_option("--api", ctx.api, "Daemon API endpoint (default from the config)");
   cli.add_option("--pub", ctx.pub, "Daemon nudge endpoint (watch; default from the daemon)");
+  cli.add_option("--server-key", ctx.keys.server_key,
+                 "The daemon's public key, or a file holding it (tcp:// endpoints; "
+                 "default client.server_key)");
+  cli.add_option("--key", ctx.keys.secret_key,
+                 "This client's secret key file (tcp:// endpoints; default client.secret_key)");
   cli.add_option("--timeout", ctx.timeout_s, "Seconds to wait for a reply")->check(CLI::PositiveNumber);
   cli.add_flag("--json", ctx.json, "Machine-readable output (protobuf JSON)");
   // The leaf command that was given, run after parsing and reading the config.
@@ -884,12 +931,38 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   trip_rm->add_option("id", trip_id, "Trip id")->required();
   actions[trip_rm] = [&] { return TripRemove(ctx, trip_id); };
 
+  // keygen
+  auto* keygen = cli.add_subcommand(
+      "keygen", "Make a CURVE key pair for a server or a client (NAME.key and NAME.pub)");
+  std::string keygen_dir;
+  std::string keygen_name = "client";
+  bool keygen_force = false;
+  keygen->add_option("--out", keygen_dir,
+                     "Directory (default: the config file's, " +
+                         std::filesystem::path(app::ConfigFile()).parent_path().string() + ")");
+  keygen->add_option("--name", keygen_name, "File name without extension, e.g. server or laptop")
+      ->capture_default_str();
+  keygen->add_flag("--force", keygen_force, "Replace existing key files");
+  actions[keygen] = [&] { return Keygen(ctx, keygen_dir, keygen_name, keygen_force); };
+
+  // import vcard|linkedin|ics FILE
+  import::ImportArgs import_args;
+  for (CLI::App* kind : import::AddImportCommands(cli, import_args)) {
+    actions[kind] = [&, kind] {
+      return import::RunImport(kind->get_name(), import_args, ctx.Connection(), ctx.config,
+                               ctx.out, ctx.err);
+    };
+  }
+
   for (CLI::App* sub : {log, contact, add, edit, rm, show, list, nudges, done, snooze, dismiss,
-                        watch, status, trip, trip_add, trip_list, trip_rm}) {
+                        watch, status, trip, trip_add, trip_list, trip_rm, keygen}) {
     sub->fallthrough();
   }
   try {
     cli.parse(argc, argv);
+    if (keygen->parsed()) {
+      return actions[keygen]();  // needs no config and no daemon
+    }
     ctx.Setup();
     for (const auto& [command, action] : actions) {
       if (command->parsed()) {

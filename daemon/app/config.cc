@@ -258,6 +258,29 @@ void CheckEndpoint(const std::string& key, const std::string& endpoint) {
   throw ConfigError(key, "expected an ipc://PATH or tcp://HOST:PORT endpoint");
 }
 
+// A key file named in the config: relative to the config file's directory,
+// so that a config and its keys can move together.
+std::string KeyPath(const std::string& source, const std::string& value) {
+  const std::filesystem::path p(value);
+  if (p.is_absolute()) {
+    return value;
+  }
+  const std::filesystem::path dir = std::filesystem::path(source).parent_path();
+  return dir.empty() ? value : (dir / p).string();
+}
+
+std::optional<std::string> ReadKeyPath(Section& s, std::string_view key,
+                                       const std::string& source) {
+  auto v = s.String(key);
+  if (!v) {
+    return std::nullopt;
+  }
+  if (v->empty()) {
+    throw ConfigError(s.Name(key), "expected a file name");
+  }
+  return KeyPath(source, *v);
+}
+
 }  // namespace
 
 std::string Config::ApiEndpoint() const {
@@ -311,6 +334,28 @@ Config ParseConfig(std::string_view text, const std::string& source) {
     c.notify.snooze = *v;
   }
   notify.Finish();
+  Section curve = top.Sub("curve");
+  if (auto v = ReadKeyPath(curve, "secret_key", source)) {
+    c.curve.secret_key = *v;
+  }
+  if (auto v = ReadKeyPath(curve, "authorized_keys", source)) {
+    c.curve.authorized_keys = *v;
+  }
+  curve.Finish();
+  Section client = top.Sub("client");
+  if (auto v = client.String("server_key")) {
+    if (v->empty()) {
+      throw ConfigError(client.Name("server_key"), "expected a file name or a 40-character key");
+    }
+    // A file next to the config, or else the key itself.
+    const std::string path = KeyPath(source, *v);
+    std::error_code ec;
+    c.client.server_key = v->size() == 40 && !std::filesystem::exists(path, ec) ? *v : path;
+  }
+  if (auto v = ReadKeyPath(client, "secret_key", source)) {
+    c.client.secret_key = *v;
+  }
+  client.Finish();
   top.Finish();
   return c;
 }

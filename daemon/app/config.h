@@ -16,6 +16,24 @@ struct NotifyConfig {
   core::Duration snooze = 3 * core::kDay;  // the Snooze action's period
 };
 
+// [curve]: warmthd's CURVE keys. A tcp:// endpoint refuses to start without
+// them. Relative paths are relative to the config file's directory.
+struct CurveConfig {
+  // The server's secret key file (warmctl keygen). Empty: under systemd the
+  // credential server.key ($CREDENTIALS_DIRECTORY), else none.
+  std::string secret_key;
+  // Client public keys with their roles (AuthorizedKeys in access.h);
+  // re-read on SIGHUP.
+  std::string authorized_keys;
+};
+
+// [client]: how warmctl, warmth-mail and warmth-notify reach a daemon over
+// tcp:// (client::ClientSocketSetup). Relative paths as in [curve].
+struct ClientKeysConfig {
+  std::string server_key;  // the daemon's public key: a file, or the 40 characters
+  std::string secret_key;  // this client's secret key file (warmctl keygen)
+};
+
 // warmth.toml, every key optional. The daemon and every client read the same
 // file; each takes the sections it needs.
 struct Config {
@@ -26,6 +44,8 @@ struct Config {
   std::vector<std::string> me_addresses;  // [me] addresses
   std::string me_city;                    // [me] city
   NotifyConfig notify;
+  CurveConfig curve;
+  ClientKeysConfig client;
   std::string source;  // the file it came from; empty: built-in defaults
 
   std::string ApiEndpoint() const;

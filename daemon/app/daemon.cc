@@ -9,8 +9,10 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <tuple>
 
 #include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
@@ -141,32 +143,20 @@ Daemon::Daemon(DaemonOptions options, core::Clock& clock)
                                                          : options_.config.ApiEndpoint();
   const std::string pub = !options_.publish_endpoint.empty() ? options_.publish_endpoint
                                                              : options_.config.PublishEndpoint();
-  for (const auto& [key, endpoint] : {std::pair{"api.endpoint", api}, {"api.publish", pub}}) {
-    if (endpoint.rfind("tcp://", 0) == 0) {
-      if (!options_.allow_insecure_tcp) {
-        throw StartupError(std::string(key) + " " + endpoint +
-                           ": tcp:// endpoints need CURVE keys (see docs/deploy.md); "
-                           "--allow-insecure-tcp permits plain TCP on loopback for development");
-      }
-      if (!IsLoopbackTcp(endpoint)) {
-        throw StartupError(std::string(key) + " " + endpoint +
-                           ": --allow-insecure-tcp only allows loopback addresses");
-      }
-      spdlog::warn("{} {}: plain TCP WITHOUT authentication or encryption "
-                   "(--allow-insecure-tcp); never use this beyond development",
-                   key, endpoint);
-    }
+  for (const std::string& endpoint : {api, pub}) {
     if (core::Status s = transport::PrepareEndpoint(endpoint); !s.ok()) {
       throw StartupError(s.message());
     }
   }
+  // The ZAP handler is bound inside SetUpSecurity, before any tcp:// bind.
+  const auto [api_setup, pub_setup] = SetUpSecurity(api, pub);
   try {
-    api_ = std::make_unique<transport::ApiServer>(context_, api);
+    api_ = std::make_unique<transport::ApiServer>(context_, api, api_setup);
   } catch (const zmq::error_t& e) {
     throw StartupError("api.endpoint " + api + ": cannot bind: " + e.what());
   }
   try {
-    publisher_ = std::make_unique<transport::NudgePublisher>(context_, pub);
+    publisher_ = std::make_unique<transport::NudgePublisher>(context_, pub, pub_setup);
   } catch (const zmq::error_t& e) {
     throw StartupError("api.publish " + pub + ": cannot bind: " + e.what());
   }
@@ -177,8 +167,97 @@ Daemon::Daemon(DaemonOptions options, core::Clock& clock)
 
   std::uint64_t watchdog_usec = 0;
   if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0) {
-    watchdog_interval_ = core::Duration(static_cast<core::Duration::rep>(watchdog_usec / 2));
+    // Twice per period, as sd_watchdog_enabled(3) advises.
+    watchdog_interval_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::microseconds(watchdog_usec / 2));
   }
+  const char* notify_socket = std::getenv("NOTIFY_SOCKET");
+  notify_socket_ = notify_socket != nullptr && *notify_socket != '\0';
+}
+
+std::pair<transport::SocketSetup, transport::SocketSetup> Daemon::SetUpSecurity(
+    const std::string& api, const std::string& pub) {
+  const bool api_tcp = api.rfind("tcp://", 0) == 0;
+  const bool pub_tcp = pub.rfind("tcp://", 0) == 0;
+  if (!api_tcp && !pub_tcp) {
+    return {};
+  }
+  const std::string first_tcp = api_tcp ? "api.endpoint " + api : "api.publish " + pub;
+  const CurveConfig& curve = options_.config.curve;
+  const std::string secret_path = ServerSecretKeyPath(curve);
+  if (secret_path.empty()) {
+    if (!options_.allow_insecure_tcp) {
+      throw ConfigError("curve.secret_key",
+                        "not set, but " + first_tcp +
+                            " needs CURVE: set curve.secret_key to the server's secret key file "
+                            "and curve.authorized_keys to the client keys (see docs/deploy.md); "
+                            "--allow-insecure-tcp permits plain TCP on loopback for development");
+    }
+    for (const auto& [key, endpoint, tcp] :
+         {std::tuple{"api.endpoint", api, api_tcp}, {"api.publish", pub, pub_tcp}}) {
+      if (!tcp) {
+        continue;
+      }
+      if (!IsLoopbackTcp(endpoint)) {
+        throw StartupError(std::string(key) + " " + endpoint +
+                           ": --allow-insecure-tcp only allows loopback addresses");
+      }
+      spdlog::warn("{} {}: plain TCP WITHOUT authentication or encryption "
+                   "(--allow-insecure-tcp); never use this beyond development",
+                   key, endpoint);
+    }
+    return {};
+  }
+  if (curve.authorized_keys.empty()) {
+    throw ConfigError("curve.authorized_keys",
+                      "not set, but " + first_tcp +
+                          " needs the file of client keys allowed to connect (see docs/deploy.md)");
+  }
+  auto server = transport::ReadSecretKeyFile(secret_path);
+  if (!server.ok()) {
+    throw ConfigError("curve.secret_key", server.status().message());
+  }
+  auto keys = AuthorizedKeys::Load(curve.authorized_keys);
+  if (!keys.ok()) {
+    throw ConfigError("curve.authorized_keys", keys.status().message());
+  }
+  spdlog::info("CURVE: server key {} from {}; authorized keys: {} from {}",
+               server->public_key, secret_path, keys->Summary(), curve.authorized_keys);
+  if (keys->entries().empty()) {
+    spdlog::warn("{} lists no keys: no client can connect over TCP", curve.authorized_keys);
+  }
+  gate_ = std::make_unique<Gatekeeper>(curve.authorized_keys, std::move(keys).value());
+  // Bound before any CURVE socket: without a handler libzmq admits every key.
+  try {
+    zap_ = std::make_unique<transport::ZapHandler>(
+        context_, [this](const transport::ZapRequest& r) { return gate_->Authorize(r); });
+  } catch (const zmq::error_t& e) {
+    throw StartupError(std::string("cannot start the authentication handler: ") + e.what());
+  }
+  api_curve_ = api_tcp;
+  return {api_tcp ? transport::CurveServerSetup(*server, kApiDomain) : transport::SocketSetup{},
+          pub_tcp ? transport::CurveServerSetup(*server, kNudgeDomain) : transport::SocketSetup{}};
+}
+
+std::optional<Role> Daemon::RoleOf(const transport::Envelope& envelope) const {
+  if (!api_curve_) {
+    return Role::kAdmin;  // ipc: the 0700 directory is the access control
+  }
+  return gate_->RoleOf(envelope.user_id);
+}
+
+void Daemon::ReloadKeys() {
+  if (gate_ == nullptr) {
+    spdlog::info("SIGHUP received: nothing to reload (no CURVE keys in use)");
+    return;
+  }
+  if (core::Status s = gate_->Reload(); !s.ok()) {
+    spdlog::error("SIGHUP: keeping the authorized keys in force ({}); {} is bad:\n{}",
+                  gate_->keys().Summary(), gate_->keys_path(), s.message());
+    return;
+  }
+  spdlog::info("SIGHUP: reloaded {}: {}", gate_->keys_path(), gate_->keys().Summary());
+  ReportStatus(true);
 }
 
 Daemon::~Daemon() {
@@ -203,7 +282,9 @@ std::unique_ptr<core::Engine> Daemon::LoadEngine(TimePoint now) {
 void Daemon::Run() {
   spdlog::info("warmthd {} ready: api {}, nudges {}, time zone {}", kVersion, api_->endpoint(),
                publisher_->endpoint(), engine_->calendar().ZoneName());
-  sd_notifyf(0, "READY=1\nSTATUS=Serving %s", api_->endpoint().c_str());
+  // The store is open and every socket bound: clients may connect now.
+  sd_notify(0, "READY=1");
+  ReportStatus(true);
   while (!stop_) {
     Turn();
   }
@@ -217,20 +298,48 @@ void Daemon::Run() {
                         static_cast<const char*>(e.payload.data()), e.payload.size())));
   }
   backlog_.clear();
-  sd_notify(0, "STOPPING=1");
+  sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
   spdlog::info("warmthd stopped");
 }
 
-void Daemon::Watchdog(TimePoint now) {
-  if (watchdog_interval_ > core::Duration::zero() && now - last_watchdog_ >= watchdog_interval_) {
+void Daemon::Watchdog() {
+  if (watchdog_interval_ <= std::chrono::steady_clock::duration::zero()) {
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_watchdog_ >= watchdog_interval_) {
     sd_notify(0, "WATCHDOG=1");
     last_watchdog_ = now;
   }
 }
 
+void Daemon::ReportStatus(bool now) {
+  if (!notify_socket_) {
+    return;
+  }
+  const auto t = std::chrono::steady_clock::now();
+  if (!now && t - last_status_ < std::chrono::seconds(30)) {
+    return;
+  }
+  last_status_ = t;
+  const core::EngineCounts c = engine_->Counts();
+  std::string status = "Serving " + api_->endpoint() + ": " + std::to_string(c.contacts) +
+                       " contacts (+" + std::to_string(c.unsorted) + " unsorted), " +
+                       std::to_string(c.interactions) + " interactions, " +
+                       std::to_string(c.pending_nudges) + " pending nudges";
+  if (gate_ != nullptr) {
+    status += ", " + gate_->keys().Summary();
+  }
+  if (writes_held_until_ != TimePoint{}) {
+    status += "; STORE FAILING";
+  }
+  sd_notifyf(0, "STATUS=%s", status.c_str());
+}
+
 void Daemon::Turn() {
   TimePoint now = clock_.Now();
-  Watchdog(now);
+  Watchdog();
+  ReportStatus(false);
   if (now >= writes_held_until_) {
     PublishDue(now);
   }
@@ -239,8 +348,9 @@ void Daemon::Turn() {
   if (now < writes_held_until_) {
     wake = wake ? std::min(*wake, writes_held_until_) : writes_held_until_;
   }
-  if (watchdog_interval_ > core::Duration::zero()) {
-    const TimePoint beat = last_watchdog_ + watchdog_interval_;
+  if (watchdog_interval_ > std::chrono::steady_clock::duration::zero()) {
+    const auto until_beat = last_watchdog_ + watchdog_interval_ - std::chrono::steady_clock::now();
+    const TimePoint beat = now + std::chrono::duration_cast<core::Duration>(until_beat);
     wake = wake ? std::min(*wake, beat) : beat;
   }
   std::chrono::milliseconds timeout(-1);
@@ -251,12 +361,15 @@ void Daemon::Turn() {
     // The clock may be moved (suspend, NTP): look again at least each minute.
     timeout = std::min(timeout, std::chrono::milliseconds(60'000));
   }
+  // The ZAP handler is served here too: no thread of its own. A handshake
+  // waits at most one turn for its answer.
   zmq::pollitem_t items[] = {
       {api_->socket().handle(), 0, ZMQ_POLLIN, 0},
       {nullptr, signals_.fd(), ZMQ_POLLIN, 0},
+      {zap_ != nullptr ? zap_->socket().handle() : nullptr, -1, ZMQ_POLLIN, 0},
   };
   try {
-    zmq::poll(items, 2, timeout);
+    zmq::poll(items, zap_ != nullptr ? 3 : 2, timeout);
   } catch (const zmq::error_t& e) {
     if (e.num() != EINTR) {
       throw;
@@ -268,9 +381,12 @@ void Daemon::Turn() {
         spdlog::info("{} received: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         stop_ = true;
       } else if (sig == SIGHUP) {
-        spdlog::info("SIGHUP received: nothing to reload without CURVE keys");
+        ReloadKeys();
       }
     }
+  }
+  if (zap_ != nullptr && (items[2].revents & ZMQ_POLLIN) != 0) {
+    zap_->HandlePending();
   }
   if ((items[0].revents & ZMQ_POLLIN) != 0 || !backlog_.empty()) {
     Serve();
@@ -332,6 +448,7 @@ void Daemon::Serve() {
     v1::Request request;
     v1::Reply reply;
     bool decoded = false;
+    Role role = Role::kAdmin;
   };
   std::vector<Pending> pending(envelopes.size());
   bool wrote = false;
@@ -341,13 +458,27 @@ void Daemon::Serve() {
     const auto& payload = envelopes[i].payload;
     core::Status decoded = transport::DecodeRequest(
         std::string_view(static_cast<const char*>(payload.data()), payload.size()), p.request);
-    if (!decoded.ok()) {
+    // The role first: a request the key may not make learns nothing else,
+    // and a key removed since it connected may make none at all.
+    const std::optional<Role> role = RoleOf(envelopes[i]);
+    if (!decoded.ok() && role) {
       WarnBadRequest(now, envelopes[i].peer_address, decoded.message());
       transport::ToProto(decoded, p.reply.mutable_error());
       p.reply.set_request_id(p.request.request_id());
       continue;
     }
+    if (!role || !Allowed(*role, p.request.body_case())) {
+      if (api_curve_) {
+        spdlog::debug("request {} ({}) denied to key \"{}\"", p.request.request_id(),
+                      BodyName(p.request), gate_->LabelOf(envelopes[i].user_id));
+      }
+      transport::ToProto(core::Status::PermissionDenied("request: not allowed for this client's key"),
+                         p.reply.mutable_error());
+      p.reply.set_request_id(p.request.request_id());
+      continue;
+    }
     p.decoded = true;
+    p.role = *role;
     const bool read_only = IsReadOnly(p.request.body_case());
     if (writes_held && !read_only) {
       transport::ToProto(core::Status::Unavailable(
@@ -357,7 +488,7 @@ void Daemon::Serve() {
       continue;
     }
     try {
-      p.reply = service_->Handle(p.request, now);
+      p.reply = service_->Handle(p.request, now, *role);
     } catch (const std::exception& e) {
       spdlog::error("request {} ({}): {}", p.request.request_id(), BodyName(p.request), e.what());
       p.reply.Clear();
@@ -379,7 +510,7 @@ void Daemon::Serve() {
         continue;
       }
       if (IsReadOnly(p.request.body_case())) {
-        p.reply = service_->Handle(p.request, now);  // again, on the rebuilt engine
+        p.reply = service_->Handle(p.request, now, p.role);  // again, on the rebuilt engine
       } else {
         p.reply.Clear();
         p.reply.set_request_id(p.request.request_id());

@@ -1,12 +1,16 @@
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include <zmq.hpp>
 
+#include "daemon/app/access.h"
 #include "daemon/app/config.h"
 #include "daemon/app/service.h"
 #include "daemon/core/engine.h"
@@ -27,7 +31,8 @@ struct DaemonOptions {
   std::string data_dir;          // empty: DataDir()
   std::string api_endpoint;      // empty: config, then the default
   std::string publish_endpoint;  // empty: config, then the default
-  bool allow_insecure_tcp = false;  // plain tcp:// on loopback, for development
+  // Plain tcp:// on loopback without CURVE keys, for development.
+  bool allow_insecure_tcp = false;
   store::StoreOptions store;
 };
 
@@ -52,13 +57,17 @@ class SignalFd {
 // One thread; everything happens in Run().
 class Daemon {
  public:
-  // Opens the store, loads the engine, binds the sockets. Throws StartupError.
+  // Opens the store, loads the engine, binds the sockets. Throws StartupError,
+  // or ConfigError naming the key when a tcp:// endpoint lacks CURVE keys
+  // (curve.secret_key, curve.authorized_keys) or a key file is bad.
   Daemon(DaemonOptions options, core::Clock& clock);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  // Serves until SIGTERM or SIGINT, then finishes the current commit.
+  // Serves until SIGTERM or SIGINT, then finishes the current commit. SIGHUP
+  // re-reads the authorized-keys file. Tells systemd (sd_notify) READY=1,
+  // STATUS=, WATCHDOG=1 and STOPPING=1.
   void Run();
 
   const std::string& api_endpoint() const { return api_->endpoint(); }
@@ -76,7 +85,17 @@ class Daemon {
   // the store and holds writes back for a moment. False if it failed.
   bool Commit(core::TimePoint now);
   std::unique_ptr<core::Engine> LoadEngine(core::TimePoint now);
-  void Watchdog(core::TimePoint now);
+  // Sets up CURVE for the tcp:// endpoints among `api` and `pub` (or checks
+  // that plain TCP was allowed); returns the socket setups.
+  std::pair<transport::SocketSetup, transport::SocketSetup> SetUpSecurity(const std::string& api,
+                                                                          const std::string& pub);
+  // The role behind a request: admin on a socket without CURVE, else the
+  // role of the key that authenticated the connection (nullopt: none now).
+  std::optional<Role> RoleOf(const transport::Envelope& envelope) const;
+  void ReloadKeys();
+  void Watchdog();
+  // STATUS= for systemd: endpoints and counts, at most every 30 s.
+  void ReportStatus(bool now);
   // Logs bad client input, at most kWarningsPerSecond a second.
   void WarnBadRequest(core::TimePoint now, const std::string& peer, const std::string& what);
 
@@ -89,6 +108,9 @@ class Daemon {
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<core::Engine> engine_;
   zmq::context_t context_;
+  std::unique_ptr<Gatekeeper> gate_;  // null when no socket uses CURVE
+  std::unique_ptr<transport::ZapHandler> zap_;
+  bool api_curve_ = false;
   std::unique_ptr<transport::ApiServer> api_;
   std::unique_ptr<transport::NudgePublisher> publisher_;
   std::unique_ptr<Service> service_;
@@ -100,8 +122,12 @@ class Daemon {
   bool stop_ = false;
   core::TimePoint writes_held_until_{};
   std::string store_error_;  // why the last write failed; "" when healthy
-  core::Duration watchdog_interval_{0};
-  core::TimePoint last_watchdog_{};
+  // Watchdog and status times on the monotonic clock: a wall clock set back
+  // must not silence the watchdog.
+  std::chrono::steady_clock::duration watchdog_interval_{0};
+  std::chrono::steady_clock::time_point last_watchdog_{};
+  std::chrono::steady_clock::time_point last_status_{};
+  bool notify_socket_ = false;
   std::int64_t suppressed_warnings_ = 0;
   core::TimePoint warning_window_{};
   int warnings_in_window_ = 0;

@@ -22,9 +22,7 @@ class SystemClock final : public warmth::core::Clock {
   }
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   using namespace warmth;  // NOLINT(google-build-using-namespace): main only
   CLI::App cli("warmthd: keeps a warmth score per contact and nudges you to pick up the phone",
                "warmthd");
@@ -97,6 +95,16 @@ int main(int argc, char** argv) {
     return kExitConfig;
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());
+    return 1;
+  }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (...) {
+    // Only a failure to print the failure gets here.
     return 1;
   }
 }

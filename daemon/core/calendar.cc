@@ -5,7 +5,8 @@
 
 namespace warmth::core {
 
-bool LocalWindow::Contains(std::chrono::minutes tod) const {
+bool LocalWindow::Contains(std::chrono::minutes time_of_day) const {
+  const auto tod = time_of_day;
   if (start == end) {
     return false;
   }
@@ -79,7 +80,11 @@ date::local_time<Duration> LocalCalendar::ToLocal(TimePoint t) const {
   if (zone_ == nullptr) {
     return date::local_time<Duration>(t.time_since_epoch());
   }
-  return zone_->to_local(t);
+  if (!has_period_ || t < period_.begin || t >= period_.end) {
+    period_ = zone_->get_info(std::chrono::floor<std::chrono::seconds>(t));
+    has_period_ = true;
+  }
+  return date::local_time<Duration>(t.time_since_epoch() + period_.offset);
 }
 
 date::local_days LocalCalendar::Day(TimePoint t) const {
@@ -91,22 +96,18 @@ std::chrono::minutes LocalCalendar::TimeOfDay(TimePoint t) const {
   return std::chrono::floor<std::chrono::minutes>(local - date::floor<date::days>(local));
 }
 
-TimePoint LocalCalendar::At(date::local_days day, std::chrono::minutes tod) const {
-  const date::local_time<Duration> local = day + tod;
+TimePoint LocalCalendar::At(date::local_days day, std::chrono::minutes time_of_day) const {
+  const date::local_time<Duration> local = day + time_of_day;
   if (zone_ == nullptr) {
     return TimePoint(local.time_since_epoch());
   }
   const date::local_info info = zone_->get_info(local);
-  switch (info.result) {
-    case date::local_info::unique:
-      return TimePoint(local.time_since_epoch() - info.first.offset);
-    case date::local_info::ambiguous:
-      return TimePoint(local.time_since_epoch() - info.first.offset);
-    case date::local_info::nonexistent:
-    default:
-      // The clock jumps over this time: use the moment the gap ends.
-      return TimePoint(info.second.begin);
+  if (info.result == date::local_info::nonexistent) {
+    // The clock jumps over this time: use the moment the gap ends.
+    return TimePoint(info.second.begin);
   }
+  // Unique, or repeated (clocks going back): the first, earlier instant.
+  return TimePoint(local.time_since_epoch() - info.first.offset);
 }
 
 TimePoint LocalCalendar::NextMidnight(TimePoint t) const {

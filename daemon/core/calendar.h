@@ -52,6 +52,11 @@ class LocalCalendar {
  private:
   date::local_time<Duration> ToLocal(TimePoint t) const;
   const date::time_zone* zone_;
+  // The offset period holding the last time converted: almost every call
+  // falls into it, and looking a zone up costs more than everything else a
+  // replay does per event.
+  mutable date::sys_info period_{};
+  mutable bool has_period_ = false;
 };
 
 }  // namespace warmth::core

@@ -26,8 +26,10 @@ int DeliveryPolicy::Budget(TimePoint now) const {
     return INT_MAX;
   }
   const date::local_days today = calendar_.Day(now);
+  const TimePoint start = calendar_.At(today, std::chrono::minutes(0));
+  const TimePoint end = calendar_.At(today + date::days(1), std::chrono::minutes(0));
   const auto used = std::count_if(published_.begin(), published_.end(),
-                                  [&](TimePoint t) { return calendar_.Day(t) == today; });
+                                  [&](TimePoint t) { return t >= start && t < end; });
   return std::max(0, options_.max_per_day - static_cast<int>(used));
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "daemon/core/identifiers.h"
+#include "daemon/core/text.h"
 
 namespace warmth::core {
 namespace {
@@ -20,24 +21,6 @@ constexpr std::string_view kSnoozeMark = "/snooze/";
 
 Scheduler::Slot ContactSlot(std::int64_t cid, NudgeKind kind) {
   return (static_cast<std::uint64_t>(cid) << 3) | static_cast<std::uint64_t>(kind);
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
-std::string Trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
 }
 
 bool SharesTag(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -203,7 +186,8 @@ Duration Engine::HalfLife(const Record& r) const {
 }
 
 FoldParams Engine::Fold(const Record& r) const {
-  return FoldParams{&options_.model, HalfLife(r), options_.rules.online_only.min_streak};
+  return FoldParams{&options_.model, HalfLife(r), options_.rules.online_only.min_streak,
+                    options_.model.threshold};
 }
 
 const Engine::Record* Engine::Find(std::string_view key) const {
@@ -251,7 +235,7 @@ Engine::Record& Engine::CreateUnsorted(const std::string& identifier, TimePoint 
   r.created_at = now;
   by_id_[identifier] = cid;
   by_identifier_[identifier] = cid;
-  journal_.emplace_back(ContactRow{cid, r.contact, std::nullopt, now});
+  Journal(ContactRow{cid, r.contact, std::nullopt, now});
   return r;
 }
 
@@ -318,11 +302,15 @@ std::vector<IngestItem> Engine::Ingest(std::span<const Interaction> batch, TimeP
       touched.push_back(cid);
     }
     seen_events_.insert(StableHash(in.event_id));
-    unjournaled_events_.insert(in.event_id);
+    if (journaling_) {
+      unjournaled_events_.insert(in.event_id);
+    }
     ++interactions_;
-    InteractionRow row{in, now, std::move(cids), pitch};
-    row.interaction.occurred_at = at;
-    journal_.emplace_back(std::move(row));
+    if (journaling_) {
+      InteractionRow row{in, now, std::move(cids), pitch};
+      row.interaction.occurred_at = at;
+      Journal(std::move(row));
+    }
     item.outcome = IngestOutcome::kAccepted;
   }
   std::sort(touched.begin(), touched.end());
@@ -418,7 +406,7 @@ Result<ContactView> Engine::UpsertContact(Contact c, TimePoint now) {
   for (const auto& ident : rec->contact.identifiers) {
     by_identifier_[ident] = rec->cid;
   }
-  journal_.emplace_back(ContactRow{rec->cid, rec->contact, rec->snoozed_until, rec->created_at});
+  Journal(ContactRow{rec->cid, rec->contact, rec->snoozed_until, rec->created_at});
   for (std::int64_t from : merge) {
     Merge(contacts_.at(from), *rec, now);
   }
@@ -438,7 +426,7 @@ void Engine::Merge(Record& from, Record& into, TimePoint now) {
     *it = into.cid;
     std::replace(n.nudge.contact_ids.begin(), n.nudge.contact_ids.end(), from.contact.id,
                  into.contact.id);
-    journal_.emplace_back(NudgeRow{n.nudge});
+    Journal(NudgeRow{n.nudge});
   }
   // Identifiers the caller did not list still lead to the merged history.
   for (const auto& ident : from.contact.identifiers) {
@@ -447,8 +435,8 @@ void Engine::Merge(Record& from, Record& into, TimePoint now) {
       into.contact.identifiers.push_back(ident);
     }
   }
-  journal_.emplace_back(ContactRow{into.cid, into.contact, into.snoozed_until, into.created_at});
-  journal_.emplace_back(ContactsMerged{from.cid, into.cid});
+  Journal(ContactRow{into.cid, into.contact, into.snoozed_until, into.created_at});
+  Journal(ContactsMerged{from.cid, into.cid});
   ForgetContact(from);
   into.history.MarkStale();
   Refresh(into, now);
@@ -494,18 +482,18 @@ Status Engine::RemoveContact(std::string_view key, TimePoint /*now*/) {
       continue;
     }
     if (n.cids.size() == 1) {
-      journal_.emplace_back(NudgeRemoved{it->first});
+      Journal(NudgeRemoved{it->first});
       snoozed_.erase(it->first);
       it = nudges_.erase(it);
       continue;
     }
     std::erase(n.cids, cid);
     std::erase(n.nudge.contact_ids, id);
-    journal_.emplace_back(NudgeRow{n.nudge});
+    Journal(NudgeRow{n.nudge});
     ++it;
   }
   ForgetContact(*r);
-  journal_.emplace_back(ContactRemoved{cid});
+  Journal(ContactRemoved{cid});
   ScheduleSnoozes();
   return Status::Ok();
 }
@@ -725,6 +713,16 @@ void Engine::HandleSnoozes(TimePoint now) {
 std::optional<std::int64_t> Engine::PickWeekendContact(TimePoint now) const {
   const auto& opts = options_.rules.weekend_call;
   const TimePoint from = now - opts.window;
+  // Not the same person every Friday: a weekend suggestion counts like a call
+  // for the no-live window, and whoever already has an open nudge is asked
+  // about once is enough.
+  std::unordered_set<std::int64_t> asked;
+  for (const auto& [id, n] : nudges_) {
+    if (IsOpen(n.nudge.state) ||
+        (n.nudge.kind == NudgeKind::kWeekendCall && n.nudge.published_at > now - opts.no_live_for)) {
+      asked.insert(n.cids.begin(), n.cids.end());
+    }
+  }
   std::optional<std::int64_t> best;
   int best_count = 0;
   double best_warmth = 0;
@@ -733,7 +731,7 @@ std::optional<std::int64_t> Engine::PickWeekendContact(TimePoint now) const {
     const Record& r = contacts_.at(it->second);
     const Summary& s = r.history.summary();
     if (r.contact.muted || (s.last_live_at && *s.last_live_at > now - opts.no_live_for) ||
-        (r.snoozed_until && *r.snoozed_until > now)) {
+        (r.snoozed_until && *r.snoozed_until > now) || asked.contains(r.cid)) {
       continue;
     }
     int count = 0;
@@ -822,13 +820,13 @@ void Engine::DropMoot(TimePoint now) {
 }
 
 std::vector<std::int64_t> Engine::PickTripContacts(const Trip& trip, TimePoint now) const {
-  const std::string city = Lower(Trimmed(trip.city));
+  const std::string city = Lower(Trim(trip.city));
   std::vector<const Record*> matches;
   for (const auto& [cid, r] : contacts_) {
     if (r.contact.muted) {
       continue;
     }
-    const bool same_city = !city.empty() && Lower(Trimmed(r.contact.city)) == city;
+    const bool same_city = !city.empty() && Lower(Trim(r.contact.city)) == city;
     if (same_city || SharesTag(r.contact.tags, trip.tags)) {
       matches.push_back(&r);
     }
@@ -879,10 +877,11 @@ std::optional<Nudge> Engine::Finalize(const Waiting& w, TimePoint now) const {
                           : " – " + calendar_.FormatDay(last_day);
     }
     std::vector<std::string> names;
+    names.reserve(cids.size());
     for (std::int64_t cid : cids) {
       names.push_back(DisplayName(contacts_.at(cid)));
     }
-    n.text = TripText(Trimmed(trip.city), dates, names);
+    n.text = TripText(Trim(trip.city), dates, names);
   }
   for (std::int64_t cid : cids) {
     const Record& r = contacts_.at(cid);
@@ -895,7 +894,9 @@ std::optional<Nudge> Engine::Finalize(const Waiting& w, TimePoint now) const {
   n.warmth = WarmthNow(first, now);
   switch (n.kind) {
     case NudgeKind::kCooling:
-      n.text = CoolingText(name, s.last_at ? now - *s.last_at : Duration::zero());
+      n.text = s.last_live_at ? CoolingText(name, now - *s.last_live_at, true)
+                              : CoolingText(name, s.last_at ? now - *s.last_at : Duration::zero(),
+                                            false);
       break;
     case NudgeKind::kOnlineOnly: {
       const TimePoint since = s.streak_first_at.value_or(now);
@@ -936,7 +937,7 @@ std::optional<Nudge> Engine::Finalize(const Waiting& w, TimePoint now) const {
 void Engine::Publish(Nudge nudge, std::vector<std::int64_t> cids, TimePoint now) {
   published_keys_.insert(nudge.key);
   delivery_.RecordPublished(now);
-  journal_.emplace_back(NudgeRow{nudge});
+  Journal(NudgeRow{nudge});
   NudgeRecord& rec = nudges_[nudge.id];
   rec.nudge = std::move(nudge);
   rec.cids = std::move(cids);
@@ -1010,7 +1011,7 @@ std::optional<TimePoint> Engine::NextDue(TimePoint now) {
 // --- Trips -------------------------------------------------------------------
 
 Result<Trip> Engine::UpsertTrip(Trip trip, TimePoint now) {
-  trip.city = Trimmed(trip.city);
+  trip.city = Trim(trip.city);
   if (trip.city.empty()) {
     return Status::InvalidArgument("trip.city: required");
   }
@@ -1056,7 +1057,7 @@ Result<Trip> Engine::UpsertTrip(Trip trip, TimePoint now) {
     t.slot_seq = next_trip_slot_++;
   }
   t.trip = trip;
-  journal_.emplace_back(TripRow{trip});
+  Journal(TripRow{trip});
   ScheduleTrip(t, now);
   return trip;
 }
@@ -1075,7 +1076,7 @@ Status Engine::RemoveTrip(std::string_view id, TimePoint /*now*/) {
     return true;
   });
   trips_.erase(it);
-  journal_.emplace_back(TripRemoved{std::string(id)});
+  Journal(TripRemoved{std::string(id)});
   return Status::Ok();
 }
 
@@ -1135,7 +1136,7 @@ void Engine::SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoint>
   } else {
     snoozed_.erase(n.nudge.id);
   }
-  journal_.emplace_back(NudgeRow{n.nudge});
+  Journal(NudgeRow{n.nudge});
 }
 
 Result<std::vector<std::string>> Engine::Done(std::string_view contact, std::string_view nudge_id,
@@ -1192,7 +1193,7 @@ Result<std::vector<std::string>> Engine::Done(std::string_view contact, std::str
   Record& rec = contacts_.at(cid);
   if (rec.snoozed_until) {
     rec.snoozed_until.reset();
-    journal_.emplace_back(ContactRow{cid, rec.contact, std::nullopt, rec.created_at});
+    Journal(ContactRow{cid, rec.contact, std::nullopt, rec.created_at});
     Refresh(rec, now);
   }
   ScheduleSnoozes();
@@ -1225,7 +1226,7 @@ Result<std::vector<std::string>> Engine::Snooze(std::string_view contact,
                              : Status::NotFound("contact_id: no such contact");
     }
     r->snoozed_until = until;
-    journal_.emplace_back(ContactRow{r->cid, r->contact, until, r->created_at});
+    Journal(ContactRow{r->cid, r->contact, until, r->created_at});
     // Whatever waits for delivery waits for the snooze too (Refresh below
     // schedules it again at `until`).
     std::erase_if(waiting_, [&](const Waiting& w) {

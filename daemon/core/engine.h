@@ -137,10 +137,10 @@ class Engine {
   // merge that contact (and its history) into this one; identifiers held by
   // a sorted contact: kAlreadyExists.
   Result<ContactView> UpsertContact(Contact contact, TimePoint now);
-  // By id or identifier. The events stay counted as seen (a retried event is
+  // `key`: an id or an identifier. The events stay counted as seen (a retried event is
   // still a DUPLICATE) but no longer belong to anyone.
-  Status RemoveContact(std::string_view id_or_identifier, TimePoint now);
-  std::optional<ContactView> GetContact(std::string_view id_or_identifier, TimePoint now) const;
+  Status RemoveContact(std::string_view key, TimePoint now);
+  std::optional<ContactView> GetContact(std::string_view key, TimePoint now) const;
   // Contacts with a circle coldest first, then (include_unsorted) the
   // unsorted ones, most interactions first. limit 0: all.
   std::vector<ContactView> ListContacts(bool include_unsorted, std::size_t limit,
@@ -151,8 +151,8 @@ class Engine {
   Status RemoveTrip(std::string_view id, TimePoint now);
   std::vector<Trip> ListTrips() const;
   // Newest published first. Empty states: PENDING only.
-  std::vector<Nudge> ListNudges(std::span<const NudgeState> states,
-                                std::string_view id_or_identifier, std::size_t limit) const;
+  std::vector<Nudge> ListNudges(std::span<const NudgeState> states, std::string_view key,
+                                std::size_t limit) const;
   // Records a live interaction with the contact (of the nudge) now and marks
   // its pending and snoozed nudges DONE. Returns the ids of changed nudges.
   Result<std::vector<std::string>> Done(std::string_view contact, std::string_view nudge_id,
@@ -172,6 +172,8 @@ class Engine {
   std::optional<TimePoint> NextDue(TimePoint now);
 
   std::vector<Change> TakeJournal();
+  // Replay has no store: without a journal it skips copying every change.
+  void set_journaling(bool on) { journaling_ = on; }
   EngineCounts Counts() const;
   const EngineOptions& options() const { return options_; }
   const LocalCalendar& calendar() const { return calendar_; }
@@ -210,8 +212,9 @@ class Engine {
 
   FoldParams Fold(const Record& r) const;
   Duration HalfLife(const Record& r) const;
-  const Record* Find(std::string_view id_or_identifier) const;
-  Record* Find(std::string_view id_or_identifier);
+  // By id, then by normalized identifier.
+  const Record* Find(std::string_view key) const;
+  Record* Find(std::string_view key);
   Result<Resolved> Resolve(std::string_view raw) const;
   Record& CreateUnsorted(const std::string& identifier, TimePoint now);
   bool IsDuplicate(const std::string& event_id, TimePoint at) const;
@@ -229,6 +232,12 @@ class Engine {
   std::optional<Nudge> Finalize(const Waiting& w, TimePoint now) const;
   std::vector<std::int64_t> PickTripContacts(const Trip& trip, TimePoint now) const;
   void Publish(Nudge nudge, std::vector<std::int64_t> cids, TimePoint now);
+  template <typename T>
+  void Journal(T&& change) {
+    if (journaling_) {
+      journal_.emplace_back(std::forward<T>(change));
+    }
+  }
   void SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoint> until);
   void Merge(Record& from, Record& into, TimePoint now);
   void ForgetContact(Record& r);
@@ -266,6 +275,7 @@ class Engine {
   std::unordered_set<std::string> waiting_keys_;
 
   std::vector<Change> journal_;
+  bool journaling_ = true;
 };
 
 // Structural checks the codec runs before Ingest: event_id present and at

@@ -9,6 +9,17 @@ void Step(Summary& s, const Event& e, const FoldParams& params) {
     s.warmth = Decay(s.warmth, e.at - *s.last_at, params.half_life);
   }
   s.warmth = ApplyGain(s.warmth, params.model->GainFor(e.channel, e.direction));
+  if (s.warmth > params.threshold) {
+    const auto crossed =
+        s.episode_at ? CrossingTime(s.episode_warmth, *s.episode_at, params.half_life,
+                                    params.threshold)
+                     : std::nullopt;
+    const bool cooled = s.episode_at && (!crossed || *crossed <= e.at);
+    if (!cooled || IsLive(e.channel) || s.warmth >= params.threshold * (1 + kRearmMargin)) {
+      s.episode_at = e.at;
+      s.episode_warmth = s.warmth;
+    }
+  }
   s.last_at = e.at;
   s.last_channel = e.channel;
   if (IsLive(e.channel)) {
@@ -47,7 +58,7 @@ void History::Add(const Event& e, const FoldParams& params) {
   if (events_.empty() || events_.back().at <= e.at) {
     events_.push_back(e);
     if (!stale_ && params.half_life == folded_half_life_ &&
-        params.min_streak == folded_min_streak_) {
+        params.min_streak == folded_min_streak_ && params.threshold == folded_threshold_) {
       Step(summary_, e, params);
     } else {
       stale_ = true;
@@ -62,13 +73,15 @@ void History::Add(const Event& e, const FoldParams& params) {
 }
 
 const Summary& History::Refresh(const FoldParams& params) {
-  if (stale_ || params.half_life != folded_half_life_ || params.min_streak != folded_min_streak_) {
+  if (stale_ || params.half_life != folded_half_life_ || params.min_streak != folded_min_streak_ ||
+      params.threshold != folded_threshold_) {
     summary_ = Summary{};
     for (const Event& e : events_) {
       Step(summary_, e, params);
     }
     folded_half_life_ = params.half_life;
     folded_min_streak_ = params.min_streak;
+    folded_threshold_ = params.threshold;
     stale_ = false;
   }
   return summary_;

@@ -35,12 +35,22 @@ struct Summary {
   std::optional<TimePoint> last_pitch_at;
   std::optional<TimePoint> last_reply_at;  // INBOUND or MUTUAL (not SOCIAL), or live
   std::optional<TimePoint> last_conversation_at;
+  // The cooling episode: the last event that left warmth above the threshold
+  // and the warmth it left. Once warmth has decayed below the threshold, only
+  // a live interaction or a rise above the threshold by kRearmMargin starts a
+  // new episode: a "like" lifting 29.5 to 30.5 must not nag again.
+  std::optional<TimePoint> episode_at;
+  double episode_warmth = 0;
 };
+
+// A cooled contact starts a new cooling episode above threshold × (1 + this).
+inline constexpr double kRearmMargin = 0.1;
 
 struct FoldParams {
   const ModelOptions* model = nullptr;
   Duration half_life{};
   int min_streak = 5;
+  double threshold = 30;
 };
 
 // Folds one more event, later than every event folded so far, into `s`.
@@ -69,6 +79,7 @@ class History {
   Summary summary_;
   Duration folded_half_life_{};
   int folded_min_streak_ = 0;
+  double folded_threshold_ = 0;
   bool stale_ = false;
 };
 

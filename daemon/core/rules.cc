@@ -32,14 +32,14 @@ std::string JoinNames(const std::vector<std::string>& names) {
 
 std::optional<Candidate> CoolingCandidate(std::int64_t cid, const Summary& s, Circle circle,
                                           Duration half_life, double threshold) {
-  if (circle == Circle::kUnspecified || !s.last_at) {
+  if (circle == Circle::kUnspecified || !s.episode_at) {
     return std::nullopt;
   }
-  const auto due = CrossingTime(s.warmth, *s.last_at, half_life, threshold);
+  const auto due = CrossingTime(s.episode_warmth, *s.episode_at, half_life, threshold);
   if (!due) {
     return std::nullopt;
   }
-  return Candidate{NudgeKind::kCooling, Key("cooling", cid, *s.last_at), *due, std::nullopt};
+  return Candidate{NudgeKind::kCooling, Key("cooling", cid, *s.episode_at), *due, std::nullopt};
 }
 
 std::optional<Candidate> OnlineOnlyCandidate(std::int64_t cid, const Summary& s,
@@ -141,11 +141,11 @@ std::string NudgeId(NudgeKind kind, const std::string& key) {
          "-" + std::string(hex, 10);
 }
 
-std::string CoolingText(const std::string& name, Duration since_last) {
-  const auto days = std::chrono::floor<std::chrono::days>(since_last).count();
+std::string CoolingText(const std::string& name, Duration since, bool talked) {
+  const auto days = std::chrono::floor<std::chrono::days>(since).count();
   const std::string span = days == 1 ? "a day" : std::to_string(days) + " days";
-  return "It's been " + span + " since you talked with " + name +
-         ". Time to pick up the phone.";
+  return "It's been " + span + (talked ? " since you talked with " : " since you were last in touch with ") +
+         name + ". Time to pick up the phone.";
 }
 
 std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,

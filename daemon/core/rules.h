@@ -53,10 +53,11 @@ struct Candidate {
 
 using IsPublished = std::function<bool(const std::string& key)>;
 
-// COOLING: warmth last rose to W above the threshold T at t_last; due when it
-// decays to T, t_last + H·log2(W/T). None without a circle (collecting is not
-// connecting) or when W never rose above T. The key names the episode, so
-// it fires once until an interaction starts a new one.
+// COOLING: the episode's last event left warmth W above the threshold T at
+// t; due when it decays to T, t + H·log2(W/T) (Summary::episode_at says when
+// an event starts a new episode). None without a circle (collecting is not
+// connecting) or when W never rose above T. The key names the episode, so it
+// fires once per episode — also when a backfill shows it began in the past.
 std::optional<Candidate> CoolingCandidate(std::int64_t cid, const Summary& s, Circle circle,
                                           Duration half_life, double threshold);
 
@@ -95,7 +96,8 @@ int CircleRank(Circle circle);
 std::string NudgeId(NudgeKind kind, const std::string& key);
 
 // Nudge texts: short, human, naming the person and the reason.
-std::string CoolingText(const std::string& name, Duration since_last);
+// `since`: since the last live interaction (talked), else since the last one.
+std::string CoolingText(const std::string& name, Duration since, bool talked);
 std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,
                            bool ever_spoke);
 std::string FollowUpText(const std::string& name, Channel pitched_on);
@@ -103,7 +105,7 @@ std::string TripText(const std::string& city, const std::string& dates,
                      const std::vector<std::string>& names);
 std::string WeekendText(const std::string& name);
 std::string BirthdayText(const std::string& name, int age);  // age 0: unknown
-// "Time to call Bob Stone": a notification title.
-std::string NudgeTitle(NudgeKind kind, const std::string& first_name_or_city);
+// "Time to call Bob Stone": a notification title; `who` is a name or a city.
+std::string NudgeTitle(NudgeKind kind, const std::string& who);
 
 }  // namespace warmth::core

@@ -90,17 +90,8 @@ std::vector<Envelope> ApiServer::Drain(std::size_t max) {
   std::vector<Envelope> out;
   while (out.size() < max) {
     std::vector<zmq::message_t> frames;
-    zmq::message_t first;
-    if (!socket_.recv(first, zmq::recv_flags::dontwait)) {
+    if (!zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
       break;
-    }
-    frames.push_back(std::move(first));
-    while (frames.back().more()) {
-      zmq::message_t next;
-      if (!socket_.recv(next, zmq::recv_flags::none)) {
-        break;
-      }
-      frames.push_back(std::move(next));
     }
     Envelope e;
     e.user_id = Meta(frames.back(), "User-Id");

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <zmq.hpp>
+#include <zmq_addon.hpp>
 
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"

@@ -154,6 +154,43 @@ TEST_F(DaemonTest, PublishedNudgeIsNotPublishedAgainAfterRestart) {
   EXPECT_FALSE(sub.Receive(std::chrono::seconds(2))) << "republished after restart";
 }
 
+TEST_F(DaemonTest, RestartBetweenTriggerAndDueTimeStillGivesExactlyOneNudge) {
+  ASSERT_TRUE(daemon_.Start());
+  {
+    auto c = Connect();
+    AddContact(c, "ann", v1::INNER);
+    // Falls due 3 s from now; the daemon is down by then.
+    Log(c, "e1", "ann", v1::IN_PERSON, Now() - 7 * core::kDay + std::chrono::seconds(3));
+  }
+  ASSERT_EQ(daemon_.Stop(), 0);
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  client::Subscriber early(context_, daemon_.pub());
+  ASSERT_TRUE(daemon_.Start());
+  auto c = Connect();
+  v1::NudgeList nudges;
+  for (int i = 0; i < 100 && nudges.nudges_size() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    v1::Request list;
+    list.mutable_list_nudges();
+    nudges = Call(c, list).nudges();
+  }
+  ASSERT_EQ(nudges.nudges_size(), 1) << daemon_.Log();
+  // Restart again: it is neither lost nor published a second time.
+  ASSERT_EQ(daemon_.Stop(), 0);
+  ASSERT_TRUE(daemon_.Start());
+  client::Subscriber late(context_, daemon_.pub());
+  EXPECT_FALSE(late.Receive(std::chrono::seconds(2)));
+  auto c2 = Connect();
+  v1::Request all;
+  all.mutable_list_nudges()->add_states(v1::PENDING);
+  all.mutable_list_nudges()->add_states(v1::DONE);
+  all.mutable_list_nudges()->add_states(v1::SNOOZED);
+  all.mutable_list_nudges()->add_states(v1::DISMISSED);
+  const auto after = Call(c2, all).nudges();
+  ASSERT_EQ(after.nudges_size(), 1);
+  EXPECT_EQ(after.nudges(0).id(), nudges.nudges(0).id());
+}
+
 TEST_F(DaemonTest, SecondDaemonOnTheSameStoreRefusesToStart) {
   ASSERT_TRUE(daemon_.Start());
   TempDir other;

@@ -1,5 +1,17 @@
 // warmctl as a user runs it: the real binary against the real daemon.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
 #include <gtest/gtest.h>
+
+#include <date/date.h>
 
 #include "tests/support/support.h"
 
@@ -71,6 +83,58 @@ TEST_F(WarmctlTest, LogAddListShowDone) {
   r = Warmctl({"contact", "show", "bob"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "warmctl: contact_id: no such contact\n");
+}
+
+TEST_F(WarmctlTest, TripsAddListRemove) {
+  ASSERT_TRUE(daemon_.Start());
+  auto r = Warmctl({"trip", "add", "--city", "Washington", "--from", "2027-12-03", "--to",
+                    "2027-12-05", "--tag", "ama"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "Added trip washington-2027-12-03: Washington, 2027-12-03 to 2027-12-05\n");
+  r = Warmctl({"trip", "list"});
+  EXPECT_NE(r.out.find("2027-12-03 to 2027-12-05  tags: ama"), std::string::npos) << r.out;
+  r = Warmctl({"trip", "add", "--city", "Washington", "--from", "2027-12-05", "--to", "2027-12-03"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "warmctl: trip.ends_at: before trip.starts_at\n");
+  r = Warmctl({"trip", "rm", "washington-2027-12-03"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Warmctl({"trip", "list"}).out, "No trips.\n");
+  EXPECT_EQ(Warmctl({"trip", "rm", "washington-2027-12-03"}).exit_code, 1);
+}
+
+TEST_F(WarmctlTest, WatchPrintsNudgesAsTheyArePublished) {
+  ASSERT_TRUE(daemon_.Start());
+  const std::string out_path = dir_.File("watch.out");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out, 1);
+    const std::string api = daemon_.api();
+    const std::string config = daemon_.config_path();
+    const std::string warmctl = testing::WarmctlPath();
+    ::execl(warmctl.c_str(), warmctl.c_str(), "--api", api.c_str(), "--config", config.c_str(),
+            "watch", "--json", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(Warmctl({"contact", "add", "ann", "--circle", "inner"}).exit_code, 0);
+  const auto at = std::chrono::system_clock::now() - std::chrono::hours(24 * 7) + std::chrono::seconds(1);
+  const std::string when = date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(at));
+  ASSERT_EQ(Warmctl({"log", "ann", "--channel", "in_person", "--at", when}).exit_code, 0);
+  std::string seen;
+  for (int i = 0; i < 100 && seen.find("COOLING") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(out_path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    seen = text.str();
+  }
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_NE(seen.find("\"kind\":\"COOLING\""), std::string::npos) << seen;
+  EXPECT_NE(seen.find("\"contact_ids\":[\"ann\"]"), std::string::npos) << seen;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "Ctrl-C ends watch cleanly";
 }
 
 TEST_F(WarmctlTest, UsageErrorsExitTwo) {

@@ -1,7 +1,10 @@
 #include "tests/support/support.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,7 +70,7 @@ DaemonProcess::~DaemonProcess() {
   }
 }
 
-::testing::AssertionResult DaemonProcess::Start() {
+void DaemonProcess::Launch() {
   std::vector<std::string> args = {WarmthdPath(), "--config", config_path_, "--data-dir",
                                    data_dir_,     "--api",    api_,         "--pub",
                                    pub_};
@@ -77,6 +80,9 @@ DaemonProcess::~DaemonProcess() {
     const int log = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     ::dup2(log, 2);
     ::dup2(log, 1);
+    for (const auto& e : env_) {
+      ::putenv(::strdup(e.c_str()));
+    }
     std::vector<char*> argv;
     for (auto& a : args) {
       argv.push_back(a.data());
@@ -85,9 +91,14 @@ DaemonProcess::~DaemonProcess() {
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
+}
+
+::testing::AssertionResult DaemonProcess::Start() {
+  Launch();
   zmq::context_t context(1);
   client::Client client(context, client::ClientOptions{api_, std::chrono::milliseconds(200),
-                                                       std::chrono::milliseconds(2000), {}});
+                                                       std::chrono::milliseconds(2000),
+                                                       client_setup_});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
@@ -149,6 +160,21 @@ std::string DaemonProcess::Log() const {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+int FreeTcpPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    throw std::runtime_error("cannot find a free TCP port");
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
 }
 
 CommandResult RunCommand(const std::vector<std::string>& argv_in,

@@ -12,6 +12,7 @@
 
 #include "daemon/core/status.h"
 #include "daemon/core/time.h"
+#include "daemon/transport/sockets.h"
 
 // Fails the test with the Status message when `expr` is not ok.
 #define EXPECT_OK(expr)                                      \
@@ -64,12 +65,24 @@ class DaemonProcess {
   // Does not start it.
   DaemonProcess(const TempDir& dir, std::string config_text = kImmediateConfig,
                 std::vector<std::string> extra_args = {});
+
+  // Before Start(): other endpoints (e.g. tcp://127.0.0.1:PORT), the socket
+  // setup (CURVE keys) Start() uses to see that it answers, and NAME=VALUE
+  // entries added to its environment.
+  void SetEndpoints(std::string api, std::string pub) {
+    api_ = std::move(api);
+    pub_ = std::move(pub);
+  }
+  void SetClientSetup(transport::SocketSetup setup) { client_setup_ = std::move(setup); }
+  void SetEnv(std::vector<std::string> env) { env_ = std::move(env); }
   ~DaemonProcess();  // stops it (SIGTERM, then SIGKILL)
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   // Starts and waits until it answers a Status request (at most 10 s).
   ::testing::AssertionResult Start();
+  // Starts it and returns at once.
+  void Launch();
   // SIGTERM and wait; returns the exit status (or -1 when killed by a signal).
   int Stop();
   // SIGKILL, no chance to clean up.
@@ -91,8 +104,13 @@ class DaemonProcess {
   std::string config_path_;
   std::string log_path_;
   std::vector<std::string> extra_args_;
+  transport::SocketSetup client_setup_;
+  std::vector<std::string> env_;
   pid_t pid_ = -1;
 };
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreeTcpPort();
 
 // Runs a command, capturing stdout and stderr; `env` entries are NAME=VALUE
 // added to the environment.

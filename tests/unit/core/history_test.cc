@@ -13,7 +13,7 @@ namespace {
 using warmth::testing::T0;
 
 FoldParams Params(const ModelOptions& m, Duration half_life) {
-  return FoldParams{&m, half_life, 5};
+  return FoldParams{&m, half_life, 5, 30};
 }
 
 std::vector<Event> RandomEvents(int n, std::mt19937& rng) {

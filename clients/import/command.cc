@@ -1,0 +1,181 @@
+#include "clients/import/command.h"
+
+#include <chrono>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "clients/import/apply.h"
+#include "clients/import/ics.h"
+#include "clients/import/linkedin.h"
+#include "clients/import/vcard.h"
+#include "daemon/core/types.h"
+
+namespace warmth::import {
+namespace {
+
+constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnavailable = 69;
+
+core::Result<std::string> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return core::Status::NotFound("cannot read " + path);
+  }
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) {
+      return core::Status::InvalidArgument(path + ": larger than 64 MiB");
+    }
+  }
+  return text;
+}
+
+void PrintProblems(const std::string& file, const std::vector<Problem>& problems, std::ostream& err) {
+  for (const auto& p : problems) {
+    err << "warmctl: " << file << ": " << p.where << ": " << p.message << '\n';
+  }
+}
+
+int Unavailable(const core::Status& s, std::ostream& err) {
+  err << "warmctl: " << s.message() << '\n';
+  return s.code() == core::Code::kUnavailable ? kExitUnavailable : kExitError;
+}
+
+}  // namespace
+
+std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
+  auto* import = cli.add_subcommand("import", "Import contacts (vCard, LinkedIn) or meetings and trips (iCalendar)");
+  import->require_subcommand(1);
+  import->fallthrough();
+  std::vector<CLI::App*> leaves;
+  const std::pair<const char*, const char*> kinds[] = {
+      {"vcard", "Contacts from a vCard file (.vcf, 2.1, 3.0 or 4.0)"},
+      {"linkedin", "Contacts from LinkedIn's Connections.csv"},
+      {"ics", "Past meetings and future trips from an iCalendar file (.ics)"}};
+  for (const auto& [name, help] : kinds) {
+    auto* leaf = import->add_subcommand(name, help);
+    leaf->fallthrough();
+    leaf->add_option("file", args.file, "The file")->required();
+    leaf->add_flag("--dry-run,-n", args.dry_run, "Show what would change; change nothing");
+    leaf->add_flag("--verbose,-v", args.verbose, "Also list what is unchanged (or every meeting)");
+    if (std::string(name) != "ics") {
+      leaf->add_option("--circle", args.circle,
+                       "Circle for new and unsorted contacts (default: leave them unsorted)");
+      leaf->add_option("--tag", args.tags, "Tag every imported contact (repeatable)");
+    } else {
+      leaf->add_option("--max-attendees", args.max_attendees,
+                       "Skip meetings with more people than this")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 100));
+    }
+    leaves.push_back(leaf);
+  }
+  return leaves;
+}
+
+int RunImport(const std::string& kind, const ImportArgs& args, client::Client& client,
+              const app::Config& config, std::ostream& out, std::ostream& err) {
+  auto text = ReadAll(args.file);
+  if (!text.ok()) {
+    err << "warmctl: " << text.status().message() << '\n';
+    return kExitUsage;
+  }
+  ImportOptions options;
+  options.dry_run = args.dry_run;
+  options.verbose = args.verbose;
+  options.tags = args.tags;
+  if (!args.circle.empty()) {
+    const auto circle = core::ParseCircle(args.circle);
+    if (!circle) {
+      err << "warmctl: --circle: expected inner, close, network, acquaintance or unsorted\n";
+      return kExitUsage;
+    }
+    options.circle = static_cast<v1::Circle>(*circle);
+  }
+  const std::string prefix = args.dry_run ? "Dry run, nothing changed. " : "";
+
+  if (kind == "ics") {
+    CalendarOptions copts;
+    copts.now = std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+    copts.me_city = config.me_city;
+    for (const auto& a : config.me_addresses) {
+      copts.me_addresses.push_back(a);
+      for (char& c : copts.me_addresses.back()) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+    copts.max_attendees = args.max_attendees;
+    copts.timezone = config.timezone.empty() ? "UTC" : config.timezone;
+    const CalendarFile calendar = ParseCalendar(*text, copts);
+    PrintProblems(args.file, calendar.problems, err);
+    for (const auto& n : calendar.notes) {
+      err << "warmctl: " << args.file << ": " << n << '\n';
+    }
+    auto totals = ApplyCalendar(client, calendar, options, out, err);
+    if (!totals.ok()) {
+      return Unavailable(totals.status(), err);
+    }
+    std::ostringstream s;
+    s << prefix << "ics: " << calendar.events << " events, " << calendar.instances
+      << " past occurrences: " << totals->meetings << " meetings";
+    if (!args.dry_run) {
+      s << " (" << totals->accepted << " accepted, " << totals->duplicate << " duplicate";
+      if (totals->rejected > 0) {
+        s << ", " << totals->rejected << " rejected";
+      }
+      s << ")";
+    }
+    s << "; " << calendar.trips.size() << " trips (" << totals->trips_new << " new, "
+      << totals->trips_changed << " changed, " << totals->trips_unchanged << " unchanged)";
+    int skipped = 0;
+    for (const auto& [reason, n] : calendar.skipped) {
+      skipped += n;
+    }
+    s << "; " << skipped << " skipped";
+    bool first = true;
+    for (const auto& [reason, n] : calendar.skipped) {
+      s << (first ? " (" : ", ") << n << ' ' << reason;
+      first = false;
+    }
+    s << (first ? "" : ")") << "; " << calendar.problems.size() << " problems.";
+    if (totals->offline) {
+      s << " (warmthd is not running: every trip is counted as new)";
+    }
+    out << s.str() << '\n';
+    return totals->rejected > 0 ? kExitError : 0;
+  }
+
+  const ContactsFile file = kind == "vcard" ? ParseVcards(*text) : ParseLinkedinCsv(*text);
+  PrintProblems(args.file, file.problems, err);
+  for (const auto& n : file.notes) {
+    err << "warmctl: " << args.file << ": " << n << '\n';
+  }
+  auto totals = ApplyContacts(client, file.contacts, options, out, err);
+  if (!totals.ok()) {
+    return Unavailable(totals.status(), err);
+  }
+  const std::string records = kind == "vcard" ? "cards" : "rows";
+  out << prefix << kind << ": " << file.records << ' ' << records << ": " << file.contacts.size()
+      << " contacts (" << totals->created << (args.dry_run ? " to create, " : " created, ")
+      << totals->updated << (args.dry_run ? " to update, " : " updated, ") << totals->unchanged
+      << " unchanged";
+  if (totals->failed > 0) {
+    out << ", " << totals->failed << " refused";
+  }
+  out << "); " << file.skipped << " skipped (no name, e-mail or phone); " << file.problems.size()
+      << " problems.";
+  if (totals->offline) {
+    out << " (warmthd is not running: every contact is counted as new)";
+  }
+  out << '\n';
+  return totals->failed > 0 ? kExitError : 0;
+}
+
+}  // namespace warmth::import

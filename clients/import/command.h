@@ -1,0 +1,38 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "clients/common/client.h"
+#include "daemon/app/config.h"
+
+namespace CLI {
+class App;
+}
+
+namespace warmth::import {
+
+// The options of "warmctl import KIND FILE".
+struct ImportArgs {
+  std::string file;
+  bool dry_run = false;
+  bool verbose = false;
+  std::string circle;             // empty: imported contacts stay unsorted
+  std::vector<std::string> tags;  // added to every imported contact
+  int max_attendees = 10;         // ics
+};
+
+// Adds "import vcard|linkedin|ics FILE" under `cli`; returns the three leaf
+// commands (their name() is the kind).
+std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args);
+
+// Runs one import: reads the file, parses it, applies it through `client`,
+// prints the changes and a summary line on `out`, bad records with their
+// position on `err`. Exit codes as warmctl's: 0 done (bad records in the
+// file are reported, not fatal), 1 the daemon refused some record, 2 bad
+// usage or unreadable file, 69 the daemon is not running.
+int RunImport(const std::string& kind, const ImportArgs& args, client::Client& client,
+              const app::Config& config, std::ostream& out, std::ostream& err);
+
+}  // namespace warmth::import

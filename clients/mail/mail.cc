@@ -1,0 +1,486 @@
+#include "clients/mail/mail.h"
+
+#include <sys/stat.h>
+
+#include <array>
+#include <cctype>
+#include <filesystem>
+#include <istream>
+#include <ostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "clients/common/client.h"
+#include "clients/common/format.h"
+#include "clients/common/security.h"
+#include "clients/mail/message.h"
+#include "clients/mail/progress.h"
+#include "clients/mail/sources.h"
+#include "daemon/app/config.h"
+#include "daemon/app/paths.h"
+#include "daemon/core/text.h"
+#include "daemon/version.h"
+
+namespace warmth::mail {
+
+using core::Lower;
+namespace {
+
+using core::Status;
+
+// A message with a bigger body is still read (attachments), up to this.
+constexpr std::size_t kMaxMessageBytes = std::size_t{256} << 20;
+// Interactions gathered before they are sent in one pipelined IngestAll.
+constexpr std::size_t kSendChunk = 5000;
+// Unparseable messages named one by one before the rest are only counted.
+constexpr int kMaxReported = 50;
+
+constexpr const char* kHelp = R"(NAME
+    warmth-mail - tell warmthd about the e-mail you send and receive
+
+SYNOPSIS
+    warmth-mail [OPTIONS] < MESSAGE
+    warmth-mail [OPTIONS] --maildir DIR [--maildir DIR ...]
+    warmth-mail [OPTIONS] --mbox FILE [--mbox FILE ...]
+
+DESCRIPTION
+    With no --maildir or --mbox, reads one RFC 5322 message on standard
+    input (a leading mbox "From " line is fine) and records it: the hook
+    form for notmuch post-new, procmail or maildrop, an MTA pipe, or a
+    sendmail wrapper for outgoing mail. It prints nothing unless -v is
+    given or something goes wrong.
+
+    --maildir and --mbox backfill history: every message under DIR (cur/,
+    new/ and files lying directly in folders, at any depth) or in the mbox
+    FILE is read with GMime and sent in pipelined batches. A progress bar
+    with rate and ETA is drawn on a terminal. A summary ends the run:
+    messages read, interactions sent, accepted and duplicate, skipped by
+    reason, unparseable. A corrupt message is reported and skipped.
+
+    A message from one of your addresses (me.addresses in warmth.toml, or
+    --me) is an OUTBOUND e-mail to every To and Cc counterpart; a message to
+    you is an INBOUND e-mail from its sender. Its time is the Date field,
+    else the newest Received date, else the file's modification time (now,
+    on standard input). Its event id comes from the Message-ID (a hash of
+    the content when there is none), so running a backfill twice records
+    nothing twice: the second run reports every interaction as duplicate.
+
+    Not counted, and shown by reason in the summary: mailing-list traffic
+    (List-Id, List-Unsubscribe, Precedence bulk/list/junk), automatic mail
+    (Auto-Submitted other than "no", delivery reports), no-reply senders,
+    mail that is neither from nor to you (when your addresses are known:
+    To, Cc, Delivered-To and X-Original-To are checked), and mail from you
+    to nobody else. No subject or body is ever sent to the daemon.
+
+OPTIONS
+    --maildir DIR     Backfill every message under DIR (repeatable).
+    --mbox FILE       Backfill every message of an mbox file (repeatable).
+    --me ADDRESS      One of your own addresses (repeatable; added to
+                      me.addresses from the config).
+    --dry-run         Read and classify, print what would be sent, send
+                      nothing (needs no daemon).
+    --json            Print the summary as one line of JSON.
+    -v, --verbose     Say what happened to each message.
+    --exit-zero       Always exit 0 (for delivery pipelines that must
+                      never fail because of warmth).
+    --config FILE     Config file (default $XDG_CONFIG_HOME/warmth/warmth.toml).
+    --api ENDPOINT    Daemon API endpoint (default from the config).
+    --server-key KEY  For tcp://: the daemon's public key, or the file holding
+                      it (default: [client] server_key in the config).
+    --key FILE        For tcp://: this hook's secret key file, made by
+                      warmctl keygen; an ingest key is enough (default:
+                      [client] secret_key).
+    --timeout SECONDS Wait this long for each reply (default 10).
+    -h, --help        This text.
+    --version         The version.
+
+EXIT STATUS
+    0   recorded, duplicate, or not personal mail (skipped)
+    1   the daemon rejected the interaction
+    2   bad command line or config
+    65  the message on standard input is unparseable
+    69  warmthd is not running or not reachable
+    A backfill exits 0 when every batch was delivered, even if some
+    messages were skipped or unparseable.
+
+EXAMPLES
+    warmth-mail --me me@example.com < message.eml
+    warmth-mail --maildir ~/Mail
+    warmth-mail --mbox ~/archive/2019.mbox --dry-run
+    notmuch post-new hook:  notmuch search --output=files tag:new |
+                            while read -r f; do warmth-mail --exit-zero < "$f"; done
+
+FILES
+    $XDG_CONFIG_HOME/warmth/warmth.toml   [me] addresses = ["me@example.com"]
+    $XDG_RUNTIME_DIR/warmth/api           the daemon's socket
+)";
+
+struct Options {
+  std::vector<std::string> maildirs;
+  std::vector<std::string> mboxes;
+  std::vector<std::string> me;
+  bool dry_run = false;
+  bool json = false;
+  bool verbose = false;
+  bool exit_zero = false;
+  std::string config_path;
+  std::string api;
+  client::KeyOptions keys;
+  double timeout_s = 10;
+};
+
+struct Summary {
+  std::int64_t read = 0;
+  std::int64_t unparseable = 0;
+  std::int64_t interactions = 0;  // sent (or, dry run, to send)
+  std::int64_t accepted = 0;
+  std::int64_t duplicate = 0;
+  std::int64_t rejected = 0;
+  std::array<std::int64_t, kSkipCount> skipped{};
+
+  std::int64_t SkippedTotal() const {
+    std::int64_t n = 0;
+    for (auto s : skipped) {
+      n += s;
+    }
+    return n;
+  }
+};
+
+core::TimePoint Now() {
+  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+}
+
+core::TimePoint MTime(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return Now();
+  }
+  return core::TimePoint(std::chrono::seconds(st.st_mtim.tv_sec));
+}
+
+std::string Describe(const v1::Interaction& in) {
+  std::ostringstream s;
+  s << core::FormatUtc(client::FromProto(in.occurred_at())) << "  "
+    << (in.direction() == v1::OUTBOUND ? "OUTBOUND to  " : "INBOUND from ");
+  for (int i = 0; i < in.contacts_size(); ++i) {
+    s << (i > 0 ? ", " : "") << in.contacts(i);
+  }
+  s << "  " << in.event_id();
+  return s.str();
+}
+
+// Classifies messages, gathers interactions and sends them in chunks.
+class Backfill {
+ public:
+  Backfill(const Options& options, const Io& io, Me me, client::Client* client)
+      : options_(options), io_(io), me_(std::move(me)), client_(client) {}
+
+  // One message read from `where`; its bytes fell back to `fallback_time`.
+  Status Add(const std::string& where, const core::Result<MessageFacts>& facts,
+             core::TimePoint fallback_time) {
+    ++summary_.read;
+    if (!facts.ok()) {
+      ++summary_.unparseable;
+      if (summary_.unparseable <= kMaxReported) {
+        Report(where + ": " + facts.status().message());
+      }
+      return Status::Ok();
+    }
+    Verdict v = Classify(*facts, me_, fallback_time, Now());
+    if (v.skip != Skip::kNone) {
+      ++summary_.skipped[static_cast<std::size_t>(v.skip)];
+      if (options_.verbose) {
+        Report(where + ": skipped (" + std::string(SkipName(v.skip)) + ")");
+      }
+      return Status::Ok();
+    }
+    for (auto& in : v.interactions) {
+      if (options_.verbose || options_.dry_run) {
+        io_.out << Describe(in) << '\n';
+      }
+      pending_.push_back(std::move(in));
+    }
+    return pending_.size() >= kSendChunk ? Flush() : Status::Ok();
+  }
+
+  Status Flush() {
+    if (pending_.empty()) {
+      return Status::Ok();
+    }
+    summary_.interactions += static_cast<std::int64_t>(pending_.size());
+    if (options_.dry_run) {
+      pending_.clear();
+      return Status::Ok();
+    }
+    auto totals = client_->IngestAll(pending_, client::Client::IngestOptions{});
+    pending_.clear();
+    if (!totals.ok()) {
+      return totals.status();
+    }
+    summary_.accepted += totals->accepted;
+    summary_.duplicate += totals->duplicate;
+    summary_.rejected += totals->rejected;
+    for (const auto& [id, reason] : totals->rejections) {
+      std::string line = "rejected ";
+      line.append(id).append(": ").append(reason);
+      Report(line);
+    }
+    return Status::Ok();
+  }
+
+  void Report(const std::string& line) {
+    io_.err << (io_.err_is_terminal ? "\r\x1b[K" : "") << "warmth-mail: " << line << '\n';
+  }
+
+  const Summary& summary() const { return summary_; }
+  std::size_t pending() const { return pending_.size(); }
+
+ private:
+  const Options& options_;
+  const Io& io_;
+  Me me_;
+  client::Client* client_;
+  std::vector<v1::Interaction> pending_;
+  Summary summary_;
+};
+
+void PrintSummary(const Options& options, const Io& io, const Summary& s) {
+  if (options.json) {
+    io.out << "{\"read\":" << s.read << ",\"interactions\":" << s.interactions
+           << ",\"accepted\":" << s.accepted << ",\"duplicate\":" << s.duplicate
+           << ",\"rejected\":" << s.rejected << ",\"skipped\":{";
+    bool first = true;
+    for (int k = 1; k < kSkipCount; ++k) {
+      io.out << (first ? "" : ",") << '"' << SkipName(static_cast<Skip>(k))
+             << "\":" << s.skipped[static_cast<std::size_t>(k)];
+      first = false;
+    }
+    io.out << "},\"unparseable\":" << s.unparseable << ",\"dry_run\":"
+           << (options.dry_run ? "true" : "false") << "}\n";
+    return;
+  }
+  io.out << "Read " << s.read << " messages: " << s.interactions << " interactions "
+         << (options.dry_run ? "to send (dry run)" : "sent");
+  if (!options.dry_run) {
+    io.out << ", " << s.accepted << " accepted, " << s.duplicate << " duplicate";
+    if (s.rejected > 0) {
+      io.out << ", " << s.rejected << " rejected";
+    }
+  }
+  io.out << ".\n";
+  io.out << "Skipped " << s.SkippedTotal() << (s.SkippedTotal() > 0 ? ":" : ".");
+  bool first = true;
+  for (int k = 1; k < kSkipCount; ++k) {
+    const auto n = s.skipped[static_cast<std::size_t>(k)];
+    if (n > 0) {
+      io.out << (first ? " " : ", ") << n << ' ' << SkipName(static_cast<Skip>(k));
+      first = false;
+    }
+  }
+  if (s.SkippedTotal() > 0) {
+    io.out << '.';
+  }
+  io.out << "\nUnparseable: " << s.unparseable << ".\n";
+}
+
+int Backfills(const Options& options, const Io& io, const Me& me, client::Client* client) {
+  Backfill backfill(options, io, me, client);
+  if (client != nullptr) {
+    // Say at once that the daemon is not there, not after reading thousands of messages.
+    v1::Request ping;
+    ping.mutable_status();
+    if (auto r = client->Call(ping); !r.ok()) {
+      io.err << "warmth-mail: " << r.status().message() << '\n';
+      return options.exit_zero ? 0 : kExitUnavailable;
+    }
+  }
+  const auto fail = [&](const Status& s) {
+    io.err << "\nwarmth-mail: " << s.message() << '\n';
+    return options.exit_zero ? 0
+           : s.code() == core::Code::kUnavailable ? kExitUnavailable
+                                                   : kExitRejected;
+  };
+  for (const auto& dir : options.maildirs) {
+    auto files = ListMaildir(dir);
+    if (!files.ok()) {
+      io.err << "warmth-mail: " << files.status().message() << '\n';
+      return options.exit_zero ? 0 : kExitUsage;
+    }
+    Progress progress(io.err, io.err_is_terminal, "messages");
+    const auto total = static_cast<std::int64_t>(files->size());
+    std::int64_t done = 0;
+    for (const auto& file : *files) {
+      auto bytes = ReadFile(file, kMaxMessageBytes);
+      core::Result<MessageFacts> facts =
+          bytes.ok() ? ParseMessage(*bytes) : core::Result<MessageFacts>(bytes.status());
+      if (Status s = backfill.Add(file, facts, MTime(file)); !s.ok()) {
+        progress.Finish();
+        return fail(s);
+      }
+      progress.Update(++done, total);
+    }
+    progress.Finish();
+  }
+  for (const auto& path : options.mboxes) {
+    Progress progress(io.err, io.err_is_terminal, "MiB");
+    const core::TimePoint mtime = MTime(path);
+    Status failure = Status::Ok();
+    std::int64_t messages = 0;
+    Status s = ReadMbox(
+        path,
+        [&](MboxMessage& m) {
+          ++messages;
+          if (failure.ok()) {
+            failure = backfill.Add(path + " message " + std::to_string(m.index) + " (byte " +
+                                       std::to_string(m.offset) + ")",
+                                   m.facts, mtime);
+          }
+        },
+        [&](std::int64_t at, std::int64_t size) { progress.Update(at >> 20, size >> 20, messages); });
+    progress.Finish();
+    if (!failure.ok()) {
+      return fail(failure);
+    }
+    if (!s.ok()) {
+      backfill.Report(s.message());
+    }
+  }
+  if (Status s = backfill.Flush(); !s.ok()) {
+    return fail(s);
+  }
+  if (backfill.summary().unparseable > kMaxReported) {
+    backfill.Report("… and " + std::to_string(backfill.summary().unparseable - kMaxReported) +
+                    " more unparseable messages");
+  }
+  PrintSummary(options, io, backfill.summary());
+  return 0;
+}
+
+int Hook(const Options& options, const Io& io, const Me& me, client::Client* client) {
+  const auto exit_code = [&](int code) { return options.exit_zero ? 0 : code; };
+  std::string bytes;
+  char buf[65536];
+  while (io.in.read(buf, sizeof buf) || io.in.gcount() > 0) {
+    bytes.append(buf, static_cast<std::size_t>(io.in.gcount()));
+    if (bytes.size() > kMaxMessageBytes) {
+      io.err << "warmth-mail: stdin: unparseable: larger than 256 MiB\n";
+      return exit_code(kExitDataError);
+    }
+  }
+  auto facts = ParseMessage(bytes);
+  if (!facts.ok()) {
+    io.err << "warmth-mail: stdin: " << facts.status().message() << '\n';
+    return exit_code(kExitDataError);
+  }
+  const core::TimePoint now = Now();
+  Verdict v = Classify(*facts, me, now, now);
+  if (v.skip != Skip::kNone) {
+    if (options.verbose || options.dry_run) {
+      io.out << "skipped: " << SkipName(v.skip) << '\n';
+    }
+    return 0;
+  }
+  for (const auto& in : v.interactions) {
+    if (options.verbose || options.dry_run) {
+      io.out << Describe(in) << '\n';
+    }
+  }
+  if (options.dry_run) {
+    return 0;
+  }
+  auto totals = client->IngestAll(v.interactions, client::Client::IngestOptions{});
+  if (!totals.ok()) {
+    io.err << "warmth-mail: " << totals.status().message() << '\n';
+    return exit_code(totals.status().code() == core::Code::kUnavailable ? kExitUnavailable
+                                                                        : kExitRejected);
+  }
+  for (const auto& [id, reason] : totals->rejections) {
+    io.err << "warmth-mail: rejected " << id << ": " << reason << '\n';
+  }
+  if (options.verbose) {
+    io.out << (totals->duplicate > 0 ? "duplicate" : "accepted") << '\n';
+  }
+  return totals->rejected > 0 ? exit_code(kExitRejected) : 0;
+}
+
+}  // namespace
+
+int Run(int argc, const char* const* argv, const Io& io) {
+  Options options;
+  CLI::App cli("warmth-mail: tell warmthd about the e-mail you send and receive", "warmth-mail");
+  cli.set_help_flag();
+  bool help = false;
+  cli.add_flag("-h,--help", help);
+  cli.set_version_flag("--version", std::string("warmth-mail ") + kVersion);
+  cli.add_option("--maildir", options.maildirs);
+  cli.add_option("--mbox", options.mboxes);
+  cli.add_option("--me", options.me);
+  cli.add_flag("--dry-run", options.dry_run);
+  cli.add_flag("--json", options.json);
+  cli.add_flag("-v,--verbose", options.verbose);
+  cli.add_flag("--exit-zero", options.exit_zero);
+  cli.add_option("--config", options.config_path);
+  cli.add_option("--api", options.api);
+  cli.add_option("--server-key", options.keys.server_key);
+  cli.add_option("--key", options.keys.secret_key);
+  cli.add_option("--timeout", options.timeout_s)->check(CLI::PositiveNumber);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (cli.exit(e, io.out, io.err) == 0) {
+      return 0;  // --version
+    }
+    io.err << "warmth-mail: see warmth-mail --help\n";
+    return kExitUsage;
+  }
+  if (help) {
+    io.out << kHelp;
+    return 0;
+  }
+  app::Config config;
+  try {
+    config = options.config_path.empty() ? app::LoadConfig(app::ConfigFile(), false)
+                                          : app::LoadConfig(options.config_path, true);
+  } catch (const app::ConfigError& e) {
+    io.err << "warmth-mail: config: " << e.what() << '\n';
+    return options.exit_zero ? 0 : kExitUsage;
+  }
+  Me me;
+  for (const auto* list : {&config.me_addresses, &options.me}) {
+    for (const auto& a : *list) {
+      me.addresses.push_back(Lower(a));
+    }
+  }
+  if (me.addresses.empty() && options.verbose) {
+    io.err << "warmth-mail: no addresses of yours are known (me.addresses, --me): every "
+              "message counts as received\n";
+  }
+  zmq::context_t context(1);
+  std::optional<client::Client> client;
+  if (!options.dry_run) {
+    client::ClientOptions copts;
+    copts.endpoint = options.api.empty() ? config.ApiEndpoint() : options.api;
+    copts.timeout = std::chrono::milliseconds(static_cast<int>(options.timeout_s * 1000));
+    auto setup = client::ClientSocketSetup(config, copts.endpoint, options.keys);
+    if (!setup.ok()) {
+      io.err << "warmth-mail: " << setup.status().message() << '\n';
+      return options.exit_zero ? 0 : kExitUsage;
+    }
+    copts.setup = std::move(setup).value();
+    client.emplace(context, copts);
+  }
+  client::Client* c = client ? &*client : nullptr;
+  try {
+    if (options.maildirs.empty() && options.mboxes.empty()) {
+      return Hook(options, io, me, c);
+    }
+    return Backfills(options, io, me, c);
+  } catch (const zmq::error_t& e) {
+    io.err << "warmth-mail: " << e.what() << '\n';
+    return options.exit_zero ? 0 : kExitUnavailable;
+  }
+}
+
+}  // namespace warmth::mail

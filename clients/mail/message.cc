@@ -1,0 +1,406 @@
+#include "clients/mail/message.h"
+
+#include <gmime/gmime.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+#include "daemon/core/identifiers.h"
+#include "daemon/core/text.h"
+#include "daemon/transport/codec.h"
+
+namespace warmth::mail {
+
+using core::Lower;
+using core::Trim;
+namespace {
+
+using core::Status;
+
+// Unique ownership of a GObject.
+struct Unref {
+  void operator()(gpointer p) const {
+    if (p != nullptr) {
+      g_object_unref(p);
+    }
+  }
+};
+template <typename T>
+using GPtr = std::unique_ptr<T, Unref>;
+
+// Mailboxes of `list` (group members included) that look like addresses.
+void AddAddresses(InternetAddressList* list, std::vector<std::string>& out) {
+  if (list == nullptr) {
+    return;
+  }
+  const int n = internet_address_list_length(list);
+  for (int i = 0; i < n; ++i) {
+    InternetAddress* a = internet_address_list_get_address(list, i);
+    if (INTERNET_ADDRESS_IS_GROUP(a)) {
+      AddAddresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a)), out);
+      continue;
+    }
+    if (!INTERNET_ADDRESS_IS_MAILBOX(a)) {
+      continue;
+    }
+    const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+    if (addr == nullptr) {
+      continue;
+    }
+    std::string lower = Lower(Trim(addr));
+    // Only what the daemon can take as an e-mail identifier: a local part,
+    // one @, a domain, no white space ("To: XX", "gpoo at example.com" are not).
+    const auto at = lower.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == lower.size()) {
+      continue;
+    }
+    auto norm = core::NormalizeIdentifier(lower);
+    if (!norm.ok() || norm->find('@') == std::string::npos) {
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), *norm) == out.end()) {
+      out.push_back(std::move(norm).value());
+    }
+  }
+}
+
+std::optional<core::TimePoint> FromGDateTime(GDateTime* dt) {
+  if (dt == nullptr) {
+    return std::nullopt;
+  }
+  const gint64 unix_s = g_date_time_to_unix(dt);
+  return core::TimePoint(std::chrono::seconds(unix_s));
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  gchar* hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+                                           reinterpret_cast<const guchar*>(bytes.data()),
+                                           bytes.size());
+  std::string out(hex, 32);
+  g_free(hex);
+  return out;
+}
+
+// An mbox envelope line "From sender date", as opposed to an (obsolete
+// syntax) header field "From  : …".
+bool StartsWithEnvelope(std::string_view bytes) {
+  if (bytes.substr(0, 5) != "From ") {
+    return false;
+  }
+  for (std::size_t i = 5; i < bytes.size() && bytes[i] != '\n'; ++i) {
+    if (bytes[i] == ':') {
+      return false;
+    }
+    if (bytes[i] != ' ' && bytes[i] != '\t') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// "Wed 29 May 2019 06:09:22 PM EDT" -> "Wed 29 May 2019 18:09:22 EDT";
+// nullopt when the value has no AM/PM word after a time.
+std::optional<std::string> TwentyFourHour(std::string_view value) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : value) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      if (!word.empty()) {
+        words.push_back(std::move(word));
+        word.clear();
+      }
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) {
+    words.push_back(std::move(word));
+  }
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const std::string marker = Lower(words[i]);
+    if (marker != "am" && marker != "pm") {
+      continue;
+    }
+    std::string& time = words[i - 1];
+    const auto colon = time.find(':');
+    if (colon == std::string::npos || colon == 0 || colon > 2 ||
+        !std::all_of(time.begin(), time.begin() + static_cast<std::ptrdiff_t>(colon),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      return std::nullopt;
+    }
+    int hour = std::stoi(time.substr(0, colon));
+    if (hour < 1 || hour > 12) {
+      return std::nullopt;
+    }
+    hour = hour % 12 + (marker == "pm" ? 12 : 0);
+    time = (hour < 10 ? "0" : "") + std::to_string(hour) + time.substr(colon);
+    words.erase(words.begin() + static_cast<std::ptrdiff_t>(i));
+    std::string out;
+    for (const auto& w : words) {
+      out += (out.empty() ? "" : " ") + w;
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+GMimeParserOptions* LooseOptions() {
+  static GMimeParserOptions* options = [] {
+    GMimeParserOptions* o = g_mime_parser_options_new();
+    g_mime_parser_options_set_address_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_rfc2047_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_parameter_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
+    // 8-bit header text that is not UTF-8 is most often Windows-1252.
+    static const char* charsets[] = {"UTF-8", "windows-1252", nullptr};
+    g_mime_parser_options_set_fallback_charsets(o, charsets);
+    return o;
+  }();
+  return options;
+}
+
+}  // namespace
+
+void InitGmime() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+MessageFacts FactsOf(GMimeMessage* message) {
+  MessageFacts f;
+  if (const char* id = g_mime_message_get_message_id(message); id != nullptr) {
+    f.message_id = Trim(id);
+  }
+  std::vector<std::string> from;
+  AddAddresses(g_mime_message_get_from(message), from);
+  if (from.empty()) {
+    AddAddresses(g_mime_message_get_sender(message), from);
+  }
+  if (!from.empty()) {
+    f.from = from.front();
+  }
+  AddAddresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_TO), f.to);
+  AddAddresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_CC), f.to);
+  f.date = FromGDateTime(g_mime_message_get_date(message));
+  if (const char* raw = g_mime_object_get_header(GMIME_OBJECT(message), "Date"); raw != nullptr) {
+    // GMime reads "06:09:22 PM EDT" as 06:09; give it the 24-hour time.
+    if (auto fixed = TwentyFourHour(raw)) {
+      GDateTime* dt = g_mime_utils_header_decode_date(fixed->c_str());
+      if (dt != nullptr) {
+        f.date = FromGDateTime(dt);
+        g_date_time_unref(dt);
+      }
+    }
+  }
+
+  GMimeObject* object = GMIME_OBJECT(message);
+  GMimeHeaderList* headers = g_mime_object_get_header_list(object);
+  f.header_fields = g_mime_header_list_get_count(headers);
+  for (int i = 0; i < f.header_fields; ++i) {
+    GMimeHeader* h = g_mime_header_list_get_header_at(headers, i);
+    const std::string name = Lower(g_mime_header_get_name(h));
+    const char* raw = g_mime_header_get_value(h);
+    const std::string value = raw == nullptr ? "" : Trim(raw);
+    if (name == "received") {
+      // A Received field ends with "; date-time" (RFC 5322 section 3.6.7).
+      const auto semi = value.rfind(';');
+      if (semi != std::string::npos) {
+        GDateTime* dt = g_mime_utils_header_decode_date(value.c_str() + semi + 1);
+        const auto t = FromGDateTime(dt);
+        if (dt != nullptr) {
+          g_date_time_unref(dt);
+        }
+        if (t && (!f.received || *t > *f.received)) {
+          f.received = t;
+        }
+      }
+    } else if (name == "delivered-to" || name == "x-original-to") {
+      InternetAddressList* list = internet_address_list_parse(LooseOptions(), value.c_str());
+      if (list != nullptr) {
+        AddAddresses(list, f.delivered_to);
+        g_object_unref(list);
+      }
+    } else if (f.list_marker.empty() && name == "list-id") {
+      f.list_marker = "List-Id";
+    } else if (f.list_marker.empty() && name == "list-unsubscribe") {
+      f.list_marker = "List-Unsubscribe";
+    } else if (f.list_marker.empty() && name == "precedence") {
+      const std::string p = Lower(value);
+      if (p == "bulk" || p == "list" || p == "junk") {
+        f.list_marker = "Precedence: " + p;
+      }
+    } else if (name == "auto-submitted") {
+      const std::string a = Lower(value);
+      // "no" (any comments after it aside) marks a message a person sent.
+      if (!a.empty() && a.rfind("no", 0) != 0) {
+        f.auto_submitted = a.substr(0, a.find_first_of(" ;("));
+      }
+    }
+  }
+  if (GMimeObject* part = g_mime_message_get_mime_part(message); part != nullptr) {
+    GMimeContentType* type = g_mime_object_get_content_type(part);
+    f.report = type != nullptr && g_mime_content_type_is_type(type, "multipart", "report");
+  }
+  return f;
+}
+
+core::Result<MessageFacts> ParseMessage(std::string_view bytes) {
+  InitGmime();
+  const bool envelope = StartsWithEnvelope(bytes);
+  std::string_view content = bytes;
+  if (envelope) {
+    const auto eol = bytes.find('\n');
+    content = eol == std::string_view::npos ? std::string_view() : bytes.substr(eol + 1);
+  }
+  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+  GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  g_mime_parser_set_format(parser.get(), envelope ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+  GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), LooseOptions()));
+  if (message == nullptr) {
+    return Status::InvalidArgument("unparseable: GMime found no message");
+  }
+  const gint64 header_bytes =
+      g_mime_parser_get_headers_end(parser.get()) - g_mime_parser_get_headers_begin(parser.get());
+  if (header_bytes > static_cast<gint64>(kMaxHeaderBytes)) {
+    return Status::InvalidArgument("unparseable: header block larger than 1 MiB");
+  }
+  MessageFacts facts = FactsOf(message.get());
+  if (facts.header_fields == 0) {
+    return Status::InvalidArgument("unparseable: no header fields");
+  }
+  facts.content_hash = Sha256Hex(content);
+  return facts;
+}
+
+bool Me::Has(std::string_view address) const {
+  return std::find(addresses.begin(), addresses.end(), address) != addresses.end();
+}
+
+std::string_view SkipName(Skip skip) {
+  switch (skip) {
+    case Skip::kNone:
+      return "none";
+    case Skip::kMailingList:
+      return "mailing list";
+    case Skip::kAutoSubmitted:
+      return "automatic";
+    case Skip::kNoReply:
+      return "no-reply sender";
+    case Skip::kNotAddressedToMe:
+      return "not addressed to you";
+    case Skip::kNoCounterpart:
+      return "only to yourself";
+    case Skip::kNoSender:
+      return "no sender address";
+  }
+  return "?";
+}
+
+bool IsNoReplyAddress(std::string_view address) {
+  const std::string local = Lower(address.substr(0, address.find('@')));
+  std::string squeezed;
+  for (char c : local) {
+    if (c != '-' && c != '_' && c != '.') {
+      squeezed += c;
+    }
+  }
+  for (std::string_view marker : {"noreply", "donotreply", "dontreply"}) {
+    if (squeezed.find(marker) != std::string::npos) {
+      return true;
+    }
+  }
+  for (std::string_view exact : {"mailerdaemon", "postmaster", "bounce", "bounces"}) {
+    if (squeezed == exact) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Verdict Classify(const MessageFacts& facts, const Me& me, core::TimePoint fallback_time,
+                 core::TimePoint now) {
+  Verdict v;
+  if (!facts.list_marker.empty()) {
+    v.skip = Skip::kMailingList;
+    return v;
+  }
+  if (!facts.auto_submitted.empty() || facts.report) {
+    v.skip = Skip::kAutoSubmitted;
+    return v;
+  }
+  if (facts.from.empty()) {
+    v.skip = Skip::kNoSender;
+    return v;
+  }
+  if (IsNoReplyAddress(facts.from)) {
+    v.skip = Skip::kNoReply;
+    return v;
+  }
+  const bool from_me = me.Has(facts.from);
+  std::vector<std::string> contacts;
+  v1::Direction direction = v1::INBOUND;
+  if (from_me) {
+    direction = v1::OUTBOUND;
+    for (const auto& a : facts.to) {
+      if (!me.Has(a) && !IsNoReplyAddress(a)) {
+        contacts.push_back(a);
+      }
+    }
+    if (contacts.empty()) {
+      v.skip = Skip::kNoCounterpart;
+      return v;
+    }
+  } else {
+    if (!me.addresses.empty()) {
+      const auto mine = [&](const std::vector<std::string>& list) {
+        return std::any_of(list.begin(), list.end(), [&](const auto& a) { return me.Has(a); });
+      };
+      if (!mine(facts.to) && !mine(facts.delivered_to)) {
+        v.skip = Skip::kNotAddressedToMe;
+        return v;
+      }
+    }
+    contacts.push_back(facts.from);
+  }
+
+  // A Date outside [1980, now + 5 min] is broken (no year, a wrong clock).
+  const core::TimePoint earliest = core::TimePoint(std::chrono::seconds(315532800));  // 1980-01-01
+  const auto plausible = [&](const std::optional<core::TimePoint>& t) {
+    return t && *t >= earliest && *t <= now + std::chrono::minutes(5);
+  };
+  const core::TimePoint at = plausible(facts.date)       ? *facts.date
+                             : plausible(facts.received) ? *facts.received
+                                                         : fallback_time;
+
+  std::string event_id;
+  if (!facts.message_id.empty() && facts.message_id.size() <= 120) {
+    event_id = "mail:" + facts.message_id;
+  } else if (!facts.message_id.empty()) {
+    gchar* hex = g_compute_checksum_for_string(G_CHECKSUM_SHA256, facts.message_id.data(),
+                                               static_cast<gssize>(facts.message_id.size()));
+    event_id = "mail:#" + std::string(hex, 32);
+    g_free(hex);
+  } else {
+    event_id = "mail:~" + facts.content_hash;
+  }
+
+  // The daemon takes at most 100 contacts per interaction; a mail to more
+  // becomes several, "#2", "#3", … after the first.
+  constexpr std::size_t kPerInteraction = 100;
+  for (std::size_t first = 0; first < contacts.size(); first += kPerInteraction) {
+    v1::Interaction& in = v.interactions.emplace_back();
+    in.set_event_id(first == 0 ? event_id
+                               : event_id.substr(0, 120) + "#" +
+                                     std::to_string(first / kPerInteraction + 1));
+    for (std::size_t i = first; i < std::min(contacts.size(), first + kPerInteraction); ++i) {
+      in.add_contacts(contacts[i]);
+    }
+    in.set_channel(v1::EMAIL);
+    in.set_direction(direction);
+    transport::ToProto(at, in.mutable_occurred_at());
+    in.set_source("warmth-mail");
+  }
+  return v;
+}
+
+}  // namespace warmth::mail

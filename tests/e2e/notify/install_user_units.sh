@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# cmake --install into a temporary prefix: both user units land in
+# lib/systemd/user under it, name the installed binaries, and verify clean.
+#   install_user_units.sh CMAKE BUILD_DIR VERIFY_SCRIPT
+set -euo pipefail
+cmake=$1 build=$2 verify=$3
+prefix=$(mktemp -d /tmp/wi-XXXXXX)
+trap 'rm -rf "$prefix"' EXIT
+"$cmake" --install "$build" --prefix "$prefix" >/dev/null
+for unit in warmthd warmth-notify; do
+  file=$prefix/lib/systemd/user/$unit.service
+  [ -f "$file" ] || { echo "FAIL: $unit.service is not in $prefix/lib/systemd/user"; exit 1; }
+  grep -qx "ExecStart=$prefix/bin/$unit" "$file" ||
+    { echo "FAIL: $unit.service: $(grep ExecStart "$file"), not $prefix/bin/$unit"; exit 1; }
+done
+"$verify" "$prefix/lib/systemd/user/warmthd.service" "$prefix/lib/systemd/user/warmth-notify.service"

@@ -1,0 +1,340 @@
+// warmth-mail and warmctl import as a user runs them: the real binaries
+// against a real warmthd on a temporary store.
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/support.h"
+
+namespace warmth {
+namespace {
+
+using testing::DaemonProcess;
+using testing::RunCommand;
+using testing::TempDir;
+
+std::string Corpus(const std::string& path) { return testing::CorpusDir() + "/" + path; }
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The number after "name": in JSON (int64s come quoted).
+long long Field(const std::string& json, const std::string& name) {  // NOLINT(google-runtime-int)
+  std::smatch m;
+  if (!std::regex_search(json, m, std::regex("\"" + name + "\":\"?([0-9]+)"))) {
+    return -1;
+  }
+  return std::stoll(m[1]);
+}
+
+int BeginLines(const std::string& text, const std::string& what) {
+  int n = 0;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    n += line.rfind(what, 0) == 0 ? 1 : 0;
+  }
+  return n;
+}
+
+std::string Utc(std::chrono::system_clock::time_point t, const char* format) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+constexpr const char* kConfig =
+    "timezone = \"UTC\"\n[delivery]\nquiet_hours = \"\"\nmax_per_day = 0\n"
+    "[me]\naddresses = [\"me@example.com\", \"cworth@cworth.org\"]\ncity = \"Boston\"\n";
+
+class ImportTest : public ::testing::Test {
+ protected:
+  testing::CommandResult Warmctl(std::vector<std::string> args) {
+    std::vector<std::string> argv = {testing::WarmctlPath(), "--api", daemon_.api(), "--config",
+                                     daemon_.config_path()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv);
+  }
+  testing::CommandResult Mail(std::vector<std::string> args, const std::string& stdin_text = "") {
+    std::vector<std::string> argv = {WARMTH_MAIL_PATH, "--api", daemon_.api(), "--config",
+                                     daemon_.config_path()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv, {}, stdin_text);
+  }
+  std::string Status() {
+    const auto r = Warmctl({"status", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  }
+
+  TempDir dir_;
+  DaemonProcess daemon_{dir_, kConfig};
+};
+
+TEST_F(ImportTest, VcardTwiceCreatesOnceAndThenChangesNothing) {
+  ASSERT_TRUE(daemon_.Start());
+  const std::string sap = Corpus("vcard/ical4j-vcard/vcard-vCards-SAP.vcf");
+  const int cards = BeginLines(Slurp(sap), "BEGIN:VCARD");
+  auto r = Warmctl({"import", "vcard", sap});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("vcard: " + std::to_string(cards) + " cards: " + std::to_string(cards) +
+                       " contacts (" + std::to_string(cards) + " created, 0 updated, 0 unchanged)"),
+            std::string::npos)
+      << r.out;
+  const std::string after_first = Status();
+  EXPECT_EQ(Field(after_first, "unsorted_contacts"), cards) << "imported contacts stay unsorted";
+  EXPECT_EQ(Field(after_first, "contacts"), 0);
+  r = Warmctl({"import", "vcard", sap});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("(0 created, 0 updated, " + std::to_string(cards) + " unchanged)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(Field(Status(), "unsorted_contacts"), cards);
+  r = Warmctl({"contact", "show", "guenther.bluemchen@oracle.com", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"display_name\":\"G\xC3\xBCnther Bl\xC3\xBCmchen\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"city\":\"Redwood Shores\""), std::string::npos) << r.out;
+}
+
+TEST_F(ImportTest, DryRunShowsChangesAndChangesNothing) {
+  ASSERT_TRUE(daemon_.Start());
+  auto r = Warmctl({"import", "vcard", "--dry-run", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("would create frank-dawson-"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Dry run, nothing changed."), std::string::npos) << r.out;
+  EXPECT_EQ(Field(Status(), "unsorted_contacts"), 0);
+  r = Warmctl({"import", "linkedin", "-n", Corpus("linkedin/Connections.csv")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Field(Status(), "unsorted_contacts"), 0);
+}
+
+TEST_F(ImportTest, AnIdentifierOfAnExistingContactUpdatesThatContact) {
+  ASSERT_TRUE(daemon_.Start());
+  auto r = Warmctl({"contact", "add", "frank", "--name", "Franky", "--email", "Frank_Dawson@Lotus.com",
+                    "--circle", "close"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Mail from Tim made him an unsorted contact already.
+  r = Warmctl({"log", "howes@netscape.com", "--channel", "email"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Warmctl({"import", "vcard", Corpus("vcard/ez-vcard/rfc2426-example.vcf"), "--circle", "network"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("(0 created, 2 updated, 0 unchanged)"), std::string::npos) << r.out;
+  const std::string status = Status();
+  EXPECT_EQ(Field(status, "contacts"), 2) << status;  // frank and Tim, now in a circle
+  EXPECT_EQ(Field(status, "unsorted_contacts"), 0) << status;
+  r = Warmctl({"contact", "show", "frank", "--json"});
+  EXPECT_NE(r.out.find("\"circle\":\"CLOSE\""), std::string::npos) << "the chosen circle stays";
+  EXPECT_NE(r.out.find("\"city\":\"Raleigh\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fdawson@earthlink.net"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"display_name\":\"Franky\""), std::string::npos) << "names are not overwritten";
+  r = Warmctl({"contact", "show", "howes@netscape.com", "--json"});
+  EXPECT_NE(r.out.find("\"display_name\":\"Tim Howes\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"circle\":\"NETWORK\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"interaction_count\":\"1\""), std::string::npos) << "history kept";
+}
+
+TEST_F(ImportTest, LinkedinContactsAreTaggedAndNoInteractionIsLogged) {
+  ASSERT_TRUE(daemon_.Start());
+  const std::string csv = Corpus("linkedin/Connections.csv");
+  const int rows = BeginLines(Slurp(csv), "Ada,") + BeginLines(Slurp(csv), "Jane,") +
+                   BeginLines(Slurp(csv), "John,") + BeginLines(Slurp(csv), "Alice,") +
+                   BeginLines(Slurp(csv), "Bob,") + BeginLines(Slurp(csv), "Carol,") +
+                   BeginLines(Slurp(csv), "Dan,") + BeginLines(Slurp(csv), "Eve,") +
+                   BeginLines(Slurp(csv), "Frank,") + BeginLines(Slurp(csv), "Grace,");
+  auto r = Warmctl({"import", "linkedin", csv});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string status = Status();
+  EXPECT_EQ(Field(status, "unsorted_contacts"), rows);
+  EXPECT_EQ(Field(status, "interactions"), 0) << "a connection date is not an interaction";
+  r = Warmctl({"contact", "show", "linkedin:jane", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"tags\":[\"linkedin\",\"Stripe\"]"), std::string::npos) << r.out;
+  r = Warmctl({"import", "linkedin", csv});
+  EXPECT_NE(r.out.find("(0 created, 0 updated, " + std::to_string(rows) + " unchanged)"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(ImportTest, CalendarMeetingsOnceAndTrips) {
+  ASSERT_TRUE(daemon_.Start());
+  const auto now = std::chrono::system_clock::now();
+  const auto day = std::chrono::hours(24);
+  const std::string ics =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+      "BEGIN:VEVENT\r\nUID:coffee\r\nDTSTART:" + Utc(now - 3 * day, "%Y%m%dT%H%M%SZ") +
+      "\r\nORGANIZER:mailto:me@example.com\r\nATTENDEE:mailto:ann@example.com\r\n"
+      "LOCATION:Cafe Luna\r\nEND:VEVENT\r\n"
+      "BEGIN:VEVENT\r\nUID:call\r\nDTSTART:" + Utc(now - 2 * day, "%Y%m%dT%H%M%SZ") +
+      "\r\nORGANIZER:mailto:bob@example.com\r\nATTENDEE:mailto:me@example.com\r\n"
+      "LOCATION:https://meet.google.com/abc-defg-hij\r\nEND:VEVENT\r\n"
+      "BEGIN:VEVENT\r\nUID:trip\r\nDTSTART;VALUE=DATE:" + Utc(now + 20 * day, "%Y%m%d") +
+      "\r\nDTEND;VALUE=DATE:" + Utc(now + 23 * day, "%Y%m%d") +
+      "\r\nLOCATION:Hotel Adlon\\, Unter den Linden 77\\, 10117 Berlin\\, Germany\r\nEND:VEVENT\r\n"
+      "END:VCALENDAR\r\n";
+  const std::string path = dir_.Write("cal.ics", ics);
+  auto r = Warmctl({"import", "ics", path});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 meetings (2 accepted, 0 duplicate); 1 trips (1 new"), std::string::npos) << r.out;
+  r = Warmctl({"import", "ics", path});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 meetings (0 accepted, 2 duplicate); 1 trips (0 new, 0 changed, 1 unchanged)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(Field(Status(), "interactions"), 2);
+  r = Warmctl({"contact", "show", "bob@example.com"});
+  EXPECT_NE(r.out.find("last:        video"), std::string::npos) << r.out;
+  r = Warmctl({"contact", "show", "ann@example.com"});
+  EXPECT_NE(r.out.find("last:        in_person"), std::string::npos) << r.out;
+  r = Warmctl({"trip", "list"});
+  EXPECT_NE(r.out.find("Berlin"), std::string::npos) << r.out;
+  EXPECT_EQ(BeginLines(r.out, "berlin-"), 1) << r.out;
+}
+
+TEST_F(ImportTest, MaildirBackfillTwiceReportsEverythingDuplicate) {
+  ASSERT_TRUE(daemon_.Start());
+  auto first = Mail({"--maildir", Corpus("mail/notmuch"), "--json"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto read = Field(first.out, "read");
+  const auto sent = Field(first.out, "interactions");
+  EXPECT_EQ(read, 320) << first.out;  // the corpus README's count
+  EXPECT_GT(sent, 10) << first.out;
+  EXPECT_EQ(Field(first.out, "accepted") + Field(first.out, "duplicate"), sent) << first.out;
+  EXPECT_EQ(Field(Status(), "interactions"), Field(first.out, "accepted"));
+  auto second = Mail({"--maildir", Corpus("mail/notmuch"), "--json"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(Field(second.out, "interactions"), sent);
+  EXPECT_EQ(Field(second.out, "accepted"), 0) << second.out;
+  EXPECT_EQ(Field(second.out, "duplicate"), sent) << second.out;
+  EXPECT_EQ(Field(Status(), "interactions"), Field(first.out, "accepted"));
+  // The human summary names every skip reason it met.
+  auto human = Mail({"--maildir", Corpus("mail/notmuch/default")});
+  EXPECT_NE(human.out.find("Read 53 messages: 12 interactions sent, 0 accepted, 12 duplicate."),
+            std::string::npos)
+      << human.out;
+  EXPECT_NE(human.out.find("mailing list"), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find("Unparseable: 0."), std::string::npos) << human.out;
+}
+
+TEST_F(ImportTest, MboxBackfillAndHook) {
+  ASSERT_TRUE(daemon_.Start());
+  const std::string mbox = dir_.Write(
+      "box.mbox",
+      "From ann@example.org Mon Jan  4 10:00:00 2021\n"
+      "From: Ann <ann@example.org>\nTo: me@example.com\nMessage-ID: <a1@example.org>\n"
+      "Date: Mon, 04 Jan 2021 10:00:00 +0000\n\nHi\n\n"
+      "From me@example.com Mon Jan  4 11:00:00 2021\n"
+      "From: me@example.com\nTo: ann@example.org, bob@example.net\n"
+      "Date: Mon, 04 Jan 2021 11:00:00 +0000\n\nNo Message-ID here.\n\n"
+      "From news@example.org Mon Jan  4 12:00:00 2021\n"
+      "From: news@example.org\nTo: me@example.com\nList-Id: <news.example.org>\n\nNews\n");
+  auto r = Mail({"--mbox", mbox});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "Read 3 messages: 2 interactions sent, 2 accepted, 0 duplicate.\n"
+            "Skipped 1: 1 mailing list.\nUnparseable: 0.\n");
+  r = Mail({"--mbox", mbox});
+  EXPECT_NE(r.out.find("2 interactions sent, 0 accepted, 2 duplicate."), std::string::npos) << r.out;
+
+  // The hook: one message on stdin, with an envelope line, as an MDA hands it.
+  const std::string message =
+      "From carol@example.com Tue Jan  5 09:00:00 2021\n"
+      "From: Carol <carol@example.com>\nTo: Me <ME@example.com>\nMessage-ID: <c1@example.com>\n"
+      "Date: Tue, 05 Jan 2021 09:00:00 +0000\n\nHello\n";
+  r = Mail({"-v"}, message);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("INBOUND from carol@example.com"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("accepted"), std::string::npos) << r.out;
+  r = Mail({"-v"}, message);
+  EXPECT_NE(r.out.find("duplicate"), std::string::npos) << r.out;
+  EXPECT_EQ(Mail({}, message).out, "") << "the hook is quiet";
+  EXPECT_EQ(Field(Status(), "interactions"), 3);
+  r = Warmctl({"contact", "show", "bob@example.net", "--json"});
+  EXPECT_NE(r.out.find("\"direction\":\"OUTBOUND\""), std::string::npos) << r.out;
+}
+
+TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
+  ASSERT_TRUE(daemon_.Start());
+  // A 10 MB header line on stdin.
+  auto r = Mail({}, "From: a@example.com\nX-Big: " + std::string(10 << 20, 'x') + "\n\nbody\n");
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_EQ(r.err, "warmth-mail: stdin: unparseable: header block larger than 1 MiB\n");
+  // Binary garbage on stdin: unparseable or not personal mail, never a crash.
+  std::string garbage;
+  for (int i = 0; i < 200000; ++i) {
+    garbage += static_cast<char>((i * 7919 + 13) % 256);
+  }
+  r = Mail({}, garbage);
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 65) << r.exit_code << r.err;
+  // An mbox that is not one, and a maildir with garbage and a truncated message in it.
+  const std::string junk = dir_.Write("junk.mbox", garbage);
+  r = Mail({"--mbox", junk});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.err.find("is not an mbox file"), std::string::npos) << r.err;
+  std::filesystem::create_directories(dir_.File("md/cur"));
+  dir_.Write("md/cur/1:2,", garbage);
+  dir_.Write("md/cur/2:2,", Slurp(Corpus("mail/notmuch/default/cur/29:2,")).substr(0, 120));
+  dir_.Write("md/cur/3:2,", "");
+  r = Mail({"--maildir", dir_.File("md"), "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Field(r.out, "read"), 3) << r.out;
+  EXPECT_NE(r.err.find("3:2,: unparseable"), std::string::npos) << r.err;
+  // Importers: garbage, a truncated file, a 10 MB line.
+  const std::string vcf = dir_.Write("junk.vcf", garbage);
+  r = Warmctl({"import", "vcard", vcf});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("junk.vcf: line 1: no vCard"), std::string::npos) << r.err;
+  const std::string cut = Slurp(Corpus("vcard/ez-vcard/rfc2426-example.vcf"));
+  r = Warmctl({"import", "vcard", dir_.Write("cut.vcf", cut.substr(0, cut.size() * 3 / 4))});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("cut.vcf: line 13: card has no END:VCARD"), std::string::npos) << r.err;
+  r = Warmctl({"import", "ics", dir_.Write("junk.ics", garbage)});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("junk.ics: line 1: libical found no complete calendar"), std::string::npos) << r.err;
+  r = Warmctl({"import", "linkedin", dir_.Write("big.csv", std::string(10 << 20, 'z'))});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = Warmctl({"import", "vcard", dir_.File("missing.vcf")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
+}
+
+TEST_F(ImportTest, WithoutTheDaemonEveryToolSaysSo) {
+  auto r = Mail({}, "From: a@example.com\nTo: me@example.com\n\nhi\n");
+  EXPECT_EQ(r.exit_code, 69);
+  EXPECT_NE(r.err.find("warmthd is not running"), std::string::npos) << r.err;
+  EXPECT_EQ(Mail({"--exit-zero"}, "From: a@example.com\nTo: me@example.com\n\nhi\n").exit_code, 0);
+  r = Mail({"--maildir", Corpus("mail/notmuch/default")});
+  EXPECT_EQ(r.exit_code, 69);
+  r = Warmctl({"import", "vcard", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
+  EXPECT_EQ(r.exit_code, 69);
+  EXPECT_NE(r.err.find("warmthd is not running"), std::string::npos) << r.err;
+  // A dry run still shows what is in the file.
+  r = Warmctl({"import", "vcard", "--dry-run", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("warmthd is not running: every contact is counted as new"), std::string::npos);
+  r = Mail({"--dry-run", "--maildir", Corpus("mail/notmuch/default")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Read 53 messages: 12 interactions to send (dry run)."), std::string::npos) << r.out;
+}
+
+TEST(WarmthMail, HelpReadsLikeAManPage) {
+  const auto r = RunCommand({WARMTH_MAIL_PATH, "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS",
+                              "EXAMPLES", "FILES", "--maildir", "--mbox", "--me", "--dry-run"}) {
+    EXPECT_NE(r.out.find(section), std::string::npos) << section;
+  }
+  EXPECT_EQ(RunCommand({WARMTH_MAIL_PATH, "--frobnicate"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace warmth
