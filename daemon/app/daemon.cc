@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 
 #include "daemon/app/paths.h"
@@ -25,9 +26,19 @@ namespace {
 
 using core::TimePoint;
 
-// Requests taken per turn: they share one commit. Clients pipelining more
+// Requests handled per turn: they share one commit. Clients pipelining more
 // than this keep a window of 2-4x it (TOOLING.md).
 constexpr std::size_t kMaxRequestsPerTurn = 256;
+// Back-pressure. Each turn reads up to kMaxReadsPerTurn requests off the
+// socket into the backlog (ZeroMQ's own pipes hold at most RCVHWM = 1000
+// messages per client besides). Reading ahead of what a turn handles is what
+// lets the daemon see a client outrunning the store: once the backlog holds
+// kMaxBacklog requests or kMaxBacklogBytes, further requests are answered
+// RESOURCE_EXHAUSTED at once, undecoded, instead of queueing without bound.
+// The bounds leave room for several clients with a window of 4x the turn.
+constexpr std::size_t kMaxReadsPerTurn = 4 * kMaxRequestsPerTurn;
+constexpr std::size_t kMaxBacklog = 16 * kMaxRequestsPerTurn;
+constexpr std::size_t kMaxBacklogBytes = std::size_t{64} << 20;
 // After a failed write, requests that change state are answered UNAVAILABLE
 // for this long instead of rebuilding the engine for each of them.
 constexpr core::Duration kWriteHold = std::chrono::seconds(1);
@@ -41,6 +52,18 @@ bool IsLoopbackTcp(const std::string& endpoint) {
     }
   }
   return false;
+}
+
+// Protobuf logs an ERROR to stderr for each string field with invalid UTF-8
+// it parses: a client could flood the journal that way. The request itself
+// is answered and warned about (rate-limited); its details go to debug.
+void ProtobufLog(google::protobuf::LogLevel level, const char* file, int line,
+                 const std::string& message) {
+  if (level >= google::protobuf::LOGLEVEL_FATAL) {
+    spdlog::critical("protobuf {}:{}: {}", file, line, message);
+  } else {
+    spdlog::debug("protobuf: {}", message);
+  }
 }
 
 std::string BodyName(const v1::Request& request) {
@@ -87,6 +110,7 @@ Daemon::Daemon(DaemonOptions options, core::Clock& clock)
       zone_(ResolveTimeZone(options_.config.timezone)),
       data_dir_(options_.data_dir.empty() ? DataDir() : options_.data_dir) {
   const TimePoint started = clock_.Now();
+  google::protobuf::SetLogHandler(&ProtobufLog);
   std::error_code ec;
   std::filesystem::create_directories(data_dir_, ec);
   if (ec) {
@@ -264,7 +288,16 @@ void Daemon::Run() {
   while (!stop_) {
     Turn();
   }
-  // Everything answered so far was committed in its turn; nothing is pending.
+  // Everything answered so far was committed in its turn. What is still in
+  // the backlog was not handled: say so, so that clients retry at once.
+  for (transport::Envelope& e : backlog_) {
+    api_->SendError(e,
+                    core::Status::Unavailable(
+                        "warmthd is stopping; nothing of this request was saved, retry"),
+                    transport::PeekRequestId(std::string_view(
+                        static_cast<const char*>(e.payload.data()), e.payload.size())));
+  }
+  backlog_.clear();
   sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
   spdlog::info("warmthd stopped");
 }
@@ -321,7 +354,9 @@ void Daemon::Turn() {
     wake = wake ? std::min(*wake, beat) : beat;
   }
   std::chrono::milliseconds timeout(-1);
-  if (wake) {
+  if (!backlog_.empty()) {
+    timeout = std::chrono::milliseconds(0);  // work is waiting: only look for more
+  } else if (wake) {
     timeout = std::chrono::ceil<std::chrono::milliseconds>(std::max(*wake - now, core::Duration(0)));
     // The clock may be moved (suspend, NTP): look again at least each minute.
     timeout = std::min(timeout, std::chrono::milliseconds(60'000));
@@ -353,11 +388,11 @@ void Daemon::Turn() {
   if (zap_ != nullptr && (items[2].revents & ZMQ_POLLIN) != 0) {
     zap_->HandlePending();
   }
-  if ((items[0].revents & ZMQ_POLLIN) != 0) {
+  if ((items[0].revents & ZMQ_POLLIN) != 0 || !backlog_.empty()) {
     Serve();
     // An idle gap: nothing more queued. Checkpoint here rather than in the
     // middle of a burst, which keeps the ack latency tail short.
-    if ((api_->socket().get(zmq::sockopt::events) & ZMQ_POLLIN) == 0) {
+    if (backlog_.empty() && (api_->socket().get(zmq::sockopt::events) & ZMQ_POLLIN) == 0) {
       store_->Checkpoint(1000);
     }
   } else if (!stop_) {
@@ -365,9 +400,48 @@ void Daemon::Turn() {
   }
 }
 
+void Daemon::Receive(TimePoint now) {
+  for (transport::Envelope& e : api_->Drain(kMaxReadsPerTurn)) {
+    const std::size_t size = e.payload.size();
+    const std::string_view bytes(static_cast<const char*>(e.payload.data()), size);
+    if (size > transport::kMaxRequestBytes) {
+      v1::Request request;
+      const core::Status s = transport::DecodeRequest(bytes, request);  // the size error
+      WarnBadRequest(now, e.peer_address, s.message());
+      api_->SendError(e, s, request.request_id());
+      continue;
+    }
+    if (backlog_.size() < kMaxBacklog && backlog_bytes_ + size <= kMaxBacklogBytes) {
+      backlog_bytes_ += size;
+      backlog_.push_back(std::move(e));
+      continue;
+    }
+    ++shed_since_log_;
+    api_->SendError(e,
+                    core::Status::ResourceExhausted(
+                        "warmthd is busy (" + std::to_string(backlog_.size()) +
+                        " requests queued); nothing of this request was saved, retry shortly"),
+                    transport::PeekRequestId(bytes));
+  }
+  if (shed_since_log_ > 0 && now - shed_logged_at_ >= std::chrono::seconds(1)) {
+    spdlog::warn("busy: answered {} requests RESOURCE_EXHAUSTED (backlog full: {} requests, {} "
+                 "bytes)",
+                 shed_since_log_, backlog_.size(), backlog_bytes_);
+    shed_since_log_ = 0;
+    shed_logged_at_ = now;
+  }
+}
+
 void Daemon::Serve() {
-  std::vector<transport::Envelope> envelopes = api_->Drain(kMaxRequestsPerTurn);
   const TimePoint now = clock_.Now();
+  Receive(now);
+  std::vector<transport::Envelope> envelopes;
+  envelopes.reserve(std::min(backlog_.size(), kMaxRequestsPerTurn));
+  while (!backlog_.empty() && envelopes.size() < kMaxRequestsPerTurn) {
+    backlog_bytes_ -= backlog_.front().payload.size();
+    envelopes.push_back(std::move(backlog_.front()));
+    backlog_.pop_front();
+  }
   const bool writes_held = now < writes_held_until_;
   struct Pending {
     transport::Envelope* envelope;
@@ -408,7 +482,7 @@ void Daemon::Serve() {
     const bool read_only = IsReadOnly(p.request.body_case());
     if (writes_held && !read_only) {
       transport::ToProto(core::Status::Unavailable(
-                             "store: not writable right now; nothing was saved, retry shortly"),
+                             store_error_ + " (writes paused); nothing was saved, retry shortly"),
                          p.reply.mutable_error());
       p.reply.set_request_id(p.request.request_id());
       continue;
@@ -440,8 +514,8 @@ void Daemon::Serve() {
       } else {
         p.reply.Clear();
         p.reply.set_request_id(p.request.request_id());
-        transport::ToProto(core::Status::Unavailable(
-                               "store: the write failed; nothing was saved, retry shortly"),
+        transport::ToProto(
+            core::Status::Unavailable(store_error_ + "; nothing was saved, retry shortly"),
                            p.reply.mutable_error());
       }
     }
@@ -475,12 +549,14 @@ bool Daemon::Commit(TimePoint now) {
     if (writes_held_until_ != TimePoint{}) {
       spdlog::info("store writable again");
       writes_held_until_ = TimePoint{};
+      store_error_.clear();
       service_->set_store_error("");
     }
     return true;
   }
   spdlog::error("{}; rebuilding state from the store and holding writes for {} ms", s.message(),
                 std::chrono::duration_cast<std::chrono::milliseconds>(kWriteHold).count());
+  store_error_ = s.message();
   service_->set_store_error(s.message());
   writes_held_until_ = now + kWriteHold;
   try {

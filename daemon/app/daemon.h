@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -75,6 +76,9 @@ class Daemon {
 
  private:
   void Turn();
+  // Moves requests waiting on the API socket into backlog_; a request that
+  // does not fit is answered RESOURCE_EXHAUSTED at once.
+  void Receive(core::TimePoint now);
   void Serve();
   void PublishDue(core::TimePoint now);
   // Writes the engine's journal. On failure: logs, rebuilds the engine from
@@ -110,8 +114,14 @@ class Daemon {
   std::unique_ptr<transport::ApiServer> api_;
   std::unique_ptr<transport::NudgePublisher> publisher_;
   std::unique_ptr<Service> service_;
+  // Received, not yet handled: bounded (kMaxBacklog, kMaxBacklogBytes).
+  std::deque<transport::Envelope> backlog_;
+  std::size_t backlog_bytes_ = 0;
+  std::int64_t shed_since_log_ = 0;
+  core::TimePoint shed_logged_at_{};
   bool stop_ = false;
   core::TimePoint writes_held_until_{};
+  std::string store_error_;  // why the last write failed; "" when healthy
   // Watchdog and status times on the monotonic clock: a wall clock set back
   // must not silence the watchdog.
   std::chrono::steady_clock::duration watchdog_interval_{0};

@@ -39,6 +39,9 @@ int Main(int argc, char** argv) {
                                                         app::DefaultPublishEndpoint() + ")");
   cli.add_flag("--allow-insecure-tcp", options.allow_insecure_tcp,
                "Allow plain tcp:// on loopback without CURVE (development only)");
+  // Hidden: caps the store at N pages of 4 KiB to act out a full disk in
+  // tests and drills (docs/reliability.md).
+  cli.add_option("--store-max-pages", options.store.max_page_count)->group("");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   auto* replay = cli.add_subcommand(

@@ -25,7 +25,7 @@ Result<Duration> ParseDuration(std::string_view text) {
       return bad();
     }
     i = static_cast<std::size_t>(end - text.data());
-    if (i >= text.size() || n > 36500LL * 24 * 3600) {
+    if (i >= text.size()) {
       return bad();
     }
     Duration unit{};
@@ -38,6 +38,10 @@ Result<Duration> ParseDuration(std::string_view text) {
       default: return bad();
     }
     ++i;
+    // Compare before multiplying: n * unit overflows for "400000000d".
+    if (n > (36500 * kDay) / unit) {
+      return bad();
+    }
     total += n * unit;
     if (total > 36500 * kDay) {
       return bad();

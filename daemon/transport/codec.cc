@@ -1,6 +1,8 @@
 #include "daemon/transport/codec.h"
 
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/time_util.h>
+#include <google/protobuf/wire_format_lite.h>
 
 namespace warmth::transport {
 namespace {
@@ -8,19 +10,96 @@ namespace {
 using core::Status;
 using google::protobuf::util::TimeUtil;
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF), as protobuf requires of string fields.
+bool IsUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    int more = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      more = 1;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      more = 2;
+      cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      more = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + static_cast<std::size_t>(more) >= s.size()) {
+      return false;  // cut short
+    }
+    for (int k = 1; k <= more; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+      if ((d & 0xc0) != 0x80) {
+        return false;
+      }
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if ((more == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (more == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
+      return false;
+    }
+    i += static_cast<std::size_t>(more) + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 Status DecodeRequest(std::string_view bytes, v1::Request& out) {
   if (bytes.size() > kMaxRequestBytes) {
+    out.Clear();
+    out.set_request_id(PeekRequestId(bytes));
     return Status::ResourceExhausted("request: larger than 1 MiB; send smaller batches");
   }
   if (!out.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    // What a failed parse left behind may be invalid UTF-8, which no client
+    // could decode in the reply: keep only an id that reads back.
+    std::string id = PeekRequestId(bytes);
+    out.Clear();
+    out.set_request_id(std::move(id));
     return Status::InvalidArgument("request: not a warmth.v1.Request");
   }
   if (out.request_id().size() > 128) {
     return Status::InvalidArgument("request_id: longer than 128 bytes");
   }
   return Status::Ok();
+}
+
+std::string PeekRequestId(std::string_view bytes) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  // Serializers write fields in number order, so request_id (1) comes first;
+  // skipping is only for hand-made frames. At most a few fields are looked at.
+  for (int fields = 0; fields < 16; ++fields) {
+    const std::uint32_t tag = in.ReadTag();
+    if (tag == 0) {
+      return {};
+    }
+    if (WireFormatLite::GetTagFieldNumber(tag) == v1::Request::kRequestIdFieldNumber &&
+        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      std::uint32_t size = 0;
+      std::string id;
+      if (!in.ReadVarint32(&size) || size > 128 || !in.ReadString(&id, static_cast<int>(size)) ||
+          !IsUtf8(id)) {
+        return {};
+      }
+      return id;
+    }
+    if (!WireFormatLite::SkipField(&in, tag)) {
+      return {};
+    }
+  }
+  return {};
 }
 
 core::Result<core::TimePoint> ToTimePoint(const google::protobuf::Timestamp& ts,

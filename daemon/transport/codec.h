@@ -22,6 +22,11 @@ inline constexpr int kMaxInteractionsPerBatch = 10000;
 // request_id over 128 bytes.
 core::Status DecodeRequest(std::string_view bytes, v1::Request& out);
 
+// The request_id of an encoded Request without decoding the rest: cheap
+// enough to answer a request the daemon will not take (oversize, or while it
+// sheds load) under its own id. "" when absent, unreadable or over 128 bytes.
+std::string PeekRequestId(std::string_view bytes);
+
 // Protobuf → core, validating as the wire contract says; messages name the field.
 core::Result<core::TimePoint> ToTimePoint(const google::protobuf::Timestamp& ts,
                                           std::string_view field);

@@ -19,6 +19,20 @@ TEST(ParseDuration, AcceptsUnitsAndSums) {
   }
 }
 
+// Found by the config fuzz target: "377881054d" passed the old per-number
+// bound (100 years in seconds) and then overflowed n * 1 day: undefined
+// behaviour, in practice a wrapped duration ("213503983d" came out as about
+// 16 hours and was accepted).
+TEST(ParseDuration, Issue7HugeCountsOfLargeUnitsAreRefusedNotWrapped) {
+  for (const char* bad : {"213503983d", "377881054d", "3000000000w", "3153600000h", "36501d", "5214w3d"}) {
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  }
+  const auto most = ParseDuration("36500d");
+  ASSERT_TRUE(most.ok());
+  EXPECT_EQ(*most, 36500 * kDay);
+  EXPECT_EQ(*ParseDuration("3153600000s"), 36500 * kDay);
+}
+
 TEST(FormatDuration, RoundTrips) {
   EXPECT_EQ(FormatDuration(36 * kHour), "1d12h");
   EXPECT_EQ(FormatDuration(90 * kMinute), "1h30m");

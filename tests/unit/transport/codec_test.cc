@@ -66,6 +66,47 @@ TEST(Codec, DecodeRequestRefusesGarbageAndOversize) {
   EXPECT_EQ(r.request_id(), "r1");
 }
 
+TEST(Codec, PeekRequestIdReadsOnlyTheId) {
+  v1::Request r;
+  r.set_request_id("peek-1");
+  r.mutable_ingest()->add_interactions()->set_event_id(std::string(2 << 20, 'e'));
+  const std::string bytes = r.SerializeAsString();
+  EXPECT_EQ(PeekRequestId(bytes), "peek-1");
+  // An oversize request is still answered under its id.
+  v1::Request out;
+  EXPECT_EQ(DecodeRequest(bytes, out).code(), core::Code::kResourceExhausted);
+  EXPECT_EQ(out.request_id(), "peek-1");
+  // Rejected: no id, a cut frame, an id over 128 bytes, invalid UTF-8.
+  EXPECT_EQ(PeekRequestId(""), "");
+  EXPECT_EQ(PeekRequestId(bytes.substr(0, 4)), "");
+  r.set_request_id(std::string(129, 'r'));
+  EXPECT_EQ(PeekRequestId(r.SerializeAsString()), "");
+  EXPECT_EQ(PeekRequestId(std::string("\x0a\x02\xc3\x28", 4)), "");
+  EXPECT_EQ(PeekRequestId(std::string("\x0a\x03\xed\xa0\x80", 5)), "");  // a surrogate
+  EXPECT_EQ(PeekRequestId(std::string("\x0a\x02\xc3\xa9", 4)), "\xc3\xa9");
+  // After other fields, as a hand-made frame may have it.
+  EXPECT_EQ(PeekRequestId(std::string("\x62\x00\x0a\x01x", 5)), "x");
+}
+
+// Found by the hostile-client test: a frame that failed to parse after its
+// request_id field had begun left invalid UTF-8 in the id, which the daemon
+// echoed in a Reply that no client could decode.
+TEST(Codec, Issue7UndecodableRequestIdIsNotEchoed) {
+  v1::Request out;
+  const std::string bytes("\x0a\x02\xff\xfe\x12\x05", 6);
+  EXPECT_EQ(DecodeRequest(bytes, out).code(), core::Code::kInvalidArgument);
+  EXPECT_EQ(out.request_id(), "");
+  v1::Reply reply;
+  reply.set_request_id(out.request_id());
+  ToProto(core::Status::InvalidArgument("x"), reply.mutable_error());
+  v1::Reply parsed;
+  EXPECT_TRUE(parsed.ParseFromString(reply.SerializeAsString()));
+  // A good id before the damage is kept.
+  const std::string good("\x0a\x02id\x12\x05", 6);
+  EXPECT_EQ(DecodeRequest(good, out).code(), core::Code::kInvalidArgument);
+  EXPECT_EQ(out.request_id(), "id");
+}
+
 TEST(Codec, TimestampsRoundTripToTheMicrosecond) {
   const core::TimePoint t = core::FromUnixMicros(1'790'000'000'123'456LL);
   google::protobuf::Timestamp ts;

@@ -1,0 +1,146 @@
+// A full disk on the real daemon, acted out with --store-max-pages: writes
+// get UNAVAILABLE with a clear message and a log line, reads go on, nothing
+// of a failed batch is half-saved, and after a restart with room again every
+// acknowledged event is there and the store is sound.
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "clients/common/client.h"
+#include "tests/reliability/harness.h"
+#include "tests/support/support.h"
+
+namespace warmth {
+namespace {
+
+using testing::DaemonProcess;
+using testing::StoreReader;
+using testing::TempDir;
+namespace v1 = ::warmth::v1;
+
+v1::Request Batch(int first, int count) {
+  v1::Request r;
+  for (int i = first; i < first + count; ++i) {
+    auto* in = r.mutable_ingest()->add_interactions();
+    in->set_event_id("full-" + std::to_string(i));
+    in->add_contacts("f" + std::to_string(i % 30) + "@disk.test");
+    in->set_channel(v1::MESSAGE);
+    in->set_direction(v1::MUTUAL);
+    in->set_source("full-disk-test");
+  }
+  return r;
+}
+
+core::Result<v1::Reply> Call(zmq::context_t& context, const DaemonProcess& daemon,
+                             const v1::Request& r) {
+  client::Client c(context, client::ClientOptions{daemon.api(), std::chrono::milliseconds(2000),
+                                                  std::chrono::milliseconds(10000), {}});
+  return c.Call(r);
+}
+
+TEST(FullDisk, WritesFailCleanlyReadsGoOnAndNothingAcknowledgedIsLost) {
+  TempDir dir;
+  zmq::context_t context(1);
+  constexpr int kBatch = 50;
+  int acknowledged = 0;  // events full-0 … full-(acknowledged-1)
+  v1::Request failed;
+  std::string message;
+  {
+    DaemonProcess daemon(dir, testing::kImmediateConfig, {"--store-max-pages", "64"});
+    ASSERT_TRUE(daemon.Start());
+    v1::Request contact;
+    contact.mutable_upsert_contact()->mutable_contact()->set_id("kept");
+    contact.mutable_upsert_contact()->mutable_contact()->set_circle(v1::CLOSE);
+    contact.mutable_upsert_contact()->mutable_contact()->add_identifiers("f0@disk.test");
+    ASSERT_TRUE(Call(context, daemon, contact).ok());
+    // Fill the store until a write fails.
+    for (int round = 0; round < 1000; ++round) {
+      const v1::Request batch = Batch(acknowledged, kBatch);
+      const auto reply = Call(context, daemon, batch);
+      if (!reply.ok()) {
+        ASSERT_EQ(reply.status().code(), core::Code::kUnavailable) << reply.status().message();
+        failed = batch;
+        message = reply.status().message();
+        break;
+      }
+      for (const auto& item : reply->ingest().items()) {
+        ASSERT_EQ(item.outcome(), v1::IngestResult::ACCEPTED);
+      }
+      acknowledged += kBatch;
+    }
+    ASSERT_GT(failed.ingest().interactions_size(), 0) << "the store never filled up";
+    ASSERT_GT(acknowledged, 0);
+    EXPECT_NE(message.find("full"), std::string::npos) << message;
+    EXPECT_NE(message.find("nothing was saved"), std::string::npos) << message;
+    EXPECT_NE(daemon.Log().find("the disk or database is full"), std::string::npos)
+        << daemon.Log();
+
+    // Reads are served; Status tells what is wrong.
+    v1::Request status;
+    status.mutable_status();
+    const auto s = Call(context, daemon, status);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    EXPECT_EQ(s->status().interactions(), acknowledged);
+    EXPECT_NE(s->status().last_store_error().find("full"), std::string::npos);
+    v1::Request get;
+    get.mutable_get_contact()->set_contact_id("kept");
+    const auto kept = Call(context, daemon, get);
+    ASSERT_TRUE(kept.ok()) << kept.status().message();
+    EXPECT_GT(kept->contact().interaction_count(), 0);
+    v1::Request list;
+    list.mutable_list_contacts()->set_include_unsorted(true);
+    const auto contacts = Call(context, daemon, list);
+    ASSERT_TRUE(contacts.ok()) << contacts.status().message();
+    EXPECT_GE(contacts->contacts().contacts_size(), 2);
+
+    // Writes keep failing, with the reason, while the disk stays full.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      const auto again = Call(context, daemon, failed);
+      ASSERT_FALSE(again.ok());
+      EXPECT_EQ(again.status().code(), core::Code::kUnavailable);
+      EXPECT_NE(again.status().message().find("full"), std::string::npos)
+          << again.status().message();
+      std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    }
+    EXPECT_TRUE(daemon.Running());
+    EXPECT_EQ(daemon.Stop(), 0) << daemon.Log();
+  }
+  {
+    StoreReader store(dir.File("data/warmth.db"));
+    EXPECT_EQ(store.IntegrityCheck(), "ok");
+    EXPECT_EQ(store.Count("SELECT count(*) FROM interactions"), acknowledged);
+  }
+  // Room again: a restart without the limit.
+  DaemonProcess daemon(dir);
+  ASSERT_TRUE(daemon.Start());
+  v1::Request status;
+  status.mutable_status();
+  const auto s = Call(context, daemon, status);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->status().interactions(), acknowledged);
+  EXPECT_EQ(s->status().last_store_error(), "");
+  // Nothing of the failed batch was saved: every event of it is new now.
+  const auto retry = Call(context, daemon, failed);
+  ASSERT_TRUE(retry.ok()) << retry.status().message();
+  for (const auto& item : retry->ingest().items()) {
+    EXPECT_EQ(item.outcome(), v1::IngestResult::ACCEPTED) << item.event_id();
+  }
+  // And what was acknowledged before is still known.
+  const auto old = Call(context, daemon, Batch(0, kBatch));
+  ASSERT_TRUE(old.ok());
+  for (const auto& item : old->ingest().items()) {
+    EXPECT_EQ(item.outcome(), v1::IngestResult::DUPLICATE) << item.event_id();
+  }
+  ASSERT_EQ(daemon.Stop(), 0);
+  StoreReader store(dir.File("data/warmth.db"));
+  EXPECT_EQ(store.IntegrityCheck(), "ok");
+  EXPECT_EQ(store.Count("SELECT count(*) FROM interactions"),
+            acknowledged + failed.ingest().interactions_size());
+  std::cout << "full disk: " << acknowledged << " events acknowledged before the store filled, "
+            << "all kept; the failed batch of " << failed.ingest().interactions_size()
+            << " was saved whole after the restart; the failed write was answered: " << message
+            << std::endl;
+}
+
+}  // namespace
+}  // namespace warmth
