@@ -112,18 +112,18 @@ std::string ContactId(const ContactRecord& record) {
       break;
     }
   }
-  // Never end inside a UTF-8 character, or on a dash.
-  while (!slug.empty() && (static_cast<unsigned char>(slug.back()) & 0xC0) == 0x80) {
-    std::size_t start = slug.size() - 1;
-    while (start > 0 && (static_cast<unsigned char>(slug[start]) & 0xC0) == 0x80) {
-      --start;
+  // Never end inside a UTF-8 character (the cut above may fall in one), or
+  // on a dash: drop an incomplete last character.
+  std::size_t start = slug.size();
+  while (start > 0 && (static_cast<unsigned char>(slug[start - 1]) & 0xC0) == 0x80) {
+    --start;
+  }
+  if (start > 0 && static_cast<unsigned char>(slug[start - 1]) >= 0xC0) {
+    const auto lead = static_cast<unsigned char>(slug[start - 1]);
+    const std::size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (slug.size() - (start - 1) < len) {
+      slug.resize(start - 1);
     }
-    const auto lead = static_cast<unsigned char>(slug[start]);
-    const std::size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    if (slug.size() - start == len) {
-      break;
-    }
-    slug.resize(start);
   }
   while (!slug.empty() && slug.back() == '-') {
     slug.pop_back();

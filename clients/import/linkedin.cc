@@ -70,7 +70,8 @@ std::string ProfileSlug(const std::string& url) {
 
 ContactsFile ParseLinkedinCsv(std::string_view text) {
   ContactsFile out;
-  CsvFile csv = ParseCsv(text);
+  // LinkedIn writes UTF-8; a file re-saved by a spreadsheet may not be.
+  CsvFile csv = ParseCsv(ToUtf8(text));
   out.problems = std::move(csv.problems);
   std::optional<Columns> columns;
   std::size_t first_row = 0;

@@ -17,7 +17,8 @@ namespace warmth::import {
 // profile as identifier "linkedin:<slug>" (or a member URN found in the
 // e-mail column), tags "linkedin" and the company. "Connected On" is read
 // past: collecting a connection is not talking to someone, so no interaction
-// comes from it. Rows without a name or identifier are skipped; rows that
+// comes from it. A file that is not UTF-8 (re-saved by a spreadsheet) is
+// read as Windows-1252. Rows without a name or identifier are skipped; rows that
 // cannot be read are Problems with their line. Pure.
 ContactsFile ParseLinkedinCsv(std::string_view text);
 

@@ -3,12 +3,34 @@
 #include <algorithm>
 #include <cctype>
 
+#include <glib.h>
+
 #include "daemon/core/identifiers.h"
 #include "daemon/core/text.h"
 
 namespace warmth::import {
 
 using core::Trim;
+
+std::string ToUtf8(std::string_view s) {
+  if (g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr)) {
+    return std::string(s);
+  }
+  gsize written = 0;
+  gchar* converted = g_convert_with_fallback(s.data(), static_cast<gssize>(s.size()), "UTF-8",
+                                             "WINDOWS-1252", "?", nullptr, &written, nullptr);
+  if (converted == nullptr) {
+    // Windows-1252 leaves five bytes undefined; Latin-1 defines them all.
+    converted = g_convert_with_fallback(s.data(), static_cast<gssize>(s.size()), "UTF-8",
+                                        "ISO-8859-1", "?", nullptr, &written, nullptr);
+  }
+  if (converted == nullptr) {
+    return "";
+  }
+  std::string out(converted, written);
+  g_free(converted);
+  return out;
+}
 
 void AddTag(std::vector<std::string>& tags, const std::string& raw) {
   std::string tag = Trim(raw);

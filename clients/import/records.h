@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace warmth::import {
@@ -42,6 +43,11 @@ struct ContactsFile {
   std::vector<Problem> problems;  // records that could not be read
   std::vector<std::string> notes;  // things the user should know ("no header line: …")
 };
+
+// `s` as it is when it is valid UTF-8; otherwise read as Windows-1252 (the
+// usual 8-bit charset of exports that do not say which one they use), or
+// Latin-1 where Windows-1252 leaves a byte undefined.
+std::string ToUtf8(std::string_view s);
 
 // Adds `tag` unless present (exact match), cut to the daemon's 64 bytes at a
 // UTF-8 boundary; at most 32 tags.

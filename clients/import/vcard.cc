@@ -22,32 +22,11 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-// Valid UTF-8 as it is; anything else read as Windows-1252 (the usual
-// 8-bit charset of exports that do not say which one they use).
-std::string Utf8(std::string_view s) {
-  if (g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr)) {
-    return std::string(s);
-  }
-  gsize written = 0;
-  gchar* converted = g_convert_with_fallback(s.data(), static_cast<gssize>(s.size()), "UTF-8",
-                                             "WINDOWS-1252", "?", nullptr, &written, nullptr);
-  if (converted == nullptr) {
-    converted = g_convert_with_fallback(s.data(), static_cast<gssize>(s.size()), "UTF-8",
-                                        "ISO-8859-1", "?", nullptr, &written, nullptr);
-  }
-  if (converted == nullptr) {
-    return "";
-  }
-  std::string out(converted, written);
-  g_free(converted);
-  return out;
-}
-
 std::vector<std::string> Values(EVCardAttribute* attr) {
   std::vector<std::string> out;
   for (GList* v = e_vcard_attribute_get_values(attr); v != nullptr; v = v->next) {
     const char* s = static_cast<const char*>(v->data);
-    out.push_back(Utf8(s == nullptr ? "" : s));
+    out.push_back(ToUtf8(s == nullptr ? "" : s));
   }
   return out;
 }
@@ -250,7 +229,7 @@ ContactsFile ParseVcards(std::string_view text) {
   });
   for (const Span& span : cards) {
     // EVCard turns bytes that are not UTF-8 into U+FFFD: convert first.
-    const std::string utf8 = Utf8(span.text);
+    const std::string utf8 = ToUtf8(span.text);
     std::unique_ptr<EVCard, Unref> card(e_vcard_new());
     e_vcard_construct_full(card.get(), utf8.data(), static_cast<gssize>(utf8.size()), nullptr);
     ContactRecord r = ReadCard(card.get());

@@ -44,6 +44,43 @@ TEST(ContactId, StableReadableAndValid) {
   }
 }
 
+// True when `s` is well-formed UTF-8 (no check for overlongs: enough here).
+bool WellFormedUtf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    const std::size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+    if (len == 0 || i + len > s.size()) {
+      return false;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
+        return false;
+      }
+    }
+    i += len;
+  }
+  return true;
+}
+
+TEST(ContactId, CutsLongNamesBetweenCharactersNeverInOne) {
+  // The id's slug stops at 48 bytes: with two ASCII letters and then
+  // three-byte characters, the 48th byte is the first of a character. The
+  // fuzzer found this as "Jane" followed by bullets (U+2022).
+  for (const std::string head : {"ab", "a", "abc", "Jane "}) {
+    for (const char* tail : {"\xE2\x80\xA2", "\xC3\xBC", "\xF0\x9F\x98\x80"}) {
+      ContactRecord r;
+      r.display_name = head;
+      for (int i = 0; i < 30; ++i) {
+        r.display_name += tail;
+      }
+      r.key = "k";
+      const std::string id = ContactId(r);
+      EXPECT_TRUE(WellFormedUtf8(id)) << head << " + " << tail;
+      EXPECT_TRUE(core::ValidateContactId(id).ok()) << id;
+    }
+  }
+}
+
 TEST(PlanContact, NewContactStaysUnsortedUnlessACircleIsGiven) {
   const ContactPlan plan = PlanContact(Ann(), nullptr, std::nullopt);
   EXPECT_EQ(plan.action, Action::kCreate);

@@ -95,6 +95,18 @@ TEST(Linkedin, RowsWithoutHeaderAfterASpreadsheetRoundTrip) {
   EXPECT_EQ(f.problems[0].where, "line 3");
 }
 
+TEST(Linkedin, ASpreadsheetsWindows1252IsReadAsSuch) {
+  // "José Müller" at "Café €" as a spreadsheet re-saves it: bytes that are
+  // not UTF-8 must come out as the letters they stand for, never as bytes
+  // that make the contact unsendable.
+  const ContactsFile f = ParseLinkedinCsv(
+      "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+      "Jos\xE9,M\xFCller,,,Caf\xE9 \x80,Chef,01 Jan 2024\n");
+  ASSERT_EQ(f.contacts.size(), 1u);
+  EXPECT_EQ(f.contacts[0].display_name, "Jos\u00E9 M\u00FCller");
+  EXPECT_EQ(f.contacts[0].tags, (Strings{"linkedin", "Caf\u00E9 \u20AC"}));
+}
+
 TEST(Linkedin, KeysAreStableAndIgnoreTheConnectionDate) {
   const std::string a = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
                         "Ann,Lee,https://www.linkedin.com/in/annlee,,X,Y,01 Jan 2024\n";
