@@ -196,6 +196,21 @@ transport::ZapDecision Gatekeeper::Authorize(const transport::ZapRequest& reques
 }
 
 void Gatekeeper::LogRefusal(const transport::ZapRequest& request, const std::string& why) {
+  LogRefused(request.domain == kNudgeDomain ? "the nudge socket" : "the API socket",
+             request.address.empty() ? "an unknown address" : request.address, why);
+}
+
+void Gatekeeper::LogHandshakeFailure(const std::string& socket_name,
+                                     const transport::HandshakeFailure& failure) {
+  std::string peer = failure.peer;
+  if (peer.rfind("tcp://", 0) == 0) {
+    peer.erase(0, 6);
+  }
+  LogRefused(socket_name, peer.empty() ? "an unknown address" : peer, failure.what);
+}
+
+void Gatekeeper::LogRefused(const std::string& socket_name, const std::string& peer,
+                            const std::string& why) {
   // A refused client reconnects every few hundred milliseconds, forever:
   // a handful of lines a minute say enough.
   const auto now = std::chrono::steady_clock::now();
@@ -212,9 +227,7 @@ void Gatekeeper::LogRefusal(const transport::ZapRequest& request, const std::str
     return;
   }
   ++logged_in_window_;
-  spdlog::warn("refused a connection to {} from {}: {}",
-               request.domain == kNudgeDomain ? "the nudge socket" : "the API socket",
-               request.address.empty() ? "an unknown address" : request.address, why);
+  spdlog::warn("refused a connection to {} from {}: {}", socket_name, peer, why);
 }
 
 std::optional<Role> Gatekeeper::RoleOf(const std::string& user_id) const {

@@ -95,8 +95,15 @@ class Gatekeeper {
   const AuthorizedKeys& keys() const { return keys_; }
   const std::string& keys_path() const { return keys_path_; }
 
+  // Logs a connection that failed before ZAP (HandshakeMonitor), under the
+  // same per-minute limit as the ZAP refusals.
+  void LogHandshakeFailure(const std::string& socket_name,
+                           const transport::HandshakeFailure& failure);
+
  private:
   void LogRefusal(const transport::ZapRequest& request, const std::string& why);
+  void LogRefused(const std::string& socket_name, const std::string& peer,
+                  const std::string& why);
 
   std::string keys_path_;
   AuthorizedKeys keys_;

@@ -236,6 +236,12 @@ void ReadRules(Section s, core::RuleOptions& r) {
     }
     r.weekend_call.at = *w;
   }
+  if (auto v = weekend.Duration("window")) {
+    r.weekend_call.window = *v;
+  }
+  if (auto v = weekend.Duration("no_live_for")) {
+    r.weekend_call.no_live_for = *v;
+  }
   weekend.Finish();
   Section birthday = s.Sub("birthday");
   if (auto v = birthday.String("at")) {

@@ -160,6 +160,13 @@ Daemon::Daemon(DaemonOptions options, core::Clock& clock)
   } catch (const zmq::error_t& e) {
     throw StartupError("api.publish " + pub + ": cannot bind: " + e.what());
   }
+  if (api_curve_) {
+    api_monitor_ = std::make_unique<transport::HandshakeMonitor>(context_, api_->socket(), "api");
+  }
+  if (pub_curve_) {
+    pub_monitor_ =
+        std::make_unique<transport::HandshakeMonitor>(context_, publisher_->socket(), "nudges");
+  }
   service_ = std::make_unique<Service>(
       engine_.get(), store_.get(),
       ServiceInfo{kVersion, store_->path(), api_->endpoint(), publisher_->endpoint(),
@@ -235,6 +242,7 @@ std::pair<transport::SocketSetup, transport::SocketSetup> Daemon::SetUpSecurity(
     throw StartupError(std::string("cannot start the authentication handler: ") + e.what());
   }
   api_curve_ = api_tcp;
+  pub_curve_ = pub_tcp;
   return {api_tcp ? transport::CurveServerSetup(*server, kApiDomain) : transport::SocketSetup{},
           pub_tcp ? transport::CurveServerSetup(*server, kNudgeDomain) : transport::SocketSetup{}};
 }
@@ -361,21 +369,31 @@ void Daemon::Turn() {
     // The clock may be moved (suspend, NTP): look again at least each minute.
     timeout = std::min(timeout, std::chrono::milliseconds(60'000));
   }
-  // The ZAP handler is served here too: no thread of its own. A handshake
-  // waits at most one turn for its answer.
-  zmq::pollitem_t items[] = {
+  // The ZAP handler and the handshake monitors are served here too: no
+  // thread of their own. A handshake waits at most one turn for its answer.
+  enum { kApi, kSignals, kZap, kApiMonitor, kPubMonitor, kItems };
+  zmq::pollitem_t items[kItems] = {
       {api_->socket().handle(), 0, ZMQ_POLLIN, 0},
       {nullptr, signals_.fd(), ZMQ_POLLIN, 0},
-      {zap_ != nullptr ? zap_->socket().handle() : nullptr, -1, ZMQ_POLLIN, 0},
+      {zap_ != nullptr ? zap_->socket().handle() : nullptr, -1, 0, 0},
+      {api_monitor_ != nullptr ? api_monitor_->socket().handle() : nullptr, -1, 0, 0},
+      {pub_monitor_ != nullptr ? pub_monitor_->socket().handle() : nullptr, -1, 0, 0},
   };
+  // An item without a socket stays in the array with no events and fd -1:
+  // zmq_poll leaves it alone.
+  for (int i : {kZap, kApiMonitor, kPubMonitor}) {
+    if (items[i].socket != nullptr) {
+      items[i].events = ZMQ_POLLIN;
+    }
+  }
   try {
-    zmq::poll(items, zap_ != nullptr ? 3 : 2, timeout);
+    zmq::poll(items, kItems, timeout);
   } catch (const zmq::error_t& e) {
     if (e.num() != EINTR) {
       throw;
     }
   }
-  if ((items[1].revents & ZMQ_POLLIN) != 0) {
+  if ((items[kSignals].revents & ZMQ_POLLIN) != 0) {
     while (const int sig = signals_.Read()) {
       if (sig == SIGTERM || sig == SIGINT) {
         spdlog::info("{} received: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -385,10 +403,20 @@ void Daemon::Turn() {
       }
     }
   }
-  if (zap_ != nullptr && (items[2].revents & ZMQ_POLLIN) != 0) {
+  if ((items[kZap].revents & ZMQ_POLLIN) != 0) {
     zap_->HandlePending();
   }
-  if ((items[0].revents & ZMQ_POLLIN) != 0 || !backlog_.empty()) {
+  if ((items[kApiMonitor].revents & ZMQ_POLLIN) != 0) {
+    for (const auto& failure : api_monitor_->Drain()) {
+      gate_->LogHandshakeFailure("the API socket", failure);
+    }
+  }
+  if ((items[kPubMonitor].revents & ZMQ_POLLIN) != 0) {
+    for (const auto& failure : pub_monitor_->Drain()) {
+      gate_->LogHandshakeFailure("the nudge socket", failure);
+    }
+  }
+  if ((items[kApi].revents & ZMQ_POLLIN) != 0 || !backlog_.empty()) {
     Serve();
     // An idle gap: nothing more queued. Checkpoint here rather than in the
     // middle of a burst, which keeps the ack latency tail short.

@@ -111,6 +111,10 @@ class Daemon {
   std::unique_ptr<Gatekeeper> gate_;  // null when no socket uses CURVE
   std::unique_ptr<transport::ZapHandler> zap_;
   bool api_curve_ = false;
+  bool pub_curve_ = false;
+  // Failed handshakes on the CURVE sockets, which never reach ZAP.
+  std::unique_ptr<transport::HandshakeMonitor> api_monitor_;
+  std::unique_ptr<transport::HandshakeMonitor> pub_monitor_;
   std::unique_ptr<transport::ApiServer> api_;
   std::unique_ptr<transport::NudgePublisher> publisher_;
   std::unique_ptr<Service> service_;

@@ -796,8 +796,10 @@ bool Engine::IsCurrent(const Waiting& w, TimePoint now) const {
   const auto& current = r.candidates[static_cast<int>(c.kind)];
   if (c.kind == NudgeKind::kBirthday) {
     // After publication the record already looks at next year; the waiting
-    // one stays current until its day ends (checked above by expires_at).
-    return true;
+    // one stays current until its day ends (checked above by expires_at),
+    // unless you already spoke that day: the call it asks for happened.
+    const auto& live = r.history.summary().last_live_at;
+    return !live || *live < calendar_.At(calendar_.Day(c.due_at), std::chrono::minutes(0));
   }
   return current && current->key == w.base_key;
 }

@@ -272,4 +272,54 @@ void ZapHandler::HandlePending() {
   }
 }
 
+HandshakeMonitor::HandshakeMonitor(zmq::context_t& context, zmq::socket_t& watched,
+                                   const std::string& name)
+    : socket_(context, zmq::socket_type::pair) {
+  const std::string endpoint = "inproc://warmth-handshakes-" + name;
+  if (zmq_socket_monitor(watched.handle(), endpoint.c_str(),
+                         ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0) {
+    throw zmq::error_t();
+  }
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.connect(endpoint);
+}
+
+std::vector<HandshakeFailure> HandshakeMonitor::Drain() {
+  std::vector<HandshakeFailure> out;
+  while (true) {
+    // [event: uint16 id, uint32 value][the peer's endpoint]
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
+      return out;
+    }
+    if (frames.size() != 2 || frames[0].size() != 6) {
+      continue;
+    }
+    std::uint16_t event = 0;
+    std::uint32_t value = 0;
+    std::memcpy(&event, frames[0].data(), sizeof event);
+    std::memcpy(&value, static_cast<const char*>(frames[0].data()) + sizeof event, sizeof value);
+    HandshakeFailure f;
+    f.peer = frames[1].to_string();
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
+      switch (value) {
+        case ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH:
+          f.what = "not a CURVE client (mechanism mismatch)";
+          break;
+        case ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC:
+          f.what = "CURVE handshake failed: wrong server key, or a corrupt or replayed handshake";
+          break;
+        default:
+          f.what = "handshake protocol error " + std::to_string(value);
+          break;
+      }
+    } else {
+      f.what = "handshake failed (errno " + std::to_string(value) + ": " +
+               std::strerror(static_cast<int>(value)) + ")";
+    }
+    out.push_back(std::move(f));
+  }
+}
+
 }  // namespace warmth::transport

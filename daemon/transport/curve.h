@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <zmq.hpp>
 
@@ -98,6 +99,31 @@ class ZapHandler {
  private:
   zmq::socket_t socket_;
   Authorizer authorizer_;
+};
+
+// A connection that failed its handshake before the ZAP handler was asked:
+// a plain (NULL) client on a CURVE socket, or a client using the wrong
+// server key. ZAP refusals are the ZAP handler's to report.
+struct HandshakeFailure {
+  std::string peer;  // "tcp://203.0.113.7:51234"
+  std::string what;  // "not a CURVE client", "wrong server key or corrupt handshake", …
+};
+
+// Watches a bound socket for failed handshakes (zmq_socket_monitor on an
+// inproc PAIR), served from the daemon's poll loop. Loop thread only.
+class HandshakeMonitor {
+ public:
+  // Starts monitoring `watched`; `name` makes the inproc endpoint unique.
+  // Throws zmq::error_t.
+  HandshakeMonitor(zmq::context_t& context, zmq::socket_t& watched, const std::string& name);
+
+  zmq::socket_t& socket() { return socket_; }
+
+  // The failures queued since the last call; never blocks.
+  std::vector<HandshakeFailure> Drain();
+
+ private:
+  zmq::socket_t socket_;
 };
 
 }  // namespace warmth::transport

@@ -276,6 +276,29 @@ TEST_F(ServerAuthTest, UnknownKeysPlainClientsAndWrongServerKeysGetNoReply) {
   EXPECT_LE(refusals, 10u) << log;
 }
 
+// Clients that fail before ZAP is asked: the handshake monitor logs them.
+TEST_F(ServerAuthTest, FailedHandshakesAreLoggedWithThePeerAddress) {
+  ASSERT_TRUE(daemon_->Start());
+  const auto logged = [this](const std::string& what) {
+    for (int i = 0; i < 50; ++i) {
+      if (daemon_->Log().find(what) != std::string::npos) {
+        return true;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+  EXPECT_FALSE(AnyReply(context_, api_, {}, 300ms)) << "plain TCP";
+  EXPECT_TRUE(logged("refused a connection to the API socket from 127.0.0.1:"));
+  EXPECT_TRUE(logged("not a CURVE client (mechanism mismatch)")) << daemon_->Log();
+  EXPECT_FALSE(AnyReply(context_, api_, transport::CurveClientSetup(stranger_.public_key, admin_),
+                        300ms))
+      << "admin key, wrong server key";
+  EXPECT_TRUE(logged("wrong server key")) << daemon_->Log();
+  // The daemon serves the right clients all along.
+  EXPECT_TRUE(AnyReply(context_, api_, Setup(admin_), 5s));
+}
+
 TEST_F(ServerAuthTest, OnlyNotifyAndAdminKeysReceiveNudges) {
   ASSERT_TRUE(daemon_->Start());
   client::Subscriber admin_sub(context_, pub_, Setup(admin_));

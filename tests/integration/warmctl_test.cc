@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -44,6 +46,51 @@ TEST_F(WarmctlTest, EveryCommandSaysSoWhenTheDaemonIsNotRunning) {
     EXPECT_EQ(r.err, "warmctl: warmthd is not running (no socket at " + dir_.File("api") + ")\n")
         << args[0];
   }
+}
+
+// No flags and no config: the store, the sockets and the config follow the
+// XDG base directories, and warmctl finds the daemon there by itself.
+TEST(WarmthdDefaults, StoreAndSocketsFollowXdgWithoutAnyFlag) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.File("run"));
+  const std::vector<std::string> env = {
+      "XDG_RUNTIME_DIR=" + dir.File("run"), "XDG_DATA_HOME=" + dir.File("data"),
+      "XDG_CONFIG_HOME=" + dir.File("config"), "HOME=" + dir.File("home"),
+      // systemd's service variables win over XDG's: not set here.
+      "RUNTIME_DIRECTORY=", "STATE_DIRECTORY=", "CONFIGURATION_DIRECTORY="};
+  const std::string log = dir.File("warmthd.log");
+  const std::string socket = dir.File("run/warmth/api");
+  const std::string script =
+      "\"$0\" 2>\"$2\" & pid=$!; i=0; "
+      "while [ ! -S \"$3\" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; "
+      "\"$1\" status; rc=$?; kill $pid; wait $pid; exit $rc";
+  const auto r = RunCommand(
+      {"sh", "-c", script, testing::WarmthdPath(), testing::WarmctlPath(), log, socket}, env);
+  std::ifstream in(log);
+  const std::string daemon_log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(r.exit_code, 0) << r.err << daemon_log;
+  EXPECT_NE(r.out.find("store:        " + dir.File("data/warmth/warmth.db")), std::string::npos)
+      << r.out;
+  EXPECT_TRUE(std::filesystem::exists(dir.File("data/warmth/warmth.db")));
+  EXPECT_EQ(std::filesystem::status(dir.File("run/warmth")).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_all)
+      << "the socket directory is the access control: 0700";
+  EXPECT_NE(daemon_log.find(dir.File("data/warmth/warmth.db")), std::string::npos)
+      << "warmthd says where its store is\n" << daemon_log;
+}
+
+TEST(WarmthdDefaults, HelpListsTheFlagsAndVersionPrintsIt) {
+  auto r = RunCommand({testing::WarmthdPath(), "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("warmthd ", 0), 0u) << r.out;
+  r = RunCommand({testing::WarmthdPath(), "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* flag : {"--config", "--data-dir", "--api", "--pub", "replay"}) {
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag << "\n" << r.out;
+  }
+  r = RunCommand({testing::WarmthdPath(), "--no-such-flag"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("no-such-flag"), std::string::npos) << r.err;
 }
 
 TEST_F(WarmctlTest, LogAddListShowDone) {

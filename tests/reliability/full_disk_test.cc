@@ -2,6 +2,12 @@
 // get UNAVAILABLE with a clear message and a log line, reads go on, nothing
 // of a failed batch is half-saved, and after a restart with room again every
 // acknowledged event is there and the store is sound.
+#include <sys/mount.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -139,6 +145,112 @@ TEST(FullDisk, WritesFailCleanlyReadsGoOnAndNothingAcknowledgedIsLost) {
   std::cout << "full disk: " << acknowledged << " events acknowledged before the store filled, "
             << "all kept; the failed batch of " << failed.ingest().interactions_size()
             << " was saved whole after the restart; the failed write was answered: " << message
+            << std::endl;
+}
+
+// A tmpfs of `bytes` mounted at `path` for the life of the object (root
+// only: mounting needs CAP_SYS_ADMIN).
+class SmallFileSystem {
+ public:
+  SmallFileSystem(const std::string& path, std::size_t bytes) : path_(path) {
+    std::filesystem::create_directories(path);
+    const std::string options = "size=" + std::to_string(bytes) + ",mode=0700";
+    if (mount("tmpfs", path.c_str(), "tmpfs", 0, options.c_str()) == 0) {
+      mounted_ = true;
+    } else {
+      error_ = std::strerror(errno);
+    }
+  }
+  ~SmallFileSystem() {
+    if (mounted_) {
+      umount2(path_.c_str(), MNT_DETACH);
+    }
+  }
+  SmallFileSystem(const SmallFileSystem&) = delete;
+  SmallFileSystem& operator=(const SmallFileSystem&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string path_;
+  bool mounted_ = false;
+  std::string error_;
+};
+
+// Writes zeros to `path` until the file system refuses; returns the bytes written.
+std::size_t FillUp(const std::string& path) {
+  std::ofstream out(path, std::ios::binary);
+  const std::string block(4096, '\0');
+  std::size_t written = 0;
+  while (out.write(block.data(), static_cast<std::streamsize>(block.size())) && out.flush()) {
+    written += block.size();
+  }
+  return written;
+}
+
+// The disk fills up for real (a small tmpfs the test mounts under the data
+// directory, filled by a file beside the store) and space comes back while
+// warmthd runs: once the file is gone, writes succeed again without a
+// restart, and the batch that failed is saved whole.
+TEST(FullDisk, RecoversWithoutRestartWhenSpaceReturns) {
+  TempDir dir;
+  SmallFileSystem disk(dir.File("data"), 4 * 1024 * 1024);
+  if (!disk.mounted()) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error() << "); needs root";
+  }
+  zmq::context_t context(1);
+  constexpr int kBatch = 50;
+  DaemonProcess daemon(dir);
+  ASSERT_TRUE(daemon.Start());
+  // Leave the store a little room, then use it up.
+  const std::string filler = dir.File("data/filler");
+  FillUp(filler);
+  std::filesystem::resize_file(filler, std::filesystem::file_size(filler) - 96 * 1024);
+  int acknowledged = 0;
+  v1::Request failed;
+  for (int round = 0; round < 1000; ++round) {
+    const v1::Request batch = Batch(acknowledged, kBatch);
+    const auto reply = Call(context, daemon, batch);
+    if (!reply.ok()) {
+      ASSERT_EQ(reply.status().code(), core::Code::kUnavailable) << reply.status().message();
+      EXPECT_NE(reply.status().message().find("full"), std::string::npos)
+          << reply.status().message();
+      failed = batch;
+      break;
+    }
+    acknowledged += kBatch;
+  }
+  ASSERT_GT(failed.ingest().interactions_size(), 0) << "the file system never filled up";
+  ASSERT_GT(acknowledged, 0);
+
+  // Space comes back; after the hold (1 s) the same batch goes through.
+  std::filesystem::remove(filler);
+  std::optional<v1::Reply> saved;
+  for (int attempt = 0; attempt < 50 && !saved; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto reply = Call(context, daemon, failed);
+    if (reply.ok()) {
+      saved = std::move(reply).value();
+    }
+  }
+  ASSERT_TRUE(saved.has_value()) << "writes never resumed\n" << daemon.Log();
+  for (const auto& item : saved->ingest().items()) {
+    EXPECT_EQ(item.outcome(), v1::IngestResult::ACCEPTED) << item.event_id();
+  }
+  EXPECT_NE(daemon.Log().find("store writable again"), std::string::npos) << daemon.Log();
+  v1::Request status;
+  status.mutable_status();
+  const auto s = Call(context, daemon, status);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->status().last_store_error(), "");
+  EXPECT_EQ(s->status().interactions(), acknowledged + kBatch);
+  ASSERT_EQ(daemon.Stop(), 0) << daemon.Log();
+  StoreReader store(dir.File("data/warmth.db"));
+  EXPECT_EQ(store.IntegrityCheck(), "ok");
+  EXPECT_EQ(store.Count("SELECT count(*) FROM interactions"), acknowledged + kBatch);
+  std::cout << "full disk (tmpfs): " << acknowledged
+            << " events acknowledged before the file system filled; writes resumed without a "
+               "restart once space returned"
             << std::endl;
 }
 

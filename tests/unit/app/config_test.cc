@@ -41,7 +41,7 @@ max_per_day = 0
 online_only  = { min_streak = 3, no_live_for = "60d" }
 follow_up    = { after = "3d", tags = ["ask"] }
 trip         = { lead = "10d", max_contacts = 4 }
-weekend_call = { enabled = false, at = "Thu 17:30" }
+weekend_call = { enabled = false, at = "Thu 17:30", window = "60d", no_live_for = "14d" }
 birthday     = { at = "08:00" }
 [me]
 addresses = ["me@example.com"]
@@ -58,6 +58,8 @@ snooze = "1d"
   EXPECT_EQ(c.engine.rules.follow_up.tags, std::vector<std::string>{"ask"});
   EXPECT_FALSE(c.engine.rules.weekend_call.enabled);
   EXPECT_EQ(c.engine.rules.weekend_call.at.day, date::Thursday);
+  EXPECT_EQ(c.engine.rules.weekend_call.window, 60 * core::kDay);
+  EXPECT_EQ(c.engine.rules.weekend_call.no_live_for, 14 * core::kDay);
   EXPECT_EQ(c.me_city, "Boston");
   EXPECT_EQ(c.notify.snooze, core::kDay);
 }

@@ -214,6 +214,38 @@ TEST_F(EngineTest, NewInteractionMakesAWaitingCoolingNudgeMoot) {
   EXPECT_EQ(engine.Counts().waiting_nudges, 0);
 }
 
+TEST_F(EngineTest, AWaitingBirthdayNudgeIsMootOnceYouSpokeThatDay) {
+  EngineOptions quiet = Immediate();
+  quiet.delivery.quiet_hours = LocalWindow{std::chrono::hours(0), std::chrono::hours(12)};
+  const TimePoint day = At("2026-12-01T00:00:00Z");
+  for (const bool called_that_morning : {false, true}) {
+    Engine engine(quiet, nullptr);
+    engine.FinishLoad(T0());
+    Contact bea = Person("bea", Circle::kClose);
+    bea.birthday = Birthday{12, 1, 0};
+    ASSERT_TRUE(engine.UpsertContact(bea, T0()).ok());
+    // A call the evening before leaves the birthday to be wished; one on the
+    // day, while the 09:00 nudge waits for quiet hours to end, is the wish.
+    const TimePoint call_at = called_that_morning ? day + 10 * kHour : day - 4 * kHour;
+    if (!called_that_morning) {
+      const auto call = Make("c", {"bea"}, Channel::kCall, Direction::kMutual, call_at);
+      engine.Ingest(std::span<const Interaction>(&call, 1), call_at);
+    }
+    EXPECT_TRUE(engine.TakeDue(day + 9 * kHour).empty());
+    if (called_that_morning) {
+      const auto call = Make("c", {"bea"}, Channel::kCall, Direction::kMutual, call_at);
+      engine.Ingest(std::span<const Interaction>(&call, 1), call_at);
+    }
+    const auto published = engine.TakeDue(day + 12 * kHour);
+    if (called_that_morning) {
+      EXPECT_TRUE(published.empty());
+    } else {
+      ASSERT_EQ(published.size(), 1u);
+      EXPECT_EQ(published[0].kind, NudgeKind::kBirthday);
+    }
+  }
+}
+
 TEST_F(EngineTest, DoneRecordsACallAndClearsPendingNudges) {
   ASSERT_TRUE(engine_.UpsertContact(Person("ann", Circle::kInner), T0()).ok());
   IngestOne(Make("1", {"ann"}, Channel::kInPerson, Direction::kMutual, T0()), T0());

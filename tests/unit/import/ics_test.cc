@@ -93,6 +93,114 @@ TEST(IcsCorpus, EventCountsMatchBeginLinesInWellFormedFiles) {
   EXPECT_GT(read, 1800);
 }
 
+// The text of `ics` with folded lines joined (RFC 5545 3.1), one per entry.
+Strings Unfolded(const std::string& ics) {
+  Strings lines;
+  std::istringstream in(ics);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') {
+      line.pop_back();
+    }
+    if (!line.empty() && (line[0] == ' ' || line[0] == '\t') && !lines.empty()) {
+      lines.back() += line.substr(1);
+    } else {
+      lines.push_back(line);
+    }
+  }
+  return lines;
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return s;
+}
+
+// Every address the importer turns into a meeting is written in that very
+// file as an event's ATTENDEE or ORGANIZER (found here by a plain scan of
+// the unfolded lines, not by libical; alarms' recipients left out); and in
+// files with nothing to leave out (no cancelled events, declined
+// invitations, rooms or resources, no crowd over max_attendees, nothing
+// unreadable), the two sets are equal.
+TEST(IcsCorpus, MeetingAddressesAreTheFilesAttendeesAndOrganizers) {
+  CalendarOptions everything_past = Options();
+  everything_past.now = At("2100-01-01T00:00:00Z");
+  std::set<std::string> all_scanned;
+  std::set<std::string> all_imported;
+  int compared_files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(testing::CorpusDir() + "/ics")) {
+    const std::string base = e.path().filename().string();
+    if (!e.is_regular_file() || e.path().extension() != ".ics" || base == "zday.ics" ||
+        base == "crash.ics" || base == "malloc.ics") {
+      continue;
+    }
+    const std::string text = Slurp(e.path().string());
+    std::set<std::string> scanned;
+    bool plain = true;
+    int in_event = 0;
+    int people_in_event = 0;
+    bool in_alarm = false;
+    for (const std::string& line : Unfolded(text)) {
+      const std::string upper = Upper(line);
+      if (upper.rfind("BEGIN:VEVENT", 0) == 0) {
+        in_event = 1;
+        people_in_event = 0;
+      } else if (upper.rfind("END:VEVENT", 0) == 0) {
+        in_event = 0;
+        plain = plain && people_in_event <= everything_past.max_attendees + 1;
+      }
+      if (upper.rfind("STATUS:CANCELLED", 0) == 0 || upper.find("PARTSTAT=DECLINED") != std::string::npos ||
+          upper.find("CUTYPE=ROOM") != std::string::npos ||
+          upper.find("CUTYPE=RESOURCE") != std::string::npos ||
+          upper.find("RECURRENCE-ID") == 0) {
+        plain = false;
+      }
+      // An alarm's ATTENDEE is who gets the reminder, not who was there.
+      if (upper.rfind("BEGIN:VALARM", 0) == 0) {
+        in_alarm = true;
+      } else if (upper.rfind("END:VALARM", 0) == 0) {
+        in_alarm = false;
+      }
+      if (in_event == 0 || in_alarm ||
+          (upper.rfind("ATTENDEE", 0) != 0 && upper.rfind("ORGANIZER", 0) != 0)) {
+        continue;
+      }
+      // The value: "mailto:ann@example.com", or (seen in the wild) the bare address.
+      std::string address = line.substr(line.rfind(':') + 1);
+      for (char& c : address) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      if (address.find('@') != std::string::npos) {
+        scanned.insert(address);
+        ++people_in_event;
+      }
+    }
+    const CalendarFile f = ParseCalendar(text, everything_past);
+    std::set<std::string> imported;
+    for (const auto& m : f.meetings) {
+      for (const auto& c : m.contacts()) {
+        imported.insert(c);
+      }
+    }
+    for (const auto& address : imported) {
+      EXPECT_TRUE(scanned.count(address)) << e.path() << ": " << address << " is in no ATTENDEE/ORGANIZER line";
+    }
+    if (plain && f.problems.empty() && !scanned.empty()) {
+      EXPECT_EQ(imported, scanned) << e.path();
+      ++compared_files;
+    }
+    all_scanned.insert(scanned.begin(), scanned.end());
+    all_imported.insert(imported.begin(), imported.end());
+  }
+  EXPECT_GE(compared_files, 15);
+  EXPECT_GT(all_imported.size(), 10u);
+  std::cout << "ics corpus: " << all_imported.size() << " distinct meeting addresses of "
+            << all_scanned.size() << " in ATTENDEE/ORGANIZER lines; " << compared_files
+            << " files compared whole" << std::endl;
+}
+
 TEST(IcsCorpus, LargeFileHasTheReadmesEventCount) {
   const CalendarFile f = ParseCalendar(Slurp(Ics("libical/large.ics")), Options());
   EXPECT_EQ(f.events, 1458);
