@@ -580,7 +580,8 @@ void Engine::Refresh(Record& r, TimePoint now) {
   r.candidates[static_cast<int>(NudgeKind::kBirthday)] =
       r.contact.birthday
           ? BirthdayCandidate(r.cid, *r.contact.birthday, calendar_, rules.birthday.at, now,
-                              [this](const std::string& k) { return IsPublished(k); })
+                              [this](const std::string& k) { return IsPublished(k); },
+                              r.history.summary().last_live_at)
           : std::nullopt;
   for (NudgeKind kind : kContactRules) {
     const auto& c = r.candidates[static_cast<int>(kind)];

@@ -67,7 +67,8 @@ std::optional<Candidate> FollowUpCandidate(std::int64_t cid, const Summary& s,
 
 std::optional<Candidate> BirthdayCandidate(std::int64_t cid, const Birthday& birthday,
                                            const LocalCalendar& cal, std::chrono::minutes at,
-                                           TimePoint now, const IsPublished& published) {
+                                           TimePoint now, const IsPublished& published,
+                                           std::optional<TimePoint> last_live) {
   if (birthday.month < 1 || birthday.month > 12 || birthday.day < 1 || birthday.day > 31) {
     return std::nullopt;
   }
@@ -86,7 +87,8 @@ std::optional<Candidate> BirthdayCandidate(std::int64_t cid, const Birthday& bir
     const TimePoint ends = cal.At(day + date::days(1), std::chrono::minutes(0));
     std::string key = "birthday/" + std::to_string(cid) + "/" +
                       std::to_string(static_cast<int>(y));
-    if (ends <= now || published(key)) {
+    if (ends <= now || published(key) ||
+        (last_live && *last_live >= cal.At(day, std::chrono::minutes(0)) && *last_live < ends)) {
       continue;
     }
     return Candidate{NudgeKind::kBirthday, std::move(key), cal.At(day, at), ends};

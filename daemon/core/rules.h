@@ -72,12 +72,14 @@ std::optional<Candidate> OnlineOnlyCandidate(std::int64_t cid, const Summary& s,
 std::optional<Candidate> FollowUpCandidate(std::int64_t cid, const Summary& s,
                                            const RuleOptions::FollowUp& opts);
 
-// BIRTHDAY: the next birthday whose local day has not ended at `now` and was
-// not published yet; due at `at` local that day; Feb 29 → Feb 28 in common
-// years. None for an invalid date.
+// BIRTHDAY: the next birthday whose local day has not ended at `now`, was
+// not published yet, and on which you have not spoken live already (the
+// call it asks for happened: `last_live` falls on that day); due at `at`
+// local that day; Feb 29 → Feb 28 in common years. None for an invalid date.
 std::optional<Candidate> BirthdayCandidate(std::int64_t cid, const Birthday& birthday,
                                            const LocalCalendar& cal, std::chrono::minutes at,
-                                           TimePoint now, const IsPublished& published);
+                                           TimePoint now, const IsPublished& published,
+                                           std::optional<TimePoint> last_live = std::nullopt);
 
 // TRIP: `lead` before it starts (at once if that is past); moot once it ended.
 Candidate TripCandidate(const Trip& trip, Duration lead);

@@ -471,6 +471,29 @@ TEST_F(RulesTest, BirthdayStillOnItsDayAfterARestartAndNotTwice) {
   EXPECT_EQ(Of(NudgeKind::kBirthday).size(), 1u);
 }
 
+TEST_F(RulesTest, NoBirthdayNudgeWhenYouAlreadyCalledThatDayNextYearAsUsual) {
+  // A call at 07:30 on the day, before the 09:00 nudge: nothing left to ask.
+  // The evening before does not count; next year's birthday comes as usual.
+  Start(Immediate(), At("2026-05-01T00:00:00Z"));
+  Contact c = Person("early", Circle::kClose);
+  c.birthday = Birthday{5, 5, 0};
+  Add(c);
+  Contact d = Person("eve", Circle::kClose);
+  d.birthday = Birthday{5, 5, 0};
+  Add(d);
+  Log("eve", Channel::kCall, Direction::kMutual, At("2026-05-04T21:00:00Z"));
+  Log("early", Channel::kCall, Direction::kMutual, At("2026-05-05T07:30:00Z"));
+  RunUntil(At("2027-05-06T00:00:00Z"));
+  std::vector<std::pair<std::string, TimePoint>> got;
+  for (const auto& n : Of(NudgeKind::kBirthday)) {
+    got.emplace_back(n.contact_ids.at(0), n.due_at);
+  }
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, TimePoint>>{
+                     {"eve", At("2026-05-05T09:00:00Z")},
+                     {"early", At("2027-05-05T09:00:00Z")},
+                     {"eve", At("2027-05-05T09:00:00Z")}}));
+}
+
 // --- Delivery policy ----------------------------------------------------------
 
 TEST_F(RulesTest, QuietHoursHoldNudgesUntilMorningAcrossDst) {
