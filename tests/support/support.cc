@@ -55,6 +55,23 @@ std::string WarmthdPath() { return WARMTH_WARMTHD_PATH; }
 std::string WarmctlPath() { return WARMTH_WARMCTL_PATH; }
 std::string CorpusDir() { return WARMTH_CORPUS_DIR; }
 
+std::vector<std::string> UnfoldedLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    while (!line.empty() && line.back() == '\r') {  // iPhone exports end lines with CR CR LF
+      line.pop_back();
+    }
+    if (!line.empty() && (line[0] == ' ' || line[0] == '\t') && !lines.empty()) {
+      lines.back() += line.substr(1);
+    } else {
+      lines.push_back(line);
+    }
+  }
+  return lines;
+}
+
 DaemonProcess::DaemonProcess(const TempDir& dir, std::string config_text,
                              std::vector<std::string> extra_args)
     : api_("ipc://" + dir.File("api")),

@@ -54,6 +54,11 @@ std::string WarmthdPath();
 std::string WarmctlPath();
 // ../shared/corpus, read in place.
 std::string CorpusDir();
+// The lines of a vCard or iCalendar text with folded lines joined (a line
+// starting with a space or tab continues the one before; RFC 6350 3.2,
+// RFC 5545 3.1) and line ends (LF, CR LF, CR CR LF) dropped: a plain
+// reading, independent of the parsers under test.
+std::vector<std::string> UnfoldedLines(const std::string& text);
 
 // Quiet hours off, no daily limit, UTC: nudges go out the moment they fall due.
 inline constexpr const char* kImmediateConfig =

@@ -93,24 +93,6 @@ TEST(IcsCorpus, EventCountsMatchBeginLinesInWellFormedFiles) {
   EXPECT_GT(read, 1800);
 }
 
-// The text of `ics` with folded lines joined (RFC 5545 3.1), one per entry.
-Strings Unfolded(const std::string& ics) {
-  Strings lines;
-  std::istringstream in(ics);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') {
-      line.pop_back();
-    }
-    if (!line.empty() && (line[0] == ' ' || line[0] == '\t') && !lines.empty()) {
-      lines.back() += line.substr(1);
-    } else {
-      lines.push_back(line);
-    }
-  }
-  return lines;
-}
-
 std::string Upper(std::string s) {
   for (char& c : s) {
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -142,7 +124,7 @@ TEST(IcsCorpus, MeetingAddressesAreTheFilesAttendeesAndOrganizers) {
     int in_event = 0;
     int people_in_event = 0;
     bool in_alarm = false;
-    for (const std::string& line : Unfolded(text)) {
+    for (const std::string& line : testing::UnfoldedLines(text)) {
       const std::string upper = Upper(line);
       if (upper.rfind("BEGIN:VEVENT", 0) == 0) {
         in_event = 1;

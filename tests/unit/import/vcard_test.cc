@@ -51,24 +51,6 @@ std::vector<std::string> VcfFiles() {
   return files;
 }
 
-// The test's own reading: unfolded lines.
-std::vector<std::string> Unfolded(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    while (!line.empty() && line.back() == '\r') {  // iPhone exports end lines with CR CR LF
-      line.pop_back();
-    }
-    if (!line.empty() && (line[0] == ' ' || line[0] == '\t') && !lines.empty()) {
-      lines.back() += line.substr(1);
-    } else {
-      lines.push_back(line);
-    }
-  }
-  return lines;
-}
-
 // Elements of `a` missing from `b`, for failure messages.
 std::string Missing(const std::set<std::string>& a, const std::set<std::string>& b) {
   std::string out;
@@ -96,7 +78,7 @@ TEST(VcardCorpus, CardCountsMatchBeginLines) {
   for (const auto& file : VcfFiles()) {
     const std::string text = Slurp(file);
     int begins = 0;
-    for (const auto& line : Unfolded(text)) {
+    for (const auto& line : testing::UnfoldedLines(text)) {
       std::string t = line;
       while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) {
         t.pop_back();
@@ -124,7 +106,7 @@ TEST(VcardCorpus, EveryEmailAddressIsAnIdentifier) {
   std::set<std::string> read;
   for (const auto& file : VcfFiles()) {
     const std::string text = Slurp(file);
-    for (const auto& line : Unfolded(text)) {
+    for (const auto& line : testing::UnfoldedLines(text)) {
       const auto colon = line.find(':');
       if (colon == std::string::npos) {
         continue;
