@@ -7,7 +7,7 @@
 
 #include <date/tz.h>
 
-#include "daemon/core/engine.h"
+#include "daemon/core/options.h"
 
 namespace warmth::app {
 

@@ -5,6 +5,7 @@
 
 #include "daemon/core/identifiers.h"
 #include "daemon/core/text.h"
+#include "daemon/core/validation.h"
 
 namespace warmth::core {
 namespace {
@@ -41,68 +42,7 @@ std::string BaseKey(const std::string& key) {
 
 bool IsOpen(NudgeState s) { return s == NudgeState::kPending || s == NudgeState::kSnoozed; }
 
-Status CheckText(std::string_view field, std::string_view value, std::size_t max) {
-  if (value.size() > max) {
-    return Status::InvalidArgument(std::string(field) + ": longer than " + std::to_string(max) +
-                                   " bytes");
-  }
-  for (char c : value) {
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
-      return Status::InvalidArgument(std::string(field) + ": contains control characters");
-    }
-  }
-  return Status::Ok();
-}
-
-Status CheckTags(std::string_view field, const std::vector<std::string>& tags) {
-  if (tags.size() > 32) {
-    return Status::InvalidArgument(std::string(field) + ": more than 32 tags");
-  }
-  for (std::size_t i = 0; i < tags.size(); ++i) {
-    const std::string name = std::string(field) + "[" + std::to_string(i) + "]";
-    if (tags[i].empty()) {
-      return Status::InvalidArgument(name + ": empty");
-    }
-    if (Status s = CheckText(name, tags[i], 64); !s.ok()) {
-      return s;
-    }
-  }
-  return Status::Ok();
-}
-
 }  // namespace
-
-Status ValidateInteraction(const Interaction& in) {
-  if (in.event_id.empty()) {
-    return Status::InvalidArgument("event_id: required");
-  }
-  if (in.event_id.size() > kMaxIdBytes) {
-    return Status::InvalidArgument("event_id: longer than 128 bytes");
-  }
-  if (in.contacts.empty()) {
-    return Status::InvalidArgument("contacts: at least one contact is required");
-  }
-  if (in.contacts.size() > kMaxContactsPerInteraction) {
-    return Status::InvalidArgument("contacts: more than 100 contacts");
-  }
-  for (std::size_t i = 0; i < in.contacts.size(); ++i) {
-    if (in.contacts[i].empty() || in.contacts[i].size() > kMaxIdentifierBytes) {
-      return Status::InvalidArgument("contacts[" + std::to_string(i) +
-                                     "]: empty or longer than 256 bytes");
-    }
-  }
-  const auto channel = static_cast<int>(in.channel);
-  if (channel <= 0 || channel >= kChannelCount) {
-    return Status::InvalidArgument("channel: required, one of IN_PERSON … SOCIAL");
-  }
-  if (static_cast<int>(in.direction) >= kDirectionCount) {
-    return Status::InvalidArgument("direction: unknown value");
-  }
-  if (Status s = CheckText("source", in.source, 64); !s.ok()) {
-    return s;
-  }
-  return CheckTags("tags", in.tags);
-}
 
 Engine::Engine(EngineOptions options, const date::time_zone* zone)
     : options_(std::move(options)), calendar_(zone), delivery_(options_.delivery, calendar_) {}
@@ -319,46 +259,6 @@ std::vector<IngestItem> Engine::Ingest(std::span<const Interaction> batch, TimeP
     Refresh(contacts_.at(cid), now);
   }
   return results;
-}
-
-Status Engine::ValidateContact(Contact& c) const {
-  if (Status s = ValidateContactId(c.id); !s.ok()) {
-    return Status::InvalidArgument("contact.id: " + s.message().substr(s.message().find(':') + 2));
-  }
-  if (Status s = CheckText("contact.display_name", c.display_name, 256); !s.ok()) {
-    return s;
-  }
-  if (Status s = CheckText("contact.city", c.city, 128); !s.ok()) {
-    return s;
-  }
-  if (Status s = CheckTags("contact.tags", c.tags); !s.ok()) {
-    return s;
-  }
-  if (c.identifiers.size() > 32) {
-    return Status::InvalidArgument("contact.identifiers: more than 32");
-  }
-  std::vector<std::string> idents;
-  for (std::size_t i = 0; i < c.identifiers.size(); ++i) {
-    auto norm = NormalizeIdentifier(c.identifiers[i]);
-    if (!norm.ok()) {
-      return Status::InvalidArgument("contact.identifiers[" + std::to_string(i) +
-                                     "]: " + norm.status().message());
-    }
-    if (std::find(idents.begin(), idents.end(), *norm) == idents.end()) {
-      idents.push_back(std::move(norm).value());
-    }
-  }
-  c.identifiers = std::move(idents);
-  if (c.birthday) {
-    const Birthday& b = *c.birthday;
-    const date::year_month_day ymd{date::year(b.year == 0 ? 2000 : b.year),
-                                   date::month(static_cast<unsigned>(std::clamp(b.month, 0, 13))),
-                                   date::day(static_cast<unsigned>(std::clamp(b.day, 0, 32)))};
-    if (!ymd.ok() || b.year < 0 || (b.year != 0 && (b.year < 1900 || b.year > 2100))) {
-      return Status::InvalidArgument("contact.birthday: not a valid date");
-    }
-  }
-  return Status::Ok();
 }
 
 Result<ContactView> Engine::UpsertContact(Contact c, TimePoint now) {
@@ -1014,30 +914,10 @@ std::optional<TimePoint> Engine::NextDue(TimePoint now) {
 // --- Trips -------------------------------------------------------------------
 
 Result<Trip> Engine::UpsertTrip(Trip trip, TimePoint now) {
-  trip.city = Trim(trip.city);
-  if (trip.city.empty()) {
-    return Status::InvalidArgument("trip.city: required");
-  }
-  if (Status s = CheckText("trip.city", trip.city, 128); !s.ok()) {
+  if (Status s = ValidateTrip(trip); !s.ok()) {
     return s;
   }
-  if (Status s = CheckTags("trip.tags", trip.tags); !s.ok()) {
-    return s;
-  }
-  if (trip.starts_at <= TimePoint{}) {
-    return Status::InvalidArgument("trip.starts_at: required");
-  }
-  if (trip.ends_at < trip.starts_at) {
-    return Status::InvalidArgument("trip.ends_at: before trip.starts_at");
-  }
-  if (trip.ends_at - trip.starts_at > 366 * kDay) {
-    return Status::InvalidArgument("trip.ends_at: a trip lasts at most a year");
-  }
-  if (!trip.id.empty()) {
-    if (Status s = ValidateContactId(trip.id); !s.ok()) {
-      return Status::InvalidArgument("trip.id: at most 128 bytes, no white space");
-    }
-  } else {
+  if (trip.id.empty()) {
     std::string slug;
     for (char c : Lower(trip.city)) {
       if (std::isalnum(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) >= 0x80)) {
@@ -1049,7 +929,7 @@ Result<Trip> Engine::UpsertTrip(Trip trip, TimePoint now) {
     while (!slug.empty() && slug.back() == '-') {
       slug.pop_back();
     }
-    slug = slug.substr(0, 64) + "-" + date::format("%F", calendar_.Day(trip.starts_at));
+    slug = slug.substr(0, kMaxSlugBytes) + "-" + date::format("%F", calendar_.Day(trip.starts_at));
     trip.id = slug;
     for (int n = 2; trips_.contains(trip.id); ++n) {
       trip.id = slug + "-" + std::to_string(n);
@@ -1206,8 +1086,8 @@ Result<std::vector<std::string>> Engine::Done(std::string_view contact, std::str
 Result<std::vector<std::string>> Engine::Snooze(std::string_view contact,
                                                 std::string_view nudge_id, Duration duration,
                                                 TimePoint now) {
-  if (duration <= Duration::zero() || duration > kMaxSnooze) {
-    return Status::InvalidArgument("duration: more than 0 and at most 365 days");
+  if (Status s = ValidateSnooze(duration); !s.ok()) {
+    return s;
   }
   const TimePoint until = now + duration;
   std::vector<std::string> changed;

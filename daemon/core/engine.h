@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "daemon/core/calendar.h"
+#include "daemon/core/journal.h"
+#include "daemon/core/options.h"
 #include "daemon/core/delivery.h"
 #include "daemon/core/history.h"
 #include "daemon/core/model.h"
@@ -22,74 +24,9 @@
 #include "daemon/core/scheduler.h"
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"
+#include "daemon/core/validation.h"
 
 namespace warmth::core {
-
-struct EngineOptions {
-  ModelOptions model;
-  RuleOptions rules;
-  DeliveryOptions delivery;
-};
-
-inline constexpr Duration kFutureTolerance = 5 * kMinute;
-inline constexpr std::size_t kMaxContactsPerInteraction = 100;
-inline constexpr Duration kMaxSnooze = 365 * kDay;
-
-enum class IngestOutcome { kAccepted = 1, kDuplicate = 2, kRejected = 3 };
-
-struct IngestItem {
-  std::string event_id;
-  IngestOutcome outcome = IngestOutcome::kRejected;
-  std::string reason;                    // kRejected only
-  std::vector<std::string> contact_ids;  // kAccepted only
-};
-
-// A contact with what the model says about it at a given time.
-struct ContactView {
-  Contact contact;
-  double warmth = 0;
-  std::optional<TimePoint> last_at;
-  Channel last_channel = Channel::kUnspecified;
-  std::int64_t interactions = 0;
-  std::optional<TimePoint> cools_at;  // when warmth falls below the threshold
-  std::optional<TimePoint> snoozed_until;
-};
-
-// --- The journal: what the store must write to match memory. -------------
-struct ContactRow {
-  std::int64_t cid = 0;
-  Contact contact;
-  std::optional<TimePoint> snoozed_until;
-  TimePoint created_at;
-};
-struct ContactRemoved {
-  std::int64_t cid = 0;
-};
-// Every event of `from` now belongs to `into`; `from` is gone.
-struct ContactsMerged {
-  std::int64_t from = 0;
-  std::int64_t into = 0;
-};
-struct InteractionRow {
-  Interaction interaction;  // occurred_at set
-  TimePoint received_at;
-  std::vector<std::int64_t> cids;
-  bool pitch = false;
-};
-struct NudgeRow {
-  Nudge nudge;
-};
-struct NudgeRemoved {
-  std::string id;
-};
-struct TripRow {
-  Trip trip;
-};
-struct TripRemoved {
-  std::string id;
-};
-using Change = std::variant<ContactRow, ContactRemoved, ContactsMerged, InteractionRow, NudgeRow,
-                            NudgeRemoved, TripRow, TripRemoved>;
 
 struct EngineCounts {
   std::int64_t contacts = 0;  // with a circle
@@ -107,18 +44,19 @@ struct EngineCounts {
 // in one transaction before it replies or publishes, and if that write fails
 // it rebuilds the engine from the store, so memory never runs ahead of disk.
 // Replay simply discards the journal. Loop thread only.
-class Engine {
+class Engine final : public LoadTarget {
  public:
   Engine(EngineOptions options, const date::time_zone* zone);
+  ~Engine() override = default;
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   // --- Loading a store: Load* in any order, then FinishLoad once. -----------
-  void LoadContact(const ContactRow& row);
-  void LoadEvent(std::int64_t cid, const Event& event);  // unknown cid: ignored
-  void LoadEventId(std::string_view event_id);
-  void LoadTrip(const Trip& trip);
-  void LoadNudge(const Nudge& nudge);
+  void LoadContact(const ContactRow& row) override;
+  void LoadEvent(std::int64_t cid, const Event& event) override;  // unknown cid: ignored
+  void LoadEventId(std::string_view event_id) override;
+  void LoadTrip(const Trip& trip) override;
+  void LoadNudge(const Nudge& nudge) override;
   // Folds histories and schedules every rule. Also for a fresh engine.
   void FinishLoad(TimePoint now);
 
@@ -244,7 +182,6 @@ class Engine {
   ContactView View(const Record& r, TimePoint now) const;
   double WarmthNow(const Record& r, TimePoint now) const;
   std::string DisplayName(const Record& r) const;
-  Status ValidateContact(Contact& contact) const;
 
   EngineOptions options_;
   LocalCalendar calendar_;
@@ -277,10 +214,5 @@ class Engine {
   std::vector<Change> journal_;
   bool journaling_ = true;
 };
-
-// Structural checks the codec runs before Ingest: event_id present and at
-// most 128 bytes, channel and direction in range, 1 to 100 contacts, fields
-// within their sizes. The message names the field.
-Status ValidateInteraction(const Interaction& in);
 
 }  // namespace warmth::core

@@ -373,7 +373,7 @@ Status SqliteStore::Prepare() {
   return ok ? Status::Ok() : Error("preparing statements");
 }
 
-Status SqliteStore::LoadInto(core::Engine& engine) {
+Status SqliteStore::LoadInto(core::LoadTarget& engine) {
   {
     Statement q(db_,
                 "SELECT cid, id, display_name, identifiers, circle, city, birthday_month, "

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/core/engine.h"
+#include "daemon/core/journal.h"
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"
 
@@ -54,7 +54,7 @@ class SqliteStore {
 
   // Loads every contact, event, event id, trip and nudge into `engine`
   // (Load* calls; the caller calls FinishLoad). kInternal on a read error.
-  core::Status LoadInto(core::Engine& engine);
+  core::Status LoadInto(core::LoadTarget& engine);
 
   // Writes `changes` in one transaction and commits. kUnavailable when the
   // database is locked or the disk is full, kInternal otherwise; nothing is

@@ -4,6 +4,9 @@
 #include <google/protobuf/util/time_util.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include "daemon/core/identifiers.h"
+#include "daemon/core/validation.h"
+
 namespace warmth::transport {
 namespace {
 
@@ -68,7 +71,7 @@ Status DecodeRequest(std::string_view bytes, v1::Request& out) {
     out.set_request_id(std::move(id));
     return Status::InvalidArgument("request: not a warmth.v1.Request");
   }
-  if (out.request_id().size() > 128) {
+  if (out.request_id().size() > core::kMaxIdBytes) {
     return Status::InvalidArgument("request_id: longer than 128 bytes");
   }
   return Status::Ok();
@@ -89,7 +92,7 @@ std::string PeekRequestId(std::string_view bytes) {
         WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
       std::uint32_t size = 0;
       std::string id;
-      if (!in.ReadVarint32(&size) || size > 128 || !in.ReadString(&id, static_cast<int>(size)) ||
+      if (!in.ReadVarint32(&size) || size > core::kMaxIdBytes || !in.ReadString(&id, static_cast<int>(size)) ||
           !IsUtf8(id)) {
         return {};
       }
@@ -132,22 +135,12 @@ core::Result<core::Channel> ToChannel(int value, std::string_view field) {
 }
 
 core::Result<core::Interaction> ToInteraction(const v1::Interaction& in) {
+  // Every structural rule lives in core::ValidateInteraction; the codec only
+  // copies (the request's size already bounds what it copies).
   core::Interaction out;
   out.event_id = in.event_id();
-  const int channel = in.channel();
-  if (channel <= 0 || channel >= core::kChannelCount) {
-    return Status::InvalidArgument(channel == 0 ? "channel: required"
-                                                : "channel: unknown channel");
-  }
-  out.channel = static_cast<core::Channel>(channel);
-  const int direction = in.direction();
-  if (direction < 0 || direction >= core::kDirectionCount) {
-    return Status::InvalidArgument("direction: unknown direction");
-  }
-  out.direction = static_cast<core::Direction>(direction);
-  if (in.contacts_size() > static_cast<int>(core::kMaxContactsPerInteraction)) {
-    return Status::InvalidArgument("contacts: more than 100 contacts");
-  }
+  out.channel = static_cast<core::Channel>(in.channel());
+  out.direction = static_cast<core::Direction>(in.direction());
   out.contacts.assign(in.contacts().begin(), in.contacts().end());
   if (in.has_occurred_at()) {
     auto at = ToTimePoint(in.occurred_at(), "occurred_at");
@@ -157,9 +150,6 @@ core::Result<core::Interaction> ToInteraction(const v1::Interaction& in) {
     out.occurred_at = *at;
   }
   out.source = in.source();
-  if (in.tags_size() > 32) {
-    return Status::InvalidArgument("tags: more than 32 tags");
-  }
   out.tags.assign(in.tags().begin(), in.tags().end());
   if (Status s = core::ValidateInteraction(out); !s.ok()) {
     return s;
@@ -171,9 +161,6 @@ core::Result<core::Contact> ToContact(const v1::Contact& in) {
   core::Contact out;
   out.id = in.id();
   out.display_name = in.display_name();
-  if (in.identifiers_size() > 32 || in.tags_size() > 32) {
-    return Status::InvalidArgument("contact: more than 32 identifiers or tags");
-  }
   out.identifiers.assign(in.identifiers().begin(), in.identifiers().end());
   const int circle = in.circle();
   if (circle < 0 || circle >= core::kCircleCount) {
@@ -209,9 +196,6 @@ core::Result<core::Trip> ToTrip(const v1::Trip& in) {
       return ends.status();
     }
     out.ends_at = *ends;
-  }
-  if (in.tags_size() > 32) {
-    return Status::InvalidArgument("trip.tags: more than 32 tags");
   }
   out.tags.assign(in.tags().begin(), in.tags().end());
   return out;

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "daemon/core/engine.h"
+#include "daemon/core/journal.h"
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"
 #include "warmth/v1/warmth.pb.h"

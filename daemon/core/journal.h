@@ -1,0 +1,83 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "daemon/core/history.h"
+#include "daemon/core/types.h"
+
+namespace warmth::core {
+
+enum class IngestOutcome { kAccepted = 1, kDuplicate = 2, kRejected = 3 };
+
+struct IngestItem {
+  std::string event_id;
+  IngestOutcome outcome = IngestOutcome::kRejected;
+  std::string reason;                    // kRejected only
+  std::vector<std::string> contact_ids;  // kAccepted only
+};
+
+// A contact with what the model says about it at a given time.
+struct ContactView {
+  Contact contact;
+  double warmth = 0;
+  std::optional<TimePoint> last_at;
+  Channel last_channel = Channel::kUnspecified;
+  std::int64_t interactions = 0;
+  std::optional<TimePoint> cools_at;  // when warmth falls below the threshold
+  std::optional<TimePoint> snoozed_until;
+};
+
+// --- The journal: what the store must write to match memory. -------------
+struct ContactRow {
+  std::int64_t cid = 0;
+  Contact contact;
+  std::optional<TimePoint> snoozed_until;
+  TimePoint created_at;
+};
+struct ContactRemoved {
+  std::int64_t cid = 0;
+};
+// Every event of `from` now belongs to `into`; `from` is gone.
+struct ContactsMerged {
+  std::int64_t from = 0;
+  std::int64_t into = 0;
+};
+struct InteractionRow {
+  Interaction interaction;  // occurred_at set
+  TimePoint received_at;
+  std::vector<std::int64_t> cids;
+  bool pitch = false;
+};
+struct NudgeRow {
+  Nudge nudge;
+};
+struct NudgeRemoved {
+  std::string id;
+};
+struct TripRow {
+  Trip trip;
+};
+struct TripRemoved {
+  std::string id;
+};
+using Change = std::variant<ContactRow, ContactRemoved, ContactsMerged, InteractionRow, NudgeRow,
+                            NudgeRemoved, TripRow, TripRemoved>;
+
+// What a store hands over when it loads: Load* in any order. The engine is
+// one; the store knows only this.
+class LoadTarget {
+ public:
+  virtual ~LoadTarget() = default;
+  virtual void LoadContact(const ContactRow& row) = 0;
+  virtual void LoadEvent(std::int64_t cid, const Event& event) = 0;  // unknown cid: ignored
+  virtual void LoadEventId(std::string_view event_id) = 0;
+  virtual void LoadTrip(const Trip& trip) = 0;
+  virtual void LoadNudge(const Nudge& nudge) = 0;
+};
+
+}  // namespace warmth::core
