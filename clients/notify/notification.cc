@@ -3,7 +3,7 @@
 #include <google/protobuf/duration.pb.h>
 
 #include "clients/common/format.h"
-#include "daemon/core/rules.h"
+#include "daemon/core/wording.h"
 #include "daemon/core/types.h"
 
 namespace warmth::notify {

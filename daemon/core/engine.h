@@ -1,21 +1,19 @@
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
-#include <variant>
 #include <vector>
 
 #include "daemon/core/calendar.h"
+#include "daemon/core/contact_index.h"
+#include "daemon/core/delivery_queue.h"
 #include "daemon/core/journal.h"
+#include "daemon/core/nudge_book.h"
 #include "daemon/core/options.h"
 #include "daemon/core/delivery.h"
 #include "daemon/core/history.h"
@@ -23,6 +21,7 @@
 #include "daemon/core/rules.h"
 #include "daemon/core/scheduler.h"
 #include "daemon/core/status.h"
+#include "daemon/core/trips.h"
 #include "daemon/core/types.h"
 #include "daemon/core/validation.h"
 
@@ -117,71 +116,54 @@ class Engine final : public LoadTarget {
   const LocalCalendar& calendar() const { return calendar_; }
 
  private:
-  struct Record {
-    std::int64_t cid = 0;
-    Contact contact;
-    History history;
-    std::optional<TimePoint> snoozed_until;
-    TimePoint created_at;
-    std::array<std::optional<Candidate>, kNudgeKindCount> candidates;
-    std::optional<TimePoint> indexed_conversation_at;
-  };
-  struct TripRecord {
-    Trip trip;
-    std::uint64_t slot_seq = 0;
-    Candidate candidate;
-  };
-  struct NudgeRecord {
-    Nudge nudge;
-    std::vector<std::int64_t> cids;
-  };
-  // A due occasion waiting for delivery.
-  struct Waiting {
-    Candidate candidate;   // key: the key it will be published under
-    std::string base_key;  // the occasion it stands for (differs after a snooze)
-    std::vector<std::int64_t> cids;
-    std::string trip_id;
-  };
-  // Either an existing contact or an identifier to create one for.
-  struct Resolved {
-    std::int64_t cid = 0;
-    std::string new_identifier;
-  };
+  using Record = ContactRecord;
 
   FoldParams Fold(const Record& r) const;
   Duration HalfLife(const Record& r) const;
-  // By id, then by normalized identifier.
-  const Record* Find(std::string_view key) const;
-  Record* Find(std::string_view key);
-  Result<Resolved> Resolve(std::string_view raw) const;
-  Record& CreateUnsorted(const std::string& identifier, TimePoint now);
-  bool IsDuplicate(const std::string& event_id, TimePoint at) const;
-  bool IsPublished(const std::string& key) const { return published_keys_.contains(key); }
-  void Refresh(Record& r, TimePoint now);
-  void ScheduleTrip(TripRecord& t, TimePoint now);
-  void ScheduleWeekend(TimePoint now);
-  void ScheduleSnoozes();
-  void Handle(Scheduler::Slot slot, TimePoint now);
-  void HandleSnoozes(TimePoint now);
-  std::optional<std::int64_t> PickWeekendContact(TimePoint now) const;
-  void AddWaiting(Waiting w);
-  bool IsCurrent(const Waiting& w, TimePoint now) const;
-  void DropMoot(TimePoint now);
-  std::optional<Nudge> Finalize(const Waiting& w, TimePoint now) const;
-  std::vector<std::int64_t> PickTripContacts(const Trip& trip, TimePoint now) const;
-  void Publish(Nudge nudge, std::vector<std::int64_t> cids, TimePoint now);
+  double WarmthNow(const Record& r, TimePoint now) const;
+  ContactView View(const Record& r, TimePoint now) const;
   template <typename T>
   void Journal(T&& change) {
     if (journaling_) {
       journal_.emplace_back(std::forward<T>(change));
     }
   }
-  void SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoint> until);
+  void JournalContact(const Record& r) {
+    Journal(ContactRow{r.cid, r.contact, r.snoozed_until, r.created_at});
+  }
+
+  // engine.cc: contacts and interactions.
+  Record& CreateUnsorted(const std::string& identifier, TimePoint now);
+  bool IsDuplicate(const std::string& event_id, TimePoint at) const;
+  // Resolves, records and journals one interaction; the contacts it touched
+  // are appended to `touched`.
+  IngestItem IngestOne(const Interaction& in, TimePoint now, std::vector<std::int64_t>& touched);
+  Result<std::vector<std::int64_t>> FindMerges(const Contact& c, const Record* rec) const;
   void Merge(Record& from, Record& into, TimePoint now);
   void ForgetContact(Record& r);
-  ContactView View(const Record& r, TimePoint now) const;
-  double WarmthNow(const Record& r, TimePoint now) const;
-  std::string DisplayName(const Record& r) const;
+
+  // engine_schedule.cc: rules, the scheduler and delivery.
+  void Refresh(Record& r, TimePoint now);
+  void ScheduleTrip(TripRecord& t, TimePoint now);
+  void ScheduleWeekend(TimePoint now);
+  void ScheduleSnoozes();
+  void Handle(Scheduler::Slot slot, TimePoint now);
+  void HandleWeekend(TimePoint now);
+  void HandleContactRule(Scheduler::Slot slot, TimePoint now);
+  void HandleSnoozes(TimePoint now);
+  void AddWaiting(Waiting w);
+  bool IsCurrent(const Waiting& w, TimePoint now) const;
+  void DropMoot(TimePoint now);
+  bool PublishesFirst(const Waiting& a, const Waiting& b) const;
+  std::optional<Nudge> Finalize(const Waiting& w, TimePoint now) const;
+  std::string Describe(const Nudge& n, const Record& first, TimePoint now) const;
+  void Publish(Nudge nudge, std::vector<std::int64_t> cids, TimePoint now);
+
+  // engine_nudges.cc: acting on published nudges.
+  Result<NudgeRecord*> OpenNudge(std::string_view nudge_id);
+  void SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoint> until);
+  void RecordDone(Record& r, Channel channel, TimePoint now);
+  std::vector<std::string> SnoozeContact(Record& r, TimePoint until, TimePoint now);
 
   EngineOptions options_;
   LocalCalendar calendar_;
@@ -189,27 +171,15 @@ class Engine final : public LoadTarget {
   Scheduler scheduler_;
   std::function<bool(std::string_view, TimePoint)> duplicate_oracle_;
 
-  std::unordered_map<std::int64_t, Record> contacts_;
-  std::unordered_map<std::string, std::int64_t> by_id_;
-  std::unordered_map<std::string, std::int64_t> by_identifier_;
-  std::set<std::pair<TimePoint, std::int64_t>> by_last_conversation_;
-  std::int64_t next_cid_ = 1;
-
+  ContactIndex contacts_;
   std::unordered_set<std::uint64_t> seen_events_;       // StableHash of every event id
   std::unordered_set<std::string> unjournaled_events_;  // ids not yet handed to the store
   std::int64_t interactions_ = 0;
 
-  std::map<std::string, TripRecord> trips_;
-  std::uint64_t next_trip_slot_ = 1;
-
-  std::map<std::string, NudgeRecord> nudges_;  // every published nudge, by id
-  std::unordered_set<std::string> published_keys_;
-  std::set<std::string> snoozed_;  // SNOOZED nudges not yet brought back
-  std::unordered_set<std::string> handled_weekends_;
+  TripBook trips_;
+  NudgeBook nudges_;
   std::optional<Candidate> weekend_;
-
-  std::vector<Waiting> waiting_;
-  std::unordered_set<std::string> waiting_keys_;
+  DeliveryQueue waiting_;
 
   std::vector<Change> journal_;
   bool journaling_ = true;

@@ -17,16 +17,6 @@ std::string Key(std::string_view rule, std::int64_t id, TimePoint t) {
   return key;
 }
 
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) {
-      out += (i + 1 == names.size()) ? " and " : ", ";
-    }
-    out += names[i];
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -141,54 +131,6 @@ std::string NudgeId(NudgeKind kind, const std::string& key) {
   return std::string(kPrefixes[static_cast<int>(kind) < kNudgeKindCount ? static_cast<int>(kind)
                                                                           : 0]) +
          "-" + std::string(hex, 10);
-}
-
-std::string CoolingText(const std::string& name, Duration since, bool talked) {
-  const auto days = std::chrono::floor<std::chrono::days>(since).count();
-  const std::string span = days == 1 ? "a day" : std::to_string(days) + " days";
-  return "It's been " + span + (talked ? " since you talked with " : " since you were last in touch with ") +
-         name + ". Time to pick up the phone.";
-}
-
-std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,
-                           bool ever_spoke) {
-  return "You and " + name + " have exchanged " + std::to_string(messages) +
-         " messages since " + since_day +
-         (ever_spoke ? " without a call or a meeting." : " but never spoke.") +
-         " Take it offline.";
-}
-
-std::string FollowUpText(const std::string& name, Channel pitched_on) {
-  return std::string("Follow up your ") +
-         (pitched_on == Channel::kMessage ? "message" : "e-mail") + " to " + name +
-         " with a phone call.";
-}
-
-std::string TripText(const std::string& city, const std::string& dates,
-                     const std::vector<std::string>& names) {
-  return "You'll be in " + city + " on " + dates + ". Meet in person: " + JoinNames(names) + ".";
-}
-
-std::string WeekendText(const std::string& name) {
-  return "Before the weekend: call " + name + " just to say hello.";
-}
-
-std::string BirthdayText(const std::string& name, int age) {
-  std::string text = "It's " + name + "'s birthday today";
-  if (age > 0) {
-    text += " (" + std::to_string(age) + ")";
-  }
-  return text + ". Call to wish them well.";
-}
-
-std::string NudgeTitle(NudgeKind kind, const std::string& who) {
-  switch (kind) {
-    case NudgeKind::kTrip: return "Meet people in " + who;
-    case NudgeKind::kBirthday: return "Birthday: " + who;
-    case NudgeKind::kOnlineOnly: return "Take it offline with " + who;
-    case NudgeKind::kFollowUp: return "Follow up with " + who;
-    default: return "Time to call " + who;
-  }
 }
 
 }  // namespace warmth::core

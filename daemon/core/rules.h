@@ -97,17 +97,4 @@ int CircleRank(Circle circle);
 // The nudge id for a key: "<kind>-<10 hex digits>", short enough to type.
 std::string NudgeId(NudgeKind kind, const std::string& key);
 
-// Nudge texts: short, human, naming the person and the reason.
-// `since`: since the last live interaction (talked), else since the last one.
-std::string CoolingText(const std::string& name, Duration since, bool talked);
-std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,
-                           bool ever_spoke);
-std::string FollowUpText(const std::string& name, Channel pitched_on);
-std::string TripText(const std::string& city, const std::string& dates,
-                     const std::vector<std::string>& names);
-std::string WeekendText(const std::string& name);
-std::string BirthdayText(const std::string& name, int age);  // age 0: unknown
-// "Time to call Bob Stone": a notification title; `who` is a name or a city.
-std::string NudgeTitle(NudgeKind kind, const std::string& who);
-
 }  // namespace warmth::core

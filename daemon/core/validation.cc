@@ -49,6 +49,17 @@ Status CheckTags(std::string_view field, const std::vector<std::string>& tags) {
 }
 
 Status ValidateInteraction(const Interaction& in) {
+  const auto channel = static_cast<int>(in.channel);
+  if (channel == 0) {
+    return Invalid("channel", "required");
+  }
+  if (channel < 0 || channel >= kChannelCount) {
+    return Invalid("channel", "unknown channel");
+  }
+  const auto direction = static_cast<int>(in.direction);
+  if (direction < 0 || direction >= kDirectionCount) {
+    return Invalid("direction", "unknown direction");
+  }
   if (in.event_id.empty()) {
     return Invalid("event_id", "required");
   }
@@ -67,17 +78,6 @@ Status ValidateInteraction(const Interaction& in) {
       return Invalid(Indexed("contacts", i),
                      "empty or longer than " + std::to_string(kMaxIdentifierBytes) + " bytes");
     }
-  }
-  const auto channel = static_cast<int>(in.channel);
-  if (channel == 0) {
-    return Invalid("channel", "required");
-  }
-  if (channel < 0 || channel >= kChannelCount) {
-    return Invalid("channel", "unknown channel");
-  }
-  const auto direction = static_cast<int>(in.direction);
-  if (direction < 0 || direction >= kDirectionCount) {
-    return Invalid("direction", "unknown direction");
   }
   if (Status s = CheckText("source", in.source, kMaxSourceBytes); !s.ok()) {
     return s;

@@ -6,94 +6,14 @@
 #include <utility>
 
 #include "daemon/core/time.h"
+#include "daemon/store/schema.h"
+#include "daemon/store/statement.h"
 
 namespace warmth::store {
 namespace {
 
 using core::Status;
 
-constexpr char kSeparator = '\x1f';
-
-// Each migration moves the schema from version-1 to version, in one
-// transaction. Append only: a released migration never changes.
-struct Migration {
-  int version;
-  const char* sql;
-};
-constexpr Migration kMigrations[] = {
-    {1, R"sql(
-CREATE TABLE contacts (
-  cid            INTEGER PRIMARY KEY,
-  id             TEXT NOT NULL UNIQUE,
-  display_name   TEXT NOT NULL DEFAULT '',
-  identifiers    TEXT NOT NULL DEFAULT '',
-  circle         INTEGER NOT NULL DEFAULT 0,
-  city           TEXT NOT NULL DEFAULT '',
-  birthday_month INTEGER,
-  birthday_day   INTEGER,
-  birthday_year  INTEGER,
-  tags           TEXT NOT NULL DEFAULT '',
-  muted          INTEGER NOT NULL DEFAULT 0,
-  family         INTEGER NOT NULL DEFAULT 0,
-  snoozed_until  INTEGER,
-  created_at     INTEGER NOT NULL
-);
--- Identifier lookup; contacts.identifiers keeps the user's order.
-CREATE TABLE identifiers (
-  identifier TEXT PRIMARY KEY,
-  cid        INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX identifiers_by_cid ON identifiers(cid);
--- One row per accepted interaction. No subjects, no bodies.
--- Idempotency: the key leads with time, so inserts touch few B-tree pages
--- (a UNIQUE index on random event ids costs an order of magnitude in ingest
--- rate); the daemon also keeps a set of event-id hashes in memory.
-CREATE TABLE interactions (
-  seq         INTEGER PRIMARY KEY,
-  event_id    TEXT NOT NULL,
-  occurred_at INTEGER NOT NULL,
-  channel     INTEGER NOT NULL,
-  direction   INTEGER NOT NULL,
-  source      TEXT NOT NULL DEFAULT '',
-  tags        TEXT NOT NULL DEFAULT '',
-  received_at INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX interactions_by_time_and_id ON interactions(occurred_at, event_id);
--- The per-contact model input, clustered by contact and time so that a
--- restart reads every history in order without sorting.
-CREATE TABLE contact_events (
-  cid         INTEGER NOT NULL,
-  occurred_at INTEGER NOT NULL,
-  seq         INTEGER NOT NULL,
-  channel     INTEGER NOT NULL,
-  direction   INTEGER NOT NULL,
-  pitch       INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (cid, occurred_at, seq)
-) WITHOUT ROWID;
-CREATE TABLE trips (
-  id        TEXT PRIMARY KEY,
-  city      TEXT NOT NULL,
-  starts_at INTEGER NOT NULL,
-  ends_at   INTEGER NOT NULL,
-  tags      TEXT NOT NULL DEFAULT ''
-);
--- Published nudges and their state; a key is published at most once.
-CREATE TABLE nudges (
-  id                TEXT PRIMARY KEY,
-  key               TEXT NOT NULL UNIQUE,
-  kind              INTEGER NOT NULL,
-  contact_ids       TEXT NOT NULL,
-  text              TEXT NOT NULL,
-  warmth            REAL NOT NULL,
-  suggested_channel INTEGER NOT NULL,
-  due_at            INTEGER NOT NULL,
-  published_at      INTEGER NOT NULL,
-  trip_id           TEXT NOT NULL DEFAULT '',
-  state             INTEGER NOT NULL,
-  snoozed_until     INTEGER
-);
-)sql"},
-};
 
 bool IsTransient(int code) {
   const int primary = code & 0xff;
@@ -103,104 +23,7 @@ bool IsTransient(int code) {
 
 }  // namespace
 
-std::string JoinList(std::span<const std::string> items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) {
-      out += kSeparator;
-    }
-    out += items[i];
-  }
-  return out;
-}
 
-std::vector<std::string> SplitList(std::string_view joined) {
-  std::vector<std::string> out;
-  if (joined.empty()) {
-    return out;
-  }
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= joined.size(); ++i) {
-    if (i == joined.size() || joined[i] == kSeparator) {
-      out.emplace_back(joined.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return out;
-}
-
-// A prepared statement, reset after every use.
-class SqliteStore::Statement {
- public:
-  Statement(sqlite3* db, const char* sql) {
-    rc_ = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  bool ok() const { return rc_ == SQLITE_OK && stmt_ != nullptr; }
-
-  Statement& Bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Statement& Bind(int i, int v) { return Bind(i, static_cast<std::int64_t>(v)); }
-  Statement& Bind(int i, bool v) { return Bind(i, static_cast<std::int64_t>(v ? 1 : 0)); }
-  Statement& Bind(int i, double v) {
-    sqlite3_bind_double(stmt_, i, v);
-    return *this;
-  }
-  Statement& Bind(int i, std::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& Bind(int i, core::TimePoint t) { return Bind(i, core::ToUnixMicros(t)); }
-  Statement& Bind(int i, std::optional<core::TimePoint> t) {
-    if (t) {
-      return Bind(i, *t);
-    }
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  template <typename E>
-    requires std::is_enum_v<E>
-  Statement& Bind(int i, E e) {
-    return Bind(i, static_cast<std::int64_t>(e));
-  }
-
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int Step() { return sqlite3_step(stmt_); }
-  // Runs to completion and resets: SQLITE_DONE on success.
-  int Run() {
-    int rc = Step();
-    while (rc == SQLITE_ROW) {
-      rc = Step();
-    }
-    Reset();
-    return rc;
-  }
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
-  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-  std::string_view Text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p == nullptr ? std::string_view() : std::string_view(p, static_cast<std::size_t>(
-                                                                       sqlite3_column_bytes(stmt_, col)));
-  }
-  std::optional<core::TimePoint> Time(int col) const {
-    return IsNull(col) ? std::nullopt : std::optional(core::FromUnixMicros(Int(col)));
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_ = SQLITE_OK;
-};
 
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                              StoreOptions options) {
@@ -301,7 +124,7 @@ Status SqliteStore::Migrate() {
                               "aside");
     }
   }
-  for (const Migration& m : kMigrations) {
+  for (const Migration& m : Migrations()) {
     if (m.version <= schema_version_) {
       continue;
     }

@@ -11,11 +11,14 @@
 #include "daemon/core/journal.h"
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"
+#include "daemon/store/schema.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace warmth::store {
+
+class Statement;
 
 struct StoreOptions {
   // The writer checkpoints the WAL by itself past this many pages; the daemon
@@ -78,7 +81,6 @@ class SqliteStore {
   const std::string& path() const { return path_; }
 
  private:
-  class Statement;
   SqliteStore(sqlite3* db, std::string path, StoreOptions options);
   static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages);
   core::Status Migrate();
@@ -110,10 +112,5 @@ class SqliteStore {
   Statement* find_event_ = nullptr;
   Statement* recent_ = nullptr;
 };
-
-// Joins and splits list fields: the values are validated to hold no control
-// characters, so the unit separator (0x1f) cannot occur in them.
-std::string JoinList(std::span<const std::string> items);
-std::vector<std::string> SplitList(std::string_view joined);
 
 }  // namespace warmth::store

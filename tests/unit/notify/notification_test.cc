@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "daemon/core/rules.h"
+#include "daemon/core/wording.h"
 #include "tests/support/support.h"
 
 namespace warmth::notify {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/core/engine.h"
 #include "tests/support/support.h"
 
 namespace warmth::store {

@@ -1,0 +1,142 @@
+#include "daemon/core/contact_index.h"
+
+#include <algorithm>
+
+#include "daemon/core/identifiers.h"
+
+namespace warmth::core {
+
+ContactRecord& ContactIndex::Load(std::int64_t cid, Contact contact) {
+  ContactRecord& r = contacts_[cid];
+  r.cid = cid;
+  by_id_[contact.id] = cid;
+  for (const auto& ident : contact.identifiers) {
+    by_identifier_[ident] = cid;
+  }
+  r.contact = std::move(contact);
+  next_cid_ = std::max(next_cid_, cid + 1);
+  return r;
+}
+
+ContactRecord& ContactIndex::Create(const std::string& id, TimePoint now) {
+  const std::int64_t cid = next_cid_++;
+  ContactRecord& r = contacts_[cid];
+  r.cid = cid;
+  r.contact.id = id;
+  r.created_at = now;
+  by_id_[id] = cid;
+  return r;
+}
+
+const ContactRecord* ContactIndex::Find(std::string_view key) const {
+  if (const auto it = by_id_.find(std::string(key)); it != by_id_.end()) {
+    return &contacts_.at(it->second);
+  }
+  const auto norm = NormalizeIdentifier(key);
+  if (!norm.ok()) {
+    return nullptr;
+  }
+  const auto owner = OwnerOf(*norm);
+  return owner ? &contacts_.at(*owner) : nullptr;
+}
+
+ContactRecord* ContactIndex::Find(std::string_view key) {
+  return const_cast<ContactRecord*>(std::as_const(*this).Find(key));
+}
+
+ContactRecord* ContactIndex::FindById(const std::string& id) {
+  const auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &contacts_.at(it->second);
+}
+
+ContactRecord* ContactIndex::Get(std::int64_t cid) {
+  const auto it = contacts_.find(cid);
+  return it == contacts_.end() ? nullptr : &it->second;
+}
+
+const ContactRecord* ContactIndex::Get(std::int64_t cid) const {
+  const auto it = contacts_.find(cid);
+  return it == contacts_.end() ? nullptr : &it->second;
+}
+
+std::optional<std::int64_t> ContactIndex::OwnerOf(const std::string& identifier) const {
+  if (const auto it = by_identifier_.find(identifier); it != by_identifier_.end()) {
+    return it->second;
+  }
+  if (const auto it = by_id_.find(identifier); it != by_id_.end()) {
+    return it->second;
+  }
+  return std::nullopt;
+}
+
+Result<ContactIndex::Resolved> ContactIndex::Resolve(std::string_view raw) const {
+  if (const ContactRecord* r = Find(raw)) {
+    return Resolved{r->cid, {}};
+  }
+  auto norm = NormalizeIdentifier(raw);
+  if (!norm.ok()) {
+    return norm.status();
+  }
+  if (Status s = ValidateContactId(*norm); !s.ok()) {
+    return Status::InvalidArgument("identifier: too long to name a new contact");
+  }
+  return Resolved{0, std::move(norm).value()};
+}
+
+void ContactIndex::SetContact(ContactRecord& r, Contact contact) {
+  for (const auto& old : r.contact.identifiers) {
+    if (std::find(contact.identifiers.begin(), contact.identifiers.end(), old) ==
+        contact.identifiers.end()) {
+      by_identifier_.erase(old);
+    }
+  }
+  r.contact = std::move(contact);
+  for (const auto& ident : r.contact.identifiers) {
+    by_identifier_[ident] = r.cid;
+  }
+}
+
+void ContactIndex::MoveIdentifiers(ContactRecord& from, ContactRecord& into) {
+  for (const auto& ident : from.contact.identifiers) {
+    if (by_identifier_[ident] == from.cid) {
+      by_identifier_[ident] = into.cid;
+      into.contact.identifiers.push_back(ident);
+    }
+  }
+}
+
+void ContactIndex::IndexConversation(ContactRecord& r) {
+  const auto& at = r.history.summary().last_conversation_at;
+  if (r.indexed_conversation_at == at) {
+    return;
+  }
+  if (r.indexed_conversation_at) {
+    by_last_conversation_.erase({*r.indexed_conversation_at, r.cid});
+  }
+  if (at) {
+    by_last_conversation_.insert({*at, r.cid});
+  }
+  r.indexed_conversation_at = at;
+}
+
+void ContactIndex::Erase(std::int64_t cid) {
+  const auto rec = contacts_.find(cid);
+  if (rec == contacts_.end()) {
+    return;
+  }
+  const ContactRecord& r = rec->second;
+  if (r.indexed_conversation_at) {
+    by_last_conversation_.erase({*r.indexed_conversation_at, cid});
+  }
+  if (const auto it = by_id_.find(r.contact.id); it != by_id_.end() && it->second == cid) {
+    by_id_.erase(it);
+  }
+  for (const auto& ident : r.contact.identifiers) {
+    if (const auto it = by_identifier_.find(ident); it != by_identifier_.end() && it->second == cid) {
+      by_identifier_.erase(it);
+    }
+  }
+  contacts_.erase(rec);
+}
+
+}  // namespace warmth::core

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "daemon/core/history.h"
+#include "daemon/core/rules.h"
+#include "daemon/core/status.h"
+#include "daemon/core/types.h"
+
+namespace warmth::core {
+
+// One contact in memory: who it is, its history, and the rule candidates the
+// engine last computed for it.
+struct ContactRecord {
+  std::int64_t cid = 0;
+  Contact contact;
+  History history;
+  std::optional<TimePoint> snoozed_until;
+  TimePoint created_at;
+  std::array<std::optional<Candidate>, kNudgeKindCount> candidates;
+  std::optional<TimePoint> indexed_conversation_at;
+
+  bool sorted() const { return contact.circle != Circle::kUnspecified; }
+  const std::string& DisplayName() const {
+    return contact.display_name.empty() ? contact.id : contact.display_name;
+  }
+};
+
+// Every contact by internal number, id and normalized identifier, and by the
+// time of its last online conversation (for the weekend pick). It owns the
+// invariant that each index names only live records; it journals nothing.
+// Loop thread only.
+class ContactIndex {
+ public:
+  // Either an existing contact or an identifier to create one for.
+  struct Resolved {
+    std::int64_t cid = 0;
+    std::string new_identifier;
+  };
+  using ByConversation = std::set<std::pair<TimePoint, std::int64_t>>;
+
+  // A stored contact, as loaded.
+  ContactRecord& Load(std::int64_t cid, Contact contact);
+  // A new record with the next number, id `id` and no identifiers.
+  ContactRecord& Create(const std::string& id, TimePoint now);
+
+  // By id, then by normalized identifier (or an unsorted id spelled so).
+  const ContactRecord* Find(std::string_view key) const;
+  ContactRecord* Find(std::string_view key);
+  ContactRecord* FindById(const std::string& id);
+  ContactRecord& At(std::int64_t cid) { return contacts_.at(cid); }
+  const ContactRecord& At(std::int64_t cid) const { return contacts_.at(cid); }
+  ContactRecord* Get(std::int64_t cid);
+  const ContactRecord* Get(std::int64_t cid) const;
+  // Who holds `identifier` (normalized), as an identifier or as an id.
+  std::optional<std::int64_t> OwnerOf(const std::string& identifier) const;
+  // An existing contact, or the normalized identifier to create one for;
+  // kInvalidArgument for an unusable identifier.
+  Result<Resolved> Resolve(std::string_view raw) const;
+
+  // Replaces the record's contact and re-points the identifier index: its old
+  // identifiers not in `contact` are released.
+  void SetContact(ContactRecord& r, Contact contact);
+  // Identifiers of `from` that still point at it now point at `into`, and are
+  // appended to `into`'s contact.
+  void MoveIdentifiers(ContactRecord& from, ContactRecord& into);
+  // Keeps the by-conversation index in step with the record's summary.
+  void IndexConversation(ContactRecord& r);
+  // Drops the record and every index entry naming it.
+  void Erase(std::int64_t cid);
+
+  const ByConversation& by_last_conversation() const { return by_last_conversation_; }
+  auto begin() const { return contacts_.begin(); }
+  auto end() const { return contacts_.end(); }
+  auto begin() { return contacts_.begin(); }
+  auto end() { return contacts_.end(); }
+  std::size_t size() const { return contacts_.size(); }
+
+ private:
+  std::unordered_map<std::int64_t, ContactRecord> contacts_;
+  std::unordered_map<std::string, std::int64_t> by_id_;
+  std::unordered_map<std::string, std::int64_t> by_identifier_;
+  ByConversation by_last_conversation_;
+  std::int64_t next_cid_ = 1;
+};
+
+}  // namespace warmth::core

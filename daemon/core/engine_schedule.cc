@@ -1,0 +1,330 @@
+// The engine's rules over time: candidates per contact and trip, the
+// scheduler, the weekend pick, snoozes coming back, and delivery through the
+// queue and the delivery policy.
+#include <algorithm>
+
+#include "daemon/core/engine.h"
+#include "daemon/core/slots.h"
+#include "daemon/core/text.h"
+#include "daemon/core/weekend.h"
+#include "daemon/core/wording.h"
+
+namespace warmth::core {
+
+void Engine::Refresh(Record& r, TimePoint now) {
+  const Summary& s = r.history.Refresh(Fold(r));
+  contacts_.IndexConversation(r);
+  const RuleOptions& rules = options_.rules;
+  const auto published = [this](const std::string& k) { return nudges_.IsPublished(k); };
+  r.candidates[static_cast<int>(NudgeKind::kCooling)] =
+      CoolingCandidate(r.cid, s, r.contact.circle, HalfLife(r), options_.model.threshold);
+  r.candidates[static_cast<int>(NudgeKind::kOnlineOnly)] =
+      OnlineOnlyCandidate(r.cid, s, rules.online_only);
+  r.candidates[static_cast<int>(NudgeKind::kFollowUp)] =
+      FollowUpCandidate(r.cid, s, rules.follow_up);
+  r.candidates[static_cast<int>(NudgeKind::kBirthday)] =
+      r.contact.birthday ? BirthdayCandidate(r.cid, *r.contact.birthday, calendar_,
+                                             rules.birthday.at, now, published, s.last_live_at)
+                         : std::nullopt;
+  for (NudgeKind kind : slots::kContactRules) {
+    const auto& c = r.candidates[static_cast<int>(kind)];
+    const Scheduler::Slot slot = slots::Contact(r.cid, kind);
+    if (!c || r.contact.muted || nudges_.IsPublished(c->key) || waiting_.Holds(c->key) ||
+        (c->expires_at && *c->expires_at <= now)) {
+      scheduler_.Cancel(slot);
+      continue;
+    }
+    TimePoint due = c->due_at;
+    if (r.snoozed_until && *r.snoozed_until > due) {
+      due = *r.snoozed_until;
+    }
+    scheduler_.Set(slot, due);
+  }
+}
+
+void Engine::ScheduleTrip(TripRecord& t, TimePoint now) {
+  t.candidate = TripCandidate(t.trip, options_.rules.trip.lead);
+  if (nudges_.IsPublished(t.candidate.key) || waiting_.Holds(t.candidate.key) ||
+      t.trip.ends_at <= now) {
+    scheduler_.Cancel(t.slot);
+    return;
+  }
+  scheduler_.Set(t.slot, t.candidate.due_at);
+}
+
+void Engine::ScheduleWeekend(TimePoint now) {
+  if (!options_.rules.weekend_call.enabled) {
+    scheduler_.Cancel(slots::kWeekend);
+    return;
+  }
+  weekend_ = WeekendCandidate(calendar_, options_.rules.weekend_call.at, now,
+                              [this](const std::string& k) { return nudges_.WeekendHandled(k); });
+  scheduler_.Set(slots::kWeekend, weekend_->due_at);
+}
+
+void Engine::ScheduleSnoozes() {
+  if (const auto first = nudges_.NextSnoozeEnd()) {
+    scheduler_.Set(slots::kSnooze, *first);
+  } else {
+    scheduler_.Cancel(slots::kSnooze);
+  }
+}
+
+void Engine::Handle(Scheduler::Slot slot, TimePoint now) {
+  if (slot == slots::kWeekend) {
+    HandleWeekend(now);
+  } else if (slot == slots::kSnooze) {
+    HandleSnoozes(now);
+  } else if (slots::IsTrip(slot)) {
+    if (const TripRecord* t = trips_.BySlot(slot); t != nullptr && now < t->trip.ends_at) {
+      AddWaiting(Waiting{t->candidate, t->candidate.key, {}, t->trip.id});
+    }
+  } else {
+    HandleContactRule(slot, now);
+  }
+}
+
+void Engine::HandleWeekend(TimePoint now) {
+  nudges_.MarkWeekendHandled(weekend_->key);
+  if (now < *weekend_->expires_at) {
+    const auto warmth = [&](const Record& r) { return WarmthNow(r, now); };
+    if (const auto cid = PickWeekendContact(contacts_, nudges_, options_.rules.weekend_call, now,
+                                            warmth)) {
+      AddWaiting(Waiting{*weekend_, weekend_->key, {*cid}, {}});
+    }
+  }
+  ScheduleWeekend(now);
+}
+
+void Engine::HandleContactRule(Scheduler::Slot slot, TimePoint now) {
+  const std::int64_t cid = slots::ContactOf(slot);
+  Record* r = contacts_.Get(cid);
+  if (r == nullptr) {
+    return;
+  }
+  const auto& c = r->candidates[static_cast<int>(slots::KindOf(slot))];
+  if (!c || r->contact.muted) {
+    return;
+  }
+  if (c->expires_at && now >= *c->expires_at) {
+    Refresh(*r, now);  // a birthday that passed unseen: schedule next year's
+    return;
+  }
+  if (r->snoozed_until && *r->snoozed_until > now) {
+    scheduler_.Set(slot, *r->snoozed_until);
+    return;
+  }
+  AddWaiting(Waiting{*c, c->key, {cid}, {}});
+}
+
+void Engine::HandleSnoozes(TimePoint now) {
+  for (const auto& id : nudges_.TakeSnoozesOver(now)) {
+    NudgeRecord& n = *nudges_.Find(id);
+    const TimePoint until = *n.nudge.snoozed_until;
+    Waiting w{Candidate{n.nudge.kind, SnoozeKey(n.nudge.key, until), until, std::nullopt},
+              BaseKey(n.nudge.key), n.cids, n.nudge.trip_id};
+    if (n.nudge.kind == NudgeKind::kWeekendCall) {
+      w.candidate.due_at = n.nudge.due_at;  // "no live interaction since" counts from the tick
+    }
+    if (IsCurrent(w, now)) {
+      w.candidate.due_at = until;
+      AddWaiting(std::move(w));
+    } else {
+      // The reason went away while it slept (the contact was called).
+      SetState(n, NudgeState::kDone, std::nullopt);
+    }
+  }
+  ScheduleSnoozes();
+}
+
+void Engine::AddWaiting(Waiting w) {
+  if (!nudges_.IsPublished(w.candidate.key)) {
+    waiting_.Add(std::move(w));
+  }
+}
+
+bool Engine::IsCurrent(const Waiting& w, TimePoint now) const {
+  const Candidate& c = w.candidate;
+  if (c.expires_at && now >= *c.expires_at) {
+    return false;
+  }
+  if (c.kind == NudgeKind::kTrip) {
+    const TripRecord* t = trips_.Find(w.trip_id);
+    return t != nullptr && t->candidate.key == w.base_key && now < t->trip.ends_at;
+  }
+  if (w.cids.empty()) {
+    return false;
+  }
+  for (std::int64_t cid : w.cids) {
+    const Record* r = contacts_.Get(cid);
+    if (r == nullptr || r->contact.muted) {
+      return false;
+    }
+  }
+  const Record& r = contacts_.At(w.cids.front());
+  const auto& live = r.history.summary().last_live_at;
+  if (c.kind == NudgeKind::kWeekendCall) {
+    return !live || *live < c.due_at;
+  }
+  if (c.kind == NudgeKind::kBirthday) {
+    // After publication the record already looks at next year; the waiting
+    // one stays current until its day ends (checked above by expires_at),
+    // unless you already spoke that day: the call it asks for happened.
+    return !live || *live < calendar_.At(calendar_.Day(c.due_at), std::chrono::minutes(0));
+  }
+  const auto& current = r.candidates[static_cast<int>(c.kind)];
+  return current && current->key == w.base_key;
+}
+
+void Engine::DropMoot(TimePoint now) {
+  const auto moot = waiting_.RemoveIf([&](const Waiting& w) { return !IsCurrent(w, now); });
+  for (const Waiting& w : moot) {
+    for (std::int64_t cid : w.cids) {
+      if (Record* r = contacts_.Get(cid)) {
+        Refresh(*r, now);
+      }
+    }
+  }
+}
+
+// BIRTHDAY, FOLLOW_UP, TRIP, COOLING, ONLINE_ONLY, WEEKEND_CALL; then inner
+// circle first, then earliest due, then contact (or trip) id.
+bool Engine::PublishesFirst(const Waiting& a, const Waiting& b) const {
+  const auto first = [this](const Waiting& w) -> const Record* {
+    return w.cids.empty() ? nullptr : &contacts_.At(w.cids.front());
+  };
+  const Record* ra = first(a);
+  const Record* rb = first(b);
+  const auto key = [](const Waiting& w, const Record* r) {
+    return std::make_tuple(KindRank(w.candidate.kind),
+                           CircleRank(r ? r->contact.circle : Circle::kUnspecified),
+                           w.candidate.due_at);
+  };
+  if (key(a, ra) != key(b, rb)) {
+    return key(a, ra) < key(b, rb);
+  }
+  const std::string& who_a = ra ? ra->contact.id : a.trip_id;
+  const std::string& who_b = rb ? rb->contact.id : b.trip_id;
+  return who_a != who_b ? who_a < who_b : a.candidate.key < b.candidate.key;
+}
+
+std::optional<Nudge> Engine::Finalize(const Waiting& w, TimePoint now) const {
+  Nudge n;
+  n.kind = w.candidate.kind;
+  n.key = w.candidate.key;
+  n.id = NudgeId(n.kind, n.key);
+  n.due_at = w.candidate.due_at;
+  n.published_at = now;
+  n.state = NudgeState::kPending;
+  n.suggested_channel = Channel::kCall;
+  std::vector<std::int64_t> cids = w.cids;
+  if (n.kind == NudgeKind::kTrip) {
+    const Trip& trip = trips_.Find(w.trip_id)->trip;
+    const auto warmth = [&](const Record& r) { return WarmthNow(r, now); };
+    cids = PickTripContacts(trip, contacts_, options_.rules.trip.max_contacts, warmth);
+    if (cids.empty()) {
+      return std::nullopt;  // nobody to meet there
+    }
+    n.trip_id = trip.id;
+    n.suggested_channel = Channel::kInPerson;
+  }
+  for (std::int64_t cid : cids) {
+    const Record& r = contacts_.At(cid);
+    n.contact_ids.push_back(r.contact.id);
+    n.contact_names.push_back(r.DisplayName());
+  }
+  const Record& first = contacts_.At(cids.front());
+  n.warmth = WarmthNow(first, now);
+  n.text = Describe(n, first, now);
+  return n;
+}
+
+// The nudge's text from the facts behind it (wording.h has the words).
+std::string Engine::Describe(const Nudge& n, const Record& first, TimePoint now) const {
+  const Summary& s = first.history.summary();
+  const std::string& name = first.DisplayName();
+  switch (n.kind) {
+    case NudgeKind::kTrip: {
+      const Trip& trip = trips_.Find(n.trip_id)->trip;
+      return TripText(Trim(trip.city), TripDates(calendar_, trip), n.contact_names);
+    }
+    case NudgeKind::kCooling:
+      return s.last_live_at ? CoolingText(name, now - *s.last_live_at, true)
+                            : CoolingText(name, s.last_at ? now - *s.last_at : Duration::zero(),
+                                          false);
+    case NudgeKind::kOnlineOnly:
+      return OnlineOnlyText(name, s.streak, SinceDay(calendar_, s.streak_first_at.value_or(now), now),
+                            s.last_live_at.has_value());
+    case NudgeKind::kFollowUp: {
+      Channel pitched = Channel::kEmail;
+      for (const Event& e : first.history.events()) {
+        if (e.pitch) {
+          pitched = e.channel;
+        }
+      }
+      return FollowUpText(name, pitched);
+    }
+    case NudgeKind::kWeekendCall:
+      return WeekendText(name);
+    case NudgeKind::kBirthday: {
+      const int year = static_cast<int>(date::year_month_day(calendar_.Day(now)).year());
+      const int born = first.contact.birthday ? first.contact.birthday->year : 0;
+      return BirthdayText(name, born > 0 && year > born ? year - born : 0);
+    }
+    default:
+      return {};
+  }
+}
+
+void Engine::Publish(Nudge nudge, std::vector<std::int64_t> cids, TimePoint now) {
+  delivery_.RecordPublished(now);
+  Journal(NudgeRow{nudge});
+  nudges_.Publish(std::move(nudge), std::move(cids));
+}
+
+std::vector<Nudge> Engine::TakeDue(TimePoint now) {
+  for (Scheduler::Slot slot : scheduler_.PopDue(now)) {
+    Handle(slot, now);
+  }
+  DropMoot(now);
+  std::vector<Nudge> out;
+  if (waiting_.empty() || delivery_.IsQuiet(now)) {
+    return out;
+  }
+  waiting_.Order([this](const Waiting& a, const Waiting& b) { return PublishesFirst(a, b); });
+  std::vector<std::int64_t> refresh;
+  for (int budget = delivery_.Budget(now); budget > 0;) {
+    auto w = waiting_.Pop();
+    if (!w) {
+      break;
+    }
+    auto nudge = Finalize(*w, now);
+    if (!nudge) {
+      nudges_.MarkHandled(w->candidate.key);  // nobody to suggest
+      continue;
+    }
+    std::vector<std::int64_t> cids;
+    for (const auto& id : nudge->contact_ids) {
+      cids.push_back(contacts_.FindById(id)->cid);
+    }
+    refresh.insert(refresh.end(), cids.begin(), cids.end());
+    out.push_back(*nudge);
+    Publish(std::move(*nudge), std::move(cids), now);
+    --budget;
+  }
+  for (std::int64_t cid : refresh) {
+    Refresh(contacts_.At(cid), now);  // e.g. next year's birthday
+  }
+  return out;
+}
+
+std::optional<TimePoint> Engine::NextDue(TimePoint now) {
+  std::optional<TimePoint> next = scheduler_.NextDue();
+  if (!waiting_.empty()) {
+    const TimePoint open = delivery_.NextOpening(now);
+    next = next ? std::min(*next, open) : open;
+  }
+  return next;
+}
+
+}  // namespace warmth::core

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "daemon/core/time.h"
+#include "daemon/core/types.h"
+
+namespace warmth::core {
+
+// A published nudge and the contacts it names, by internal number.
+struct NudgeRecord {
+  Nudge nudge;
+  std::vector<std::int64_t> cids;
+};
+
+bool IsOpen(NudgeState s);
+// The key a snoozed nudge comes back under, and the occasion a key stands for.
+std::string SnoozeKey(const std::string& key, TimePoint until);
+std::string BaseKey(const std::string& key);
+
+// Every published nudge by id, the keys ever published (so nothing is
+// published twice), the snoozed ones still to come back, and the weekend
+// occasions already handled. It keeps the snoozed set in step with the
+// states; it journals nothing. Loop thread only.
+class NudgeBook {
+ public:
+  using Map = std::map<std::string, NudgeRecord>;
+
+  void Load(const Nudge& nudge, std::vector<std::int64_t> cids);
+  NudgeRecord& Publish(Nudge nudge, std::vector<std::int64_t> cids);
+  // An occasion handled without a nudge (nobody to suggest): never again.
+  void MarkHandled(const std::string& key) { published_keys_.insert(key); }
+  bool IsPublished(const std::string& key) const { return published_keys_.contains(key); }
+  void MarkWeekendHandled(const std::string& key) { handled_weekends_.insert(key); }
+  bool WeekendHandled(const std::string& key) const { return handled_weekends_.contains(key); }
+
+  NudgeRecord* Find(const std::string& id);
+  void SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoint> until);
+  Map::iterator Erase(Map::iterator it);
+
+  // After loading: a snooze whose comeback was already published is over.
+  void SettleLoadedSnoozes();
+  // The earliest end of a snooze still to come back.
+  std::optional<TimePoint> NextSnoozeEnd() const;
+  // Ids of the snoozes over at `now`, no longer counted as waiting to come back.
+  std::vector<std::string> TakeSnoozesOver(TimePoint now);
+
+  Map& all() { return nudges_; }
+  const Map& all() const { return nudges_; }
+
+ private:
+  Map nudges_;
+  std::unordered_set<std::string> published_keys_;
+  std::set<std::string> snoozed_;  // SNOOZED nudges not yet brought back
+  std::unordered_set<std::string> handled_weekends_;
+};
+
+}  // namespace warmth::core

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "daemon/core/calendar.h"
+#include "daemon/core/time.h"
+#include "daemon/core/types.h"
+
+namespace warmth::core {
+
+// Every text warmth shows a person, in one file: short, human, naming the
+// person and the reason.
+
+// `since`: since the last live interaction (talked), else since the last one.
+std::string CoolingText(const std::string& name, Duration since, bool talked);
+std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,
+                           bool ever_spoke);
+std::string FollowUpText(const std::string& name, Channel pitched_on);
+std::string TripText(const std::string& city, const std::string& dates,
+                     const std::vector<std::string>& names);
+std::string WeekendText(const std::string& name);
+std::string BirthdayText(const std::string& name, int age);  // age 0: unknown
+// "Time to call Bob Stone": a notification title; `who` is a name or a city.
+std::string NudgeTitle(NudgeKind kind, const std::string& who);
+
+// "Mar 3" for a day this year, "Mar 3, 2015" for another year's.
+std::string SinceDay(const LocalCalendar& calendar, TimePoint since, TimePoint now);
+// A trip's local days: "Mar 3", "Mar 3–5", "Mar 30 – Apr 2".
+std::string TripDates(const LocalCalendar& calendar, const Trip& trip);
+
+}  // namespace warmth::core
