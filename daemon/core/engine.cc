@@ -151,6 +151,7 @@ IngestItem Engine::IngestOne(const Interaction& in, TimePoint now,
     r.history.Add(event, Fold(r));
     item.contact_ids.push_back(r.contact.id);
     touched.push_back(cid);
+    Settle(cid, event);
   }
   seen_events_.insert(StableHash(in.event_id));
   ++interactions_;
@@ -162,6 +163,30 @@ IngestItem Engine::IngestOne(const Interaction& in, TimePoint now,
   }
   item.outcome = IngestOutcome::kAccepted;
   return item;
+}
+
+// A live interaction from any client settles the contact's open nudges that
+// asked for one, and an INBOUND reply a FOLLOW_UP: DONE, as if the user had
+// clicked Called. Only what happened once the nudge fell due counts: a
+// backfilled meeting from last year does not answer today's nudge.
+void Engine::Settle(std::int64_t cid, const Event& e) {
+  const bool live = IsLive(e.channel);
+  const bool reply = e.direction == Direction::kInbound;
+  if (!live && !reply) {
+    return;
+  }
+  for (NudgeRecord* n : nudges_.OpenFor(cid)) {
+    if (n->cids.size() != 1 || e.at < n->nudge.due_at) {
+      continue;
+    }
+    const NudgeKind kind = n->nudge.kind;
+    const bool asked_for_live = kind == NudgeKind::kCooling || kind == NudgeKind::kOnlineOnly ||
+                                kind == NudgeKind::kWeekendCall || kind == NudgeKind::kBirthday;
+    if ((live && (asked_for_live || kind == NudgeKind::kFollowUp)) ||
+        (reply && kind == NudgeKind::kFollowUp)) {
+      SetState(*n, NudgeState::kDone, std::nullopt);
+    }
+  }
 }
 
 // The unsorted contacts whose identifiers `c` claims; kAlreadyExists when a
@@ -185,6 +210,23 @@ Result<std::vector<std::int64_t>> Engine::FindMerges(const Contact& c, const Rec
   return merge;
 }
 
+// What the adopted unsorted contact knew (from a vCard or LinkedIn import)
+// fills what the upsert leaves empty.
+void Engine::FillEmpty(Contact& into, const Contact& from) {
+  if (into.display_name.empty()) {
+    into.display_name = from.display_name;
+  }
+  if (into.city.empty()) {
+    into.city = from.city;
+  }
+  if (!into.birthday) {
+    into.birthday = from.birthday;
+  }
+  if (into.tags.empty()) {
+    into.tags = from.tags;
+  }
+}
+
 Result<ContactView> Engine::UpsertContact(Contact c, TimePoint now) {
   if (Status s = ValidateContact(c); !s.ok()) {
     return s;
@@ -203,21 +245,35 @@ Result<ContactView> Engine::UpsertContact(Contact c, TimePoint now) {
     Merge(contacts_.At(from), *rec, now);
   }
   Refresh(*rec, now);
+  RecheckTrips(now);  // someone new to meet on a trip that found nobody
   return View(*rec, now);
 }
 
 void Engine::Merge(Record& from, Record& into, TimePoint now) {
+  // One interaction that named both contacts is one event of the merged one
+  // (the store keeps one row for it too).
+  std::vector<Event> adopted;
   for (const Event& e : from.history.events()) {
+    const auto same = into.history.Between(e.at, e.at);
+    if (std::find(same.begin(), same.end(), e) == same.end()) {
+      adopted.push_back(e);
+    }
+  }
+  for (const Event& e : adopted) {
     into.history.Add(e, Fold(into));
   }
+  FillEmpty(into.contact, from.contact);
   for (auto& [id, n] : nudges_.all()) {
-    auto it = std::find(n.cids.begin(), n.cids.end(), from.cid);
-    if (it == n.cids.end()) {
+    if (std::find(n.cids.begin(), n.cids.end(), from.cid) == n.cids.end()) {
       continue;
     }
-    *it = into.cid;
+    nudges_.Reassign(n, from.cid, into.cid);
     std::replace(n.nudge.contact_ids.begin(), n.nudge.contact_ids.end(), from.contact.id,
                  into.contact.id);
+    // Rule keys name the contact's number: under the merged contact's number
+    // the occasion is still the one already published.
+    n.nudge.key = RekeyContact(n.nudge.key, from.cid, into.cid);
+    nudges_.MarkHandled(n.nudge.key);
     Journal(NudgeRow{n.nudge});
   }
   // Identifiers the caller did not list still lead to the merged history.
@@ -259,7 +315,7 @@ Status Engine::RemoveContact(std::string_view key, TimePoint /*now*/) {
       it = nudges_.Erase(it);
       continue;
     }
-    std::erase(n.cids, cid);
+    nudges_.DropContact(n, cid);
     std::erase(n.nudge.contact_ids, id);
     Journal(NudgeRow{n.nudge});
     ++it;

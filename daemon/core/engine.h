@@ -138,13 +138,16 @@ class Engine final : public LoadTarget {
   // Resolves, records and journals one interaction; the contacts it touched
   // are appended to `touched`.
   IngestItem IngestOne(const Interaction& in, TimePoint now, std::vector<std::int64_t>& touched);
+  void Settle(std::int64_t cid, const Event& e);
   Result<std::vector<std::int64_t>> FindMerges(const Contact& c, const Record* rec) const;
   void Merge(Record& from, Record& into, TimePoint now);
+  static void FillEmpty(Contact& into, const Contact& from);
   void ForgetContact(Record& r);
 
   // engine_schedule.cc: rules, the scheduler and delivery.
   void Refresh(Record& r, TimePoint now);
   void ScheduleTrip(TripRecord& t, TimePoint now);
+  void RecheckTrips(TimePoint now);
   void ScheduleWeekend(TimePoint now);
   void ScheduleSnoozes();
   void Handle(Scheduler::Slot slot, TimePoint now);

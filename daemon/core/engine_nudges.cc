@@ -122,12 +122,18 @@ Result<std::vector<std::string>> Engine::Done(std::string_view contact, std::str
     channel = target != nullptr ? target->nudge.suggested_channel : Channel::kCall;
   }
   const std::int64_t cid = r->cid;
+  // The live interaction settles some of these itself (Settle); all of
+  // them are what this Done changed.
+  const std::vector<NudgeRecord*> open = nudges_.OpenFor(cid);
   RecordDone(*r, channel, now);
-  for (auto& [id, n] : nudges_.all()) {
-    if (IsOpen(n.nudge.state) && n.cids.size() == 1 && n.cids.front() == cid) {
-      SetState(n, NudgeState::kDone, std::nullopt);
-      changed.push_back(id);
+  for (NudgeRecord* n : open) {
+    if (n->cids.size() != 1) {
+      continue;
     }
+    if (IsOpen(n->nudge.state)) {
+      SetState(*n, NudgeState::kDone, std::nullopt);
+    }
+    changed.push_back(n->nudge.id);
   }
   Record& rec = contacts_.At(cid);
   if (rec.snoozed_until) {

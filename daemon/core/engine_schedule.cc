@@ -23,9 +23,11 @@ void Engine::Refresh(Record& r, TimePoint now) {
   r.candidates[static_cast<int>(NudgeKind::kFollowUp)] =
       FollowUpCandidate(r.cid, s, rules.follow_up);
   r.candidates[static_cast<int>(NudgeKind::kBirthday)] =
-      r.contact.birthday ? BirthdayCandidate(r.cid, *r.contact.birthday, calendar_,
-                                             rules.birthday.at, now, published, s.last_live_at)
-                         : std::nullopt;
+      // Collecting is not connecting: no birthday nudges for unsorted contacts.
+      r.contact.birthday && r.sorted()
+          ? BirthdayCandidate(r.cid, *r.contact.birthday, calendar_,
+                              rules.birthday.at, now, published, s.last_live_at)
+          : std::nullopt;
   for (NudgeKind kind : slots::kContactRules) {
     const auto& c = r.candidates[static_cast<int>(kind)];
     const Scheduler::Slot slot = slots::Contact(r.cid, kind);
@@ -50,6 +52,14 @@ void Engine::ScheduleTrip(TripRecord& t, TimePoint now) {
     return;
   }
   scheduler_.Set(t.slot, t.candidate.due_at);
+}
+
+void Engine::RecheckTrips(TimePoint now) {
+  for (auto& [id, t] : trips_) {
+    if (t.candidate.due_at <= now && now < t.trip.ends_at) {
+      AddWaiting(Waiting{t.candidate, t.candidate.key, {}, id});
+    }
+  }
 }
 
 void Engine::ScheduleWeekend(TimePoint now) {
@@ -126,7 +136,15 @@ void Engine::HandleSnoozes(TimePoint now) {
     if (n.nudge.kind == NudgeKind::kWeekendCall) {
       w.candidate.due_at = n.nudge.due_at;  // "no live interaction since" counts from the tick
     }
-    if (IsCurrent(w, now)) {
+    if (n.nudge.kind == NudgeKind::kWeekendCall || n.nudge.kind == NudgeKind::kBirthday) {
+      // Bound to its day: "It's Frank's birthday today" does not come back
+      // three days later. Within the day it may.
+      w.candidate.expires_at = calendar_.At(calendar_.Day(n.nudge.due_at) + date::days(1),
+                                            std::chrono::minutes(0));
+    }
+    if (w.candidate.expires_at && now >= *w.candidate.expires_at) {
+      SetState(n, NudgeState::kDismissed, std::nullopt);  // the occasion passed
+    } else if (IsCurrent(w, now)) {
       w.candidate.due_at = until;
       AddWaiting(std::move(w));
     } else {
@@ -212,7 +230,7 @@ std::optional<Nudge> Engine::Finalize(const Waiting& w, TimePoint now) const {
   Nudge n;
   n.kind = w.candidate.kind;
   n.key = w.candidate.key;
-  n.id = NudgeId(n.kind, n.key);
+  n.id = nudges_.UniqueId(n.kind, n.key);
   n.due_at = w.candidate.due_at;
   n.published_at = now;
   n.state = NudgeState::kPending;
@@ -300,8 +318,7 @@ std::vector<Nudge> Engine::TakeDue(TimePoint now) {
     }
     auto nudge = Finalize(*w, now);
     if (!nudge) {
-      nudges_.MarkHandled(w->candidate.key);  // nobody to suggest
-      continue;
+      continue;  // a trip with nobody to meet: RecheckTrips tries again
     }
     std::vector<std::int64_t> cids;
     for (const auto& id : nudge->contact_ids) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "daemon/core/rules.h"
+
 namespace warmth::core {
 namespace {
 
@@ -20,6 +22,28 @@ std::string BaseKey(const std::string& key) {
   return pos == std::string::npos ? key : key.substr(0, pos);
 }
 
+std::string RekeyContact(const std::string& key, std::int64_t from, std::int64_t into) {
+  const auto first = key.find('/');
+  const auto second = first == std::string::npos ? first : key.find('/', first + 1);
+  if (second == std::string::npos || key.compare(first + 1, second - first - 1,
+                                                 std::to_string(from)) != 0) {
+    return key;
+  }
+  return key.substr(0, first + 1) + std::to_string(into) + key.substr(second);
+}
+
+std::string NudgeBook::UniqueId(NudgeKind kind, const std::string& key) const {
+  const std::string base = NudgeId(kind, key);
+  std::string id = base;
+  for (int n = 2;; ++n) {
+    const auto it = nudges_.find(id);
+    if (it == nudges_.end() || it->second.nudge.key == key) {
+      return id;
+    }
+    id = base + "-" + std::to_string(n);
+  }
+}
+
 void NudgeBook::Load(const Nudge& nudge, std::vector<std::int64_t> cids) {
   NudgeRecord& n = nudges_[nudge.id];
   n.nudge = nudge;
@@ -31,13 +55,57 @@ void NudgeBook::Load(const Nudge& nudge, std::vector<std::int64_t> cids) {
   if (nudge.state == NudgeState::kSnoozed && nudge.snoozed_until) {
     snoozed_.insert(nudge.id);
   }
+  Index(n);
+}
+
+void NudgeBook::Index(const NudgeRecord& n) {
+  if (IsOpen(n.nudge.state)) {
+    for (std::int64_t cid : n.cids) {
+      open_by_cid_[cid].insert(n.nudge.id);
+    }
+  }
+}
+
+void NudgeBook::Unindex(const NudgeRecord& n) {
+  for (std::int64_t cid : n.cids) {
+    if (const auto it = open_by_cid_.find(cid); it != open_by_cid_.end()) {
+      it->second.erase(n.nudge.id);
+      if (it->second.empty()) {
+        open_by_cid_.erase(it);
+      }
+    }
+  }
+}
+
+std::vector<NudgeRecord*> NudgeBook::OpenFor(std::int64_t cid) {
+  std::vector<NudgeRecord*> out;
+  if (const auto it = open_by_cid_.find(cid); it != open_by_cid_.end()) {
+    for (const auto& id : it->second) {
+      out.push_back(&nudges_.at(id));
+    }
+  }
+  return out;
+}
+
+void NudgeBook::Reassign(NudgeRecord& n, std::int64_t from, std::int64_t into) {
+  Unindex(n);
+  std::replace(n.cids.begin(), n.cids.end(), from, into);
+  Index(n);
+}
+
+void NudgeBook::DropContact(NudgeRecord& n, std::int64_t cid) {
+  Unindex(n);
+  std::erase(n.cids, cid);
+  Index(n);
 }
 
 NudgeRecord& NudgeBook::Publish(Nudge nudge, std::vector<std::int64_t> cids) {
   published_keys_.insert(nudge.key);
   NudgeRecord& rec = nudges_[nudge.id];
+  Unindex(rec);
   rec.nudge = std::move(nudge);
   rec.cids = std::move(cids);
+  Index(rec);
   return rec;
 }
 
@@ -47,6 +115,7 @@ NudgeRecord* NudgeBook::Find(const std::string& id) {
 }
 
 void NudgeBook::SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoint> until) {
+  Unindex(n);
   n.nudge.state = state;
   n.nudge.snoozed_until = until;
   if (state == NudgeState::kSnoozed) {
@@ -54,10 +123,12 @@ void NudgeBook::SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoi
   } else {
     snoozed_.erase(n.nudge.id);
   }
+  Index(n);
 }
 
 NudgeBook::Map::iterator NudgeBook::Erase(Map::iterator it) {
   snoozed_.erase(it->first);
+  Unindex(it->second);
   return nudges_.erase(it);
 }
 

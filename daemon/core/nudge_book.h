@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -23,6 +24,9 @@ bool IsOpen(NudgeState s);
 // The key a snoozed nudge comes back under, and the occasion a key stands for.
 std::string SnoozeKey(const std::string& key, TimePoint until);
 std::string BaseKey(const std::string& key);
+// A contact rule's key ("<rule>/<cid>/…") with contact number `from` replaced
+// by `into`; other keys unchanged.
+std::string RekeyContact(const std::string& key, std::int64_t from, std::int64_t into);
 
 // Every published nudge by id, the keys ever published (so nothing is
 // published twice), the snoozed ones still to come back, and the weekend
@@ -41,6 +45,14 @@ class NudgeBook {
   bool WeekendHandled(const std::string& key) const { return handled_weekends_.contains(key); }
 
   NudgeRecord* Find(const std::string& id);
+  // The open (PENDING or SNOOZED) nudges naming contact `cid`.
+  std::vector<NudgeRecord*> OpenFor(std::int64_t cid);
+  // The nudge names `into` where it named `from`, or no longer names `cid`.
+  void Reassign(NudgeRecord& n, std::int64_t from, std::int64_t into);
+  void DropContact(NudgeRecord& n, std::int64_t cid);
+  // NudgeId(kind, key), unless another key already has that id: then the
+  // same with "-2", "-3"… (ids are short hashes, and must never collide).
+  std::string UniqueId(NudgeKind kind, const std::string& key) const;
   void SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoint> until);
   Map::iterator Erase(Map::iterator it);
 
@@ -55,7 +67,11 @@ class NudgeBook {
   const Map& all() const { return nudges_; }
 
  private:
+  void Index(const NudgeRecord& n);
+  void Unindex(const NudgeRecord& n);
+
   Map nudges_;
+  std::unordered_map<std::int64_t, std::set<std::string>> open_by_cid_;
   std::unordered_set<std::string> published_keys_;
   std::set<std::string> snoozed_;  // SNOOZED nudges not yet brought back
   std::unordered_set<std::string> handled_weekends_;

@@ -361,11 +361,16 @@ TEST_F(RulesTest, WeekendCallPicksTheMostActiveOnlineOnlyContact) {
   EXPECT_EQ(Of(NudgeKind::kWeekendCall).size(), 1u);
   // …nor within 30 days of it; after that, again.
   ASSERT_TRUE(engine_->Dismiss(nudges[0].id, now_).ok());
+  // The call of Nov 10 settled called's ONLINE_ONLY nudge (a live
+  // interaction from any client does), so once that call is 30 days old,
+  // on Dec 11, called is the one to ring; chatty is not asked again before
+  // 30 days have passed since its own weekend nudge.
   RunUntil(At("2026-12-18T16:00:00Z"));
-  EXPECT_EQ(Of(NudgeKind::kWeekendCall).size(), 1u);
-  RunUntil(At("2026-12-25T16:00:00Z"));
   ASSERT_EQ(Of(NudgeKind::kWeekendCall).size(), 2u);
-  EXPECT_EQ(Of(NudgeKind::kWeekendCall)[1].contact_ids[0], "chatty@example.com");
+  EXPECT_EQ(Of(NudgeKind::kWeekendCall)[1].contact_ids[0], "called@example.com");
+  RunUntil(At("2026-12-25T16:00:00Z"));
+  ASSERT_EQ(Of(NudgeKind::kWeekendCall).size(), 3u);
+  EXPECT_EQ(Of(NudgeKind::kWeekendCall)[2].contact_ids[0], "chatty@example.com");
 }
 
 TEST_F(RulesTest, WeekendCallSkipsWhoeverAlreadyHasAnOpenNudge) {
