@@ -109,9 +109,7 @@ TEST(Migrations, NotADatabaseIsRefused) {
   const auto store = SqliteStore::Open(path);
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.status().message().find("not a warmth database"), std::string::npos);
-  std::ifstream in(path);
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(content, std::string(8192, 'x'));
+  EXPECT_EQ(testing::ReadFile(path), std::string(8192, 'x'));
 }
 
 TEST(SqliteStore, RoundTripsEveryKindOfChange) {
