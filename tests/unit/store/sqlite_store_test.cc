@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/engine.h"
 #include "tests/support/support.h"
 
 namespace warmth::store {
@@ -135,9 +136,7 @@ TEST(SqliteStore, RoundTripsEveryKindOfChange) {
     core::Trip trip{"", "Washington", T0() + 30 * core::kDay, T0() + 32 * core::kDay, {"ama"}};
     ASSERT_TRUE(engine->UpsertTrip(trip, T0()).ok());
     ASSERT_OK(store->Write(engine->TakeJournal()));
-    for (TimePoint t = T0(); t <= now; t += core::kHour) {
-      engine->TakeDue(t);
-    }
+    testing::TickUntil(*engine, T0(), now + core::kHour, core::kHour);
     ASSERT_OK(store->Write(engine->TakeJournal()));
     want = engine->GetContact("ann", now);
   }
