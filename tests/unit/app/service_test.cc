@@ -12,6 +12,7 @@
 #include "daemon/core/engine.h"
 #include "daemon/transport/codec.h"
 #include "tests/support/engine.h"
+#include "tests/support/requests.h"
 #include "tests/support/support.h"
 
 namespace warmth::app {
@@ -21,28 +22,15 @@ using core::kDay;
 using core::kHour;
 using warmth::testing::T0;
 
-v1::Request Ingest(const std::string& event_id, const std::string& who, core::TimePoint at,
-                   v1::Channel channel = v1::IN_PERSON) {
-  v1::Request r;
-  auto* in = r.mutable_ingest()->add_interactions();
-  in->set_event_id(event_id);
-  in->add_contacts(who);
-  in->set_channel(channel);
-  in->set_direction(v1::MUTUAL);
-  transport::ToProto(at, in->mutable_occurred_at());
-  return r;
+// Met in person with `who` at `at`.
+v1::Request Ingest(const std::string& event_id, const std::string& who, core::TimePoint at) {
+  return testing::IngestRequest(event_id, who, v1::IN_PERSON, at);
 }
 
 v1::Request UpsertContact(const std::string& id, v1::Circle circle,
-                          std::vector<std::string> identifiers = {}) {
-  v1::Request r;
-  auto* c = r.mutable_upsert_contact()->mutable_contact();
-  c->set_id(id);
-  c->set_display_name("Name of " + id);
-  c->set_circle(circle);
-  for (const auto& i : identifiers) {
-    c->add_identifiers(i);
-  }
+                          const std::vector<std::string>& identifiers = {}) {
+  v1::Request r = testing::UpsertContactRequest(id, circle, identifiers);
+  r.mutable_upsert_contact()->mutable_contact()->set_display_name("Name of " + id);
   return r;
 }
 
@@ -196,7 +184,7 @@ TEST_F(ServiceTest, EmptyListsStillReplyWithTheirBody) {
 
 TEST_F(ServiceTest, IngestRepliesOneItemPerInteractionInOrder) {
   AddAnn();
-  v1::Request batch = Ingest("call-1", "ann@example.com", T0(), v1::CALL);
+  v1::Request batch = testing::IngestRequest("call-1", "ann@example.com", v1::CALL, T0());
   *batch.mutable_ingest()->add_interactions() =
       Ingest("met-ann", "ann", T0()).ingest().interactions(0);
   *batch.mutable_ingest()->add_interactions() =
