@@ -3,8 +3,6 @@
 // optionally config.toml and until (a time for --until), and expected.jsonl,
 // the nudges it must print, byte for byte.
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -14,13 +12,6 @@ namespace warmth {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Read(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<fs::path> Scenarios() {
   std::vector<fs::path> out;
@@ -41,8 +32,8 @@ testing::CommandResult Replay(const fs::path& dir) {
   if (fs::exists(dir / "config.toml")) {
     argv.insert(argv.end(), {"--config", (dir / "config.toml").string()});
   }
-  if (fs::exists(dir / "until")) {
-    std::string until = Read(dir / "until");
+  if (fs::exists((dir / "until").string())) {
+    std::string until = testing::ReadFile((dir / "until").string());
     until.erase(until.find_last_not_of(" \n") + 1);
     argv.insert(argv.end(), {"--until", until});
   }
@@ -55,7 +46,7 @@ TEST_P(ReplayGolden, PrintsExactlyTheExpectedNudges) {
   const fs::path dir = GetParam();
   const auto first = Replay(dir);
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_EQ(first.out, Read(dir / "expected.jsonl")) << dir;
+  EXPECT_EQ(first.out, testing::ReadFile((dir / "expected.jsonl").string())) << dir;
   EXPECT_FALSE(first.out.empty()) << "a scenario that shows nothing tests nothing";
   const auto second = Replay(dir);
   EXPECT_EQ(second.out, first.out) << "same input, same output";

@@ -3,7 +3,6 @@
 // case a well-behaved client ingests and reads on a connection of its own
 // (none of its calls may fail), and the daemon's memory stays bounded.
 #include <atomic>
-#include <fstream>
 #include <limits>
 #include <mutex>
 #include <random>
@@ -13,6 +12,7 @@
 
 #include "clients/common/client.h"
 #include "daemon/transport/codec.h"
+#include "tests/support/process.h"
 #include "tests/support/support.h"
 
 namespace warmth {
@@ -20,19 +20,8 @@ namespace {
 
 using testing::DaemonProcess;
 using testing::TempDir;
+using testing::VmRssKib;
 namespace v1 = ::warmth::v1;
-
-// VmRSS of a process in KiB, from /proc/PID/status.
-std::int64_t VmRssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      return std::stoll(line.substr(6));
-    }
-  }
-  return 0;
-}
 
 // Hostile inputs sent by every case, printed at the end (docs/reliability.md).
 std::int64_t hostile_inputs = 0;

@@ -8,7 +8,7 @@
 
 #include "clients/common/client.h"
 #include "clients/common/format.h"
-#include "daemon/transport/codec.h"
+#include "tests/support/requests.h"
 #include "tests/support/support.h"
 
 namespace warmth {
@@ -39,26 +39,16 @@ class DaemonTest : public ::testing::Test {
 
   void AddContact(client::Client& c, const std::string& id, v1::Circle circle,
                   const std::string& email = "") {
-    v1::Request r;
-    auto* contact = r.mutable_upsert_contact()->mutable_contact();
-    contact->set_id(id);
-    contact->set_circle(circle);
+    std::vector<std::string> identifiers;
     if (!email.empty()) {
-      contact->add_identifiers(email);
+      identifiers.push_back(email);
     }
-    Call(c, r);
+    Call(c, testing::UpsertContactRequest(id, circle, identifiers));
   }
 
   v1::Reply Log(client::Client& c, const std::string& event_id, const std::string& who,
                 v1::Channel channel, core::TimePoint at) {
-    v1::Request r;
-    auto* in = r.mutable_ingest()->add_interactions();
-    in->set_event_id(event_id);
-    in->add_contacts(who);
-    in->set_channel(channel);
-    in->set_direction(v1::MUTUAL);
-    transport::ToProto(at, in->mutable_occurred_at());
-    return Call(c, r);
+    return Call(c, testing::IngestRequest(event_id, who, channel, at));
   }
 
   v1::ContactInfo Get(client::Client& c, const std::string& id) {

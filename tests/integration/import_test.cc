@@ -1,7 +1,6 @@
 // warmth-mail and warmctl import as a user runs them: the real binaries
 // against a real warmthd on a temporary store.
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -14,17 +13,11 @@ namespace warmth {
 namespace {
 
 using testing::DaemonProcess;
+using testing::ReadFile;
 using testing::RunCommand;
 using testing::TempDir;
 
 std::string Corpus(const std::string& path) { return testing::CorpusDir() + "/" + path; }
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The number after "name": in JSON (int64s come quoted).
 long long Field(const std::string& json, const std::string& name) {  // NOLINT(google-runtime-int)
@@ -61,16 +54,10 @@ constexpr const char* kConfig =
 class ImportTest : public ::testing::Test {
  protected:
   testing::CommandResult Warmctl(std::vector<std::string> args) {
-    std::vector<std::string> argv = {testing::WarmctlPath(), "--api", daemon_.api(), "--config",
-                                     daemon_.config_path()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv);
+    return daemon_.RunClient(testing::WarmctlPath(), args);
   }
   testing::CommandResult Mail(std::vector<std::string> args, const std::string& stdin_text = "") {
-    std::vector<std::string> argv = {WARMTH_MAIL_PATH, "--api", daemon_.api(), "--config",
-                                     daemon_.config_path()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv, {}, stdin_text);
+    return daemon_.RunClient(WARMTH_MAIL_PATH, args, stdin_text);
   }
   std::string Status() {
     const auto r = Warmctl({"status", "--json"});
@@ -85,7 +72,7 @@ class ImportTest : public ::testing::Test {
 TEST_F(ImportTest, VcardTwiceCreatesOnceAndThenChangesNothing) {
   ASSERT_TRUE(daemon_.Start());
   const std::string sap = Corpus("vcard/ical4j-vcard/vcard-vCards-SAP.vcf");
-  const int cards = BeginLines(Slurp(sap), "BEGIN:VCARD");
+  const int cards = BeginLines(ReadFile(sap), "BEGIN:VCARD");
   auto r = Warmctl({"import", "vcard", sap});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("vcard: " + std::to_string(cards) + " cards: " + std::to_string(cards) +
@@ -151,7 +138,7 @@ TEST_F(ImportTest, LinkedinContactsAreTaggedAndNoInteractionIsLogged) {
   // plain scan (every row of this export has one).
   std::set<std::string> profiles;
   {
-    const std::string text = Slurp(csv);
+    const std::string text = ReadFile(csv);
     const std::regex profile("linkedin\\.com/in/([^/,?#\"\\s]+)");
     for (auto it = std::sregex_iterator(text.begin(), text.end(), profile);
          it != std::sregex_iterator(); ++it) {
@@ -291,7 +278,7 @@ TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
   EXPECT_NE(r.err.find("is not an mbox file"), std::string::npos) << r.err;
   std::filesystem::create_directories(dir_.File("md/cur"));
   dir_.Write("md/cur/1:2,", garbage);
-  dir_.Write("md/cur/2:2,", Slurp(Corpus("mail/notmuch/default/cur/29:2,")).substr(0, 120));
+  dir_.Write("md/cur/2:2,", ReadFile(Corpus("mail/notmuch/default/cur/29:2,")).substr(0, 120));
   dir_.Write("md/cur/3:2,", "");
   r = Mail({"--maildir", dir_.File("md"), "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -302,7 +289,7 @@ TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
   r = Warmctl({"import", "vcard", vcf});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("junk.vcf: line 1: no vCard"), std::string::npos) << r.err;
-  const std::string cut = Slurp(Corpus("vcard/ez-vcard/rfc2426-example.vcf"));
+  const std::string cut = ReadFile(Corpus("vcard/ez-vcard/rfc2426-example.vcf"));
   r = Warmctl({"import", "vcard", dir_.Write("cut.vcf", cut.substr(0, cut.size() * 3 / 4))});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("cut.vcf: line 13: card has no END:VCARD"), std::string::npos) << r.err;

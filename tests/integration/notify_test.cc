@@ -1,11 +1,8 @@
 // warmth-notify in its headless modes (--json, --stdout) against a real
 // warmthd: what it prints, and when it prints it again (never).
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -14,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "clients/common/client.h"
+#include "tests/support/process.h"
 #include "tests/support/support.h"
 
 namespace warmth {
@@ -22,13 +20,6 @@ namespace {
 using namespace std::chrono_literals;
 using testing::DaemonProcess;
 using testing::TempDir;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
@@ -63,53 +54,21 @@ class NotifierProcess {
   void Start(const std::vector<std::string>& extra) {
     std::vector<std::string> args = {WARMTH_NOTIFY_PATH, "--log-level", "debug"};
     args.insert(args.end(), extra.begin(), extra.end());
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const int out = ::open(OutPath().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      const int err = ::open(ErrPath().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
-      std::vector<char*> argv;
-      for (auto& a : args) {
-        argv.push_back(a.data());
-      }
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
+    child_ = std::make_unique<testing::ChildProcess>(
+        args, testing::ChildIo{"", OutPath(), ErrPath(), true});
   }
   // SIGTERM; the exit code, or -1 if it had to be killed or was not running.
-  int Stop() {
-    if (pid_ <= 0) {
-      return -1;
-    }
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 100; ++i) {
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return -1;
-  }
-  bool Running() {
-    int status = 0;
-    return pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == 0;
-  }
+  int Stop() { return child_ ? child_->Stop(SIGTERM, 5s) : -1; }
+  bool Running() { return child_ && child_->Running(); }
   std::string OutPath() const { return dir_.File(name_ + ".out"); }
   std::string ErrPath() const { return dir_.File(name_ + ".err"); }
-  std::string Out() const { return ReadFile(OutPath()); }
-  std::string Err() const { return ReadFile(ErrPath()); }
+  std::string Out() const { return testing::ReadFile(OutPath()); }
+  std::string Err() const { return testing::ReadFile(ErrPath()); }
 
  private:
   const TempDir& dir_;
   std::string name_;
-  pid_t pid_ = -1;
+  std::unique_ptr<testing::ChildProcess> child_;
 };
 
 class NotifyTest : public ::testing::Test {

@@ -1,8 +1,5 @@
 // warmthd on tcp:// with CURVE: real sockets, real keys, the real binary.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cctype>
 #include <cstring>
@@ -10,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <set>
 #include <thread>
@@ -20,6 +18,7 @@
 #include "clients/common/client.h"
 #include "daemon/transport/codec.h"
 #include "daemon/transport/curve.h"
+#include "tests/support/process.h"
 #include "tests/support/support.h"
 
 namespace warmth {
@@ -563,22 +562,9 @@ TEST_F(ServerAuthTest, WarmctlWatchWithANotifyKeyPrintsNudges) {
                          "\"\n[client]\nserver_key = \"" + dir_.File("server.pub") +
                          "\"\nsecret_key = \"desktop.key\"\n");
   const std::string out = home.File("watch.out");
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    const std::string warmctl = testing::WarmctlPath();
-    ::execl(warmctl.c_str(), warmctl.c_str(), "--config", config.c_str(), "--json", "watch",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  const auto read_out = [&] {
-    std::ifstream in(out);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  };
+  testing::ChildProcess watch({testing::WarmctlPath(), "--config", config, "--json", "watch"},
+                              testing::ChildIo{"", out, out});
+  const auto read_out = [&] { return testing::ReadFile(out); };
   std::this_thread::sleep_for(1s);  // let it subscribe
   auto admin = Connect(admin_);
   CoolingSoon(admin, "ann");
@@ -587,13 +573,11 @@ TEST_F(ServerAuthTest, WarmctlWatchWithANotifyKeyPrintsNudges) {
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(100ms);
   }
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const int exit_code = watch.Stop(SIGTERM);
   const std::string text = read_out();
   EXPECT_NE(text.find("\"COOLING\""), std::string::npos) << text << daemon_->Log();
   EXPECT_NE(text.find("ann"), std::string::npos) << text;
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
+  EXPECT_EQ(exit_code, 0) << text;  // it exited by itself, with 0
 }
 
 }  // namespace
@@ -611,23 +595,15 @@ TEST_F(ServerAuthTest, WarmthNotifyReceivesNudgesOverCurveWithANotifyKeyOnly) {
   }
   ASSERT_TRUE(daemon_->Start());
   const std::string empty_config = dir_.Write("client.toml", "");
-  std::vector<pid_t> pids;
+  std::vector<std::unique_ptr<testing::ChildProcess>> notifiers;
   for (const std::string name : {"notify", "ingest"}) {
     const std::string out = dir_.File(name + ".out");
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      const std::string key = dir_.File(name + ".key");
-      const std::string server = dir_.File("server.pub");
-      const std::string state = dir_.File("state-" + name);
-      ::execl(WARMTH_NOTIFY_PATH, WARMTH_NOTIFY_PATH, "--json", "--config", empty_config.c_str(),
-              "--api", api_.c_str(), "--pub", pub_.c_str(), "--server-key", server.c_str(),
-              "--key", key.c_str(), "--state-dir", state.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    pids.push_back(pid);
+    notifiers.push_back(std::make_unique<testing::ChildProcess>(
+        std::vector<std::string>{WARMTH_NOTIFY_PATH, "--json", "--config", empty_config, "--api",
+                                 api_, "--pub", pub_, "--server-key", dir_.File("server.pub"),
+                                 "--key", dir_.File(name + ".key"), "--state-dir",
+                                 dir_.File("state-" + name)},
+        testing::ChildIo{"", out, out}));
   }
   std::this_thread::sleep_for(1s);
   auto admin = Connect(admin_);
@@ -635,21 +611,15 @@ TEST_F(ServerAuthTest, WarmthNotifyReceivesNudgesOverCurveWithANotifyKeyOnly) {
   std::string notify_out;
   for (int i = 0; i < 100 && notify_out.find("\"COOLING\"") == std::string::npos; ++i) {
     std::this_thread::sleep_for(100ms);
-    std::ifstream in(dir_.File("notify.out"));
-    std::ostringstream s;
-    s << in.rdbuf();
-    notify_out = s.str();
+    notify_out = testing::ReadFile(dir_.File("notify.out"));
   }
   std::this_thread::sleep_for(1s);
-  for (pid_t pid : pids) {
-    ::kill(pid, SIGTERM);
-    ::waitpid(pid, nullptr, 0);
+  for (auto& notifier : notifiers) {
+    notifier->Stop(SIGTERM);
   }
   EXPECT_NE(notify_out.find("\"kind\":\"COOLING\""), std::string::npos) << notify_out;
-  std::ifstream in(dir_.File("ingest.out"));
-  std::ostringstream ingest_out;
-  ingest_out << in.rdbuf();
-  EXPECT_EQ(ingest_out.str().find("COOLING"), std::string::npos) << ingest_out.str();
+  const std::string ingest_out = testing::ReadFile(dir_.File("ingest.out"));
+  EXPECT_EQ(ingest_out.find("COOLING"), std::string::npos) << ingest_out;
 }
 
 // The mail server's hook: warmth-mail with an ingest key delivers a message;

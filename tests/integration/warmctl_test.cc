@@ -1,20 +1,15 @@
 // warmctl as a user runs it: the real binary against the real daemon.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include <date/date.h>
 
+#include "tests/support/process.h"
 #include "tests/support/support.h"
 
 namespace warmth {
@@ -27,10 +22,7 @@ using testing::TempDir;
 class WarmctlTest : public ::testing::Test {
  protected:
   testing::CommandResult Warmctl(std::vector<std::string> args) {
-    std::vector<std::string> argv = {testing::WarmctlPath(), "--api", daemon_.api(), "--config",
-                                     daemon_.config_path()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv);
+    return daemon_.RunClient(testing::WarmctlPath(), args);
   }
 
   TempDir dir_;
@@ -66,8 +58,7 @@ TEST(WarmthdDefaults, StoreAndSocketsFollowXdgWithoutAnyFlag) {
       "\"$1\" status; rc=$?; kill $pid; wait $pid; exit $rc";
   const auto r = RunCommand(
       {"sh", "-c", script, testing::WarmthdPath(), testing::WarmctlPath(), log, socket}, env);
-  std::ifstream in(log);
-  const std::string daemon_log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string daemon_log = testing::ReadFile(log);
   ASSERT_EQ(r.exit_code, 0) << r.err << daemon_log;
   EXPECT_NE(r.out.find("store:        " + dir.File("data/warmth/warmth.db")), std::string::npos)
       << r.out;
@@ -152,17 +143,9 @@ TEST_F(WarmctlTest, TripsAddListRemove) {
 TEST_F(WarmctlTest, WatchPrintsNudgesAsTheyArePublished) {
   ASSERT_TRUE(daemon_.Start());
   const std::string out_path = dir_.File("watch.out");
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(out, 1);
-    const std::string api = daemon_.api();
-    const std::string config = daemon_.config_path();
-    const std::string warmctl = testing::WarmctlPath();
-    ::execl(warmctl.c_str(), warmctl.c_str(), "--api", api.c_str(), "--config", config.c_str(),
-            "watch", "--json", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  testing::ChildProcess watch({testing::WarmctlPath(), "--api", daemon_.api(), "--config",
+                               daemon_.config_path(), "watch", "--json"},
+                              testing::ChildIo{"", out_path, ""});
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ASSERT_EQ(Warmctl({"contact", "add", "ann", "--circle", "inner"}).exit_code, 0);
   const auto at = std::chrono::system_clock::now() - std::chrono::hours(24 * 7) + std::chrono::seconds(1);
@@ -171,17 +154,12 @@ TEST_F(WarmctlTest, WatchPrintsNudgesAsTheyArePublished) {
   std::string seen;
   for (int i = 0; i < 100 && seen.find("COOLING") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::ifstream in(out_path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    seen = text.str();
+    seen = testing::ReadFile(out_path);
   }
-  ::kill(pid, SIGINT);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const int exit_code = watch.Stop(SIGINT);
   EXPECT_NE(seen.find("\"kind\":\"COOLING\""), std::string::npos) << seen;
   EXPECT_NE(seen.find("\"contact_ids\":[\"ann\"]"), std::string::npos) << seen;
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "Ctrl-C ends watch cleanly";
+  EXPECT_EQ(exit_code, 0) << "Ctrl-C ends watch cleanly";
 }
 
 TEST_F(WarmctlTest, UsageErrorsExitTwo) {

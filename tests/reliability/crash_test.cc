@@ -27,6 +27,7 @@
 #include "clients/common/client.h"
 #include "daemon/transport/codec.h"
 #include "tests/reliability/harness.h"
+#include "tests/support/process.h"
 #include "tests/support/support.h"
 
 namespace warmth {

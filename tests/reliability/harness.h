@@ -1,11 +1,7 @@
 #pragma once
 
-#include <sys/types.h>
-
-#include <chrono>
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,33 +13,6 @@ namespace warmth::testing {
 
 // The built load generator (set by CMake).
 std::string WarmthLoadPath();
-
-// A child process with stdout and stderr sent to files. Not waited for by
-// the destructor unless still running: then SIGKILL.
-class ChildProcess {
- public:
-  ChildProcess(const std::vector<std::string>& argv, const std::string& out_path,
-               const std::string& err_path);
-  ~ChildProcess();
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-
-  pid_t pid() const { return pid_; }
-  // The exit code once it has exited (128 + signal when killed), else nullopt.
-  std::optional<int> Poll();
-  // Waits up to `timeout`; nullopt if it is still running then.
-  std::optional<int> Wait(std::chrono::milliseconds timeout);
-
- private:
-  pid_t pid_ = -1;
-  std::optional<int> exit_code_;
-};
-
-// VmRSS of a process in KiB, from /proc/PID/status; 0 when unreadable.
-std::int64_t VmRssKib(pid_t pid);
-
-// Reads a whole file; "" when missing.
-std::string ReadFile(const std::string& path);
 
 // A read-only SQLite connection to a store file (the daemon may be running:
 // WAL lets it read a consistent snapshot). Throws std::runtime_error when the

@@ -12,6 +12,7 @@
 
 #include "clients/common/client.h"
 #include "tests/reliability/harness.h"
+#include "tests/support/process.h"
 #include "tests/support/support.h"
 
 namespace warmth {

@@ -1,15 +1,12 @@
 #include "tests/support/support.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -39,6 +36,23 @@ std::string TempDir::Write(const std::string& name, const std::string& text) con
   std::filesystem::create_directories(std::filesystem::path(p).parent_path());
   std::ofstream(p, std::ios::binary) << text;
   return p;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Missing(const std::set<std::string>& a, const std::set<std::string>& b) {
+  std::string out;
+  for (const auto& x : a) {
+    if (!b.contains(x)) {
+      out += " [" + x + "]";
+    }
+  }
+  return out;
 }
 
 core::TimePoint T0() { return At("2026-11-21T00:00:00Z"); }
@@ -81,33 +95,14 @@ DaemonProcess::DaemonProcess(const TempDir& dir, std::string config_text,
       log_path_(dir.File("warmthd.log")),
       extra_args_(std::move(extra_args)) {}
 
-DaemonProcess::~DaemonProcess() {
-  if (pid_ > 0) {
-    Stop();
-  }
-}
+DaemonProcess::~DaemonProcess() { Stop(); }
 
 void DaemonProcess::Launch() {
   std::vector<std::string> args = {WarmthdPath(), "--config", config_path_, "--data-dir",
                                    data_dir_,     "--api",    api_,         "--pub",
                                    pub_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    const int log = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    ::dup2(log, 2);
-    ::dup2(log, 1);
-    for (const auto& e : env_) {
-      ::putenv(::strdup(e.c_str()));
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) {
-      argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
+  child_ = std::make_unique<ChildProcess>(args, ChildIo{"", log_path_, log_path_, true}, env_);
 }
 
 ::testing::AssertionResult DaemonProcess::Start() {
@@ -118,9 +113,7 @@ void DaemonProcess::Launch() {
                                                        client_setup_});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (!Running()) {
       return ::testing::AssertionFailure() << "warmthd exited early; log:\n" << Log();
     }
     ::warmth::v1::Request request;
@@ -134,49 +127,37 @@ void DaemonProcess::Launch() {
 }
 
 int DaemonProcess::Stop() {
-  if (pid_ <= 0) {
+  if (!child_) {
     return -1;
   }
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 200; ++i) {
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  Kill();
-  return -1;
+  const int code = child_->Stop(SIGTERM, std::chrono::seconds(10));
+  child_.reset();
+  return code;
 }
 
 void DaemonProcess::Kill() {
-  if (pid_ <= 0) {
-    return;
+  if (child_) {
+    child_->Kill();
+    child_.reset();
   }
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
 }
 
+// Once seen to have exited it is forgotten: Stop() then returns -1.
 bool DaemonProcess::Running() {
-  if (pid_ <= 0) {
-    return false;
+  if (child_ && child_->Poll()) {
+    child_.reset();
   }
-  int status = 0;
-  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-    pid_ = -1;
-    return false;
-  }
-  return true;
+  return child_ != nullptr;
 }
 
-std::string DaemonProcess::Log() const {
-  std::ifstream in(log_path_);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+std::string DaemonProcess::Log() const { return ReadFile(log_path_); }
+
+CommandResult DaemonProcess::RunClient(const std::string& binary,
+                                       const std::vector<std::string>& args,
+                                       const std::string& stdin_text) const {
+  std::vector<std::string> argv = {binary, "--api", api_, "--config", config_path_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, {}, stdin_text);
 }
 
 int FreeTcpPort() {
@@ -194,44 +175,16 @@ int FreeTcpPort() {
   return ntohs(addr.sin_port);
 }
 
-CommandResult RunCommand(const std::vector<std::string>& argv_in,
-                         const std::vector<std::string>& env, const std::string& stdin_text) {
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                         const std::string& stdin_text) {
   TempDir io;
   const std::string out_path = io.File("out");
   const std::string err_path = io.File("err");
   const std::string in_path = io.Write("in", stdin_text);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int in = ::open(in_path.c_str(), O_RDONLY);
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    for (const auto& e : env) {
-      ::putenv(::strdup(e.c_str()));
-    }
-    std::vector<std::string> args = argv_in;
-    std::vector<char*> argv;
-    for (auto& a : args) {
-      argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
   CommandResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream o(out_path);
-  std::ostringstream os;
-  os << o.rdbuf();
-  r.out = os.str();
-  std::ifstream e(err_path);
-  std::ostringstream es;
-  es << e.rdbuf();
-  r.err = es.str();
+  r.exit_code = ChildProcess(argv, ChildIo{in_path, out_path, err_path}, env).Wait();
+  r.out = ReadFile(out_path);
+  r.err = ReadFile(err_path);
   return r;
 }
 

@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "daemon/core/status.h"
 #include "daemon/core/time.h"
 #include "daemon/transport/sockets.h"
+#include "tests/support/process.h"
 
 // Fails the test with the Status message when `expr` is not ok.
 #define EXPECT_OK(expr)                                      \
@@ -45,6 +48,12 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// The whole file, bytes as they are; "" when it is missing or unreadable.
+std::string ReadFile(const std::string& path);
+
+// The elements of `a` missing from `b`, each as " [x]": for failure messages.
+std::string Missing(const std::set<std::string>& a, const std::set<std::string>& b);
+
 // 2026-11-21T00:00:00Z plus `d`: a fixed start for tests on a fake clock.
 core::TimePoint T0();
 core::TimePoint At(const std::string& rfc3339);
@@ -59,6 +68,17 @@ std::string CorpusDir();
 // RFC 5545 3.1) and line ends (LF, CR LF, CR CR LF) dropped: a plain
 // reading, independent of the parsers under test.
 std::vector<std::string> UnfoldedLines(const std::string& text);
+
+// Runs a command, capturing stdout and stderr; `env` entries are NAME=VALUE
+// added to the environment.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env = {},
+                         const std::string& stdin_text = "");
 
 // Quiet hours off, no daily limit, UTC: nudges go out the moment they fall due.
 inline constexpr const char* kImmediateConfig =
@@ -100,7 +120,12 @@ class DaemonProcess {
   std::string config_path() const { return config_path_; }
   std::string log_path() const { return log_path_; }
   std::string Log() const;  // what it wrote to stderr so far
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_ ? child_->pid() : -1; }
+
+  // Runs a client binary (warmctl, warmth-mail) against this daemon:
+  // `--api API --config CONFIG` and then `args`.
+  CommandResult RunClient(const std::string& binary, const std::vector<std::string>& args,
+                          const std::string& stdin_text = "") const;
 
  private:
   std::string api_;
@@ -111,21 +136,10 @@ class DaemonProcess {
   std::vector<std::string> extra_args_;
   transport::SocketSetup client_setup_;
   std::vector<std::string> env_;
-  pid_t pid_ = -1;
+  std::unique_ptr<ChildProcess> child_;  // null when not running (or seen to have exited)
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreeTcpPort();
-
-// Runs a command, capturing stdout and stderr; `env` entries are NAME=VALUE
-// added to the environment.
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-CommandResult RunCommand(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env = {},
-                         const std::string& stdin_text = "");
 
 }  // namespace warmth::testing

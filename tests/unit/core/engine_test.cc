@@ -2,21 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/engine.h"
 #include "tests/support/support.h"
 
 namespace warmth::core {
 namespace {
 
 using warmth::testing::At;
+using warmth::testing::ImmediateOptions;
 using warmth::testing::T0;
-
-EngineOptions Immediate() {
-  EngineOptions o;
-  o.delivery.quiet_hours.reset();
-  o.delivery.max_per_day = 0;
-  o.rules.weekend_call.enabled = false;
-  return o;
-}
 
 Interaction Make(std::string id, std::vector<std::string> contacts, Channel channel,
                  Direction direction, TimePoint at, std::vector<std::string> tags = {}) {
@@ -40,7 +34,7 @@ Contact Person(std::string id, Circle circle, std::vector<std::string> identifie
 
 class EngineTest : public ::testing::Test {
  protected:
-  explicit EngineTest(EngineOptions options = Immediate()) : engine_(options, nullptr) {
+  explicit EngineTest(EngineOptions options = ImmediateOptions()) : engine_(options, nullptr) {
     engine_.FinishLoad(T0());
   }
 
@@ -50,19 +44,7 @@ class EngineTest : public ::testing::Test {
 
   // Runs the clock from `from` to `to`, collecting every nudge published.
   std::vector<Nudge> RunUntil(TimePoint from, TimePoint to) {
-    std::vector<Nudge> out;
-    TimePoint now = from;
-    while (true) {
-      const auto next = engine_.NextDue(now);
-      if (!next || *next > to) {
-        break;
-      }
-      now = std::max(now, *next);
-      for (auto& n : engine_.TakeDue(now)) {
-        out.push_back(std::move(n));
-      }
-    }
-    return out;
+    return testing::RunUntil(engine_, from, to);
   }
 
   Engine engine_;
@@ -196,7 +178,7 @@ TEST_F(EngineTest, UnsortedAndMutedContactsNeverCool) {
 }
 
 TEST_F(EngineTest, NewInteractionMakesAWaitingCoolingNudgeMoot) {
-  EngineOptions quiet = Immediate();
+  EngineOptions quiet = ImmediateOptions();
   quiet.delivery.quiet_hours = LocalWindow{std::chrono::hours(0), std::chrono::hours(12)};
   Engine engine(quiet, nullptr);
   engine.FinishLoad(T0());
@@ -215,7 +197,7 @@ TEST_F(EngineTest, NewInteractionMakesAWaitingCoolingNudgeMoot) {
 }
 
 TEST_F(EngineTest, AWaitingBirthdayNudgeIsMootOnceYouSpokeThatDay) {
-  EngineOptions quiet = Immediate();
+  EngineOptions quiet = ImmediateOptions();
   quiet.delivery.quiet_hours = LocalWindow{std::chrono::hours(0), std::chrono::hours(12)};
   const TimePoint day = At("2026-12-01T00:00:00Z");
   for (const bool called_that_morning : {false, true}) {
@@ -333,7 +315,7 @@ TEST_F(EngineTest, JournalReplayedIntoAFreshEngineGivesTheSameState) {
   IngestOne(Make("2", {"zed@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
   const auto published = RunUntil(T0(), T0() + 8 * kDay);
   ASSERT_EQ(published.size(), 1u);
-  Engine fresh(Immediate(), nullptr);
+  Engine fresh(ImmediateOptions(), nullptr);
   for (const Change& change : engine_.TakeJournal()) {
     if (const auto* c = std::get_if<ContactRow>(&change)) {
       fresh.LoadContact(*c);
@@ -354,13 +336,7 @@ TEST_F(EngineTest, JournalReplayedIntoAFreshEngineGivesTheSameState) {
   EXPECT_EQ(fresh.ListNudges({}, "", 0).size(), 1u);
   EXPECT_EQ(fresh.Counts().interactions, 2);
   // And the published nudge is not published again.
-  std::vector<Nudge> again;
-  for (TimePoint t = now; t < now + 30 * kDay; t += kDay) {
-    for (auto& n : fresh.TakeDue(t)) {
-      again.push_back(n);
-    }
-  }
-  EXPECT_TRUE(again.empty());
+  EXPECT_TRUE(testing::TickUntil(fresh, now, now + 30 * kDay, kDay).empty());
 }
 
 }  // namespace

@@ -4,20 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "daemon/core/engine.h"
+#include "tests/support/engine.h"
 #include "tests/support/support.h"
 
 namespace warmth::core {
 namespace {
 
 using warmth::testing::At;
-
-EngineOptions Immediate() {
-  EngineOptions o;
-  o.delivery.quiet_hours.reset();
-  o.delivery.max_per_day = 0;
-  o.rules.weekend_call.enabled = false;
-  return o;
-}
+using warmth::testing::ImmediateOptions;
 
 Contact Person(std::string id, Circle circle, std::string name = "") {
   Contact c;
@@ -53,15 +47,8 @@ class RulesTest : public ::testing::Test {
 
   // Moves the clock to `to`, publishing everything due on the way.
   void RunUntil(TimePoint to) {
-    while (true) {
-      const auto next = engine_->NextDue(now_);
-      if (!next || *next > to) {
-        break;
-      }
-      now_ = std::max(now_, *next);
-      for (auto& n : engine_->TakeDue(now_)) {
-        published_.push_back(std::move(n));
-      }
+    for (auto& n : testing::RunUntil(*engine_, now_, to)) {
+      published_.push_back(std::move(n));
     }
     now_ = std::max(now_, to);
   }
@@ -85,7 +72,7 @@ class RulesTest : public ::testing::Test {
 // --- COOLING episodes ----------------------------------------------------------
 
 TEST_F(RulesTest, CoolingOncePerEpisodeALikeDoesNotStartANewOne) {
-  Start(Immediate(), At("2026-01-01T10:00:00Z"));
+  Start(ImmediateOptions(), At("2026-01-01T10:00:00Z"));
   Add(Person("ann", Circle::kInner, "Ann"));
   Log("ann", Channel::kInPerson, Direction::kMutual, At("2026-01-01T10:00:00Z"));
   RunUntil(At("2026-01-08T12:00:00Z"));
@@ -104,7 +91,7 @@ TEST_F(RulesTest, CoolingOncePerEpisodeALikeDoesNotStartANewOne) {
 }
 
 TEST_F(RulesTest, RegularMessagesKeepAWarmContactFromCooling) {
-  Start(Immediate(), At("2026-01-01T10:00:00Z"));
+  Start(ImmediateOptions(), At("2026-01-01T10:00:00Z"));
   Add(Person("ann", Circle::kClose, "Ann"));
   Log("ann", Channel::kCall, Direction::kMutual, At("2026-01-01T10:00:00Z"));
   for (int week = 1; week <= 8; ++week) {
@@ -115,7 +102,7 @@ TEST_F(RulesTest, RegularMessagesKeepAWarmContactFromCooling) {
 }
 
 TEST_F(RulesTest, BackfillShowingAContactAlreadyCooledNudgesNow) {
-  Start(Immediate(), At("2026-05-01T12:00:00Z"));
+  Start(ImmediateOptions(), At("2026-05-01T12:00:00Z"));
   Add(Person("zoe", Circle::kClose, "Zoe"));
   // Mail arriving in one batch, newest first.
   std::vector<Interaction> batch;
@@ -142,7 +129,7 @@ TEST_F(RulesTest, BackfillShowingAContactAlreadyCooledNudgesNow) {
 // --- ONLINE_ONLY --------------------------------------------------------------
 
 TEST_F(RulesTest, OnlineOnlyAfterFiveMessagesBothWaysAndNoLiveContact) {
-  Start(Immediate(), At("2026-03-01T10:00:00Z"));
+  Start(ImmediateOptions(), At("2026-03-01T10:00:00Z"));
   const auto d = [](int day) { return At("2026-03-01T10:00:00Z") + day * kDay; };
   for (int i = 0; i < 4; ++i) {
     Log("sam@example.com", Channel::kEmail, Direction::kOutbound, d(i));
@@ -168,7 +155,7 @@ TEST_F(RulesTest, OnlineOnlyAfterFiveMessagesBothWaysAndNoLiveContact) {
 }
 
 TEST_F(RulesTest, OnlineOnlyWaitsNinetyDaysAfterTheLastCallAndResetsOnACall) {
-  Start(Immediate(), At("2026-01-01T10:00:00Z"));
+  Start(ImmediateOptions(), At("2026-01-01T10:00:00Z"));
   const auto d = [](int day) { return At("2026-01-01T10:00:00Z") + day * kDay; };
   Add(Person("kim", Circle::kNetwork));
   Log("kim", Channel::kCall, Direction::kMutual, d(0));
@@ -193,7 +180,7 @@ TEST_F(RulesTest, OnlineOnlyWaitsNinetyDaysAfterTheLastCallAndResetsOnACall) {
 }
 
 TEST_F(RulesTest, LikesAndMutedContactsDoNotCount) {
-  Start(Immediate(), At("2026-01-01T10:00:00Z"));
+  Start(ImmediateOptions(), At("2026-01-01T10:00:00Z"));
   const auto d = [](int day) { return At("2026-01-01T10:00:00Z") + day * kDay; };
   for (int i = 0; i < 10; ++i) {
     Log("fan@example.com", Channel::kSocial, i % 2 ? Direction::kInbound : Direction::kOutbound, d(i));
@@ -211,7 +198,7 @@ TEST_F(RulesTest, LikesAndMutedContactsDoNotCount) {
 // --- FOLLOW_UP ----------------------------------------------------------------
 
 TEST_F(RulesTest, FollowUpTwoDaysAfterAnUnansweredPitch) {
-  Start(Immediate(), At("2026-02-02T09:00:00Z"));
+  Start(ImmediateOptions(), At("2026-02-02T09:00:00Z"));
   Add(Person("vc", Circle::kNetwork, "Val Chen"));
   const TimePoint pitch = At("2026-02-02T09:30:00Z");
   Log("vc", Channel::kEmail, Direction::kOutbound, pitch, {"pitch"});
@@ -226,7 +213,7 @@ TEST_F(RulesTest, FollowUpTwoDaysAfterAnUnansweredPitch) {
 }
 
 TEST_F(RulesTest, FollowUpCancelledByAReplyOrACall) {
-  Start(Immediate(), At("2026-02-02T09:00:00Z"));
+  Start(ImmediateOptions(), At("2026-02-02T09:00:00Z"));
   const TimePoint t = At("2026-02-02T09:00:00Z");
   Log("a@example.com", Channel::kEmail, Direction::kOutbound, t, {"pitch"});
   Log("a@example.com", Channel::kEmail, Direction::kInbound, t + kDay);
@@ -239,7 +226,7 @@ TEST_F(RulesTest, FollowUpCancelledByAReplyOrACall) {
 }
 
 TEST_F(RulesTest, FollowUpTagsAndDelayAreConfigurable) {
-  EngineOptions o = Immediate();
+  EngineOptions o = ImmediateOptions();
   o.rules.follow_up.tags = {"ask"};
   o.rules.follow_up.after = 5 * kDay;
   Start(o, At("2026-02-02T09:00:00Z"));
@@ -254,7 +241,7 @@ TEST_F(RulesTest, FollowUpTagsAndDelayAreConfigurable) {
 }
 
 TEST_F(RulesTest, BackfilledPitchFromLongAgoDoesNotNag) {
-  Start(Immediate(), At("2026-06-01T09:00:00Z"));
+  Start(ImmediateOptions(), At("2026-06-01T09:00:00Z"));
   Log("old@example.com", Channel::kEmail, Direction::kOutbound, At("2025-01-10T09:00:00Z"), {"pitch"});
   RunUntil(At("2026-07-01T09:00:00Z"));
   EXPECT_TRUE(Of(NudgeKind::kFollowUp).empty());
@@ -263,7 +250,7 @@ TEST_F(RulesTest, BackfilledPitchFromLongAgoDoesNotNag) {
 // --- TRIP ---------------------------------------------------------------------
 
 TEST_F(RulesTest, TripListsMatchingContactsInnerFirstThenColdest) {
-  Start(Immediate(), At("2026-11-01T10:00:00Z"));
+  Start(ImmediateOptions(), At("2026-11-01T10:00:00Z"));
   const auto in = [](Contact c, std::string city, std::vector<std::string> tags = {}) {
     c.city = std::move(city);
     c.tags = std::move(tags);
@@ -298,7 +285,7 @@ TEST_F(RulesTest, TripListsMatchingContactsInnerFirstThenColdest) {
 }
 
 TEST_F(RulesTest, TripAtOnceWhenLeadTimeHasPassedAndNoneWithoutMatches) {
-  Start(Immediate(), At("2026-12-01T10:00:00Z"));
+  Start(ImmediateOptions(), At("2026-12-01T10:00:00Z"));
   Contact c = Person("lee", Circle::kClose);
   c.city = "Tokyo";
   Add(c);
@@ -314,7 +301,7 @@ TEST_F(RulesTest, TripAtOnceWhenLeadTimeHasPassedAndNoneWithoutMatches) {
 }
 
 TEST_F(RulesTest, TripNamesAtMostMaxContacts) {
-  EngineOptions o = Immediate();
+  EngineOptions o = ImmediateOptions();
   o.rules.trip.max_contacts = 3;
   Start(o, At("2026-12-01T10:00:00Z"));
   for (int i = 0; i < 8; ++i) {
@@ -332,7 +319,7 @@ TEST_F(RulesTest, TripNamesAtMostMaxContacts) {
 // --- WEEKEND_CALL ---------------------------------------------------------------
 
 TEST_F(RulesTest, WeekendCallPicksTheMostActiveOnlineOnlyContact) {
-  EngineOptions o = Immediate();
+  EngineOptions o = ImmediateOptions();
   o.rules.weekend_call.enabled = true;
   // Thursday 2026-11-19; Friday is the 20th.
   Start(o, At("2026-11-19T10:00:00Z"));
@@ -374,7 +361,7 @@ TEST_F(RulesTest, WeekendCallPicksTheMostActiveOnlineOnlyContact) {
 }
 
 TEST_F(RulesTest, WeekendCallSkipsWhoeverAlreadyHasAnOpenNudge) {
-  EngineOptions o = Immediate();
+  EngineOptions o = ImmediateOptions();
   o.rules.weekend_call.enabled = true;
   Start(o, At("2026-11-19T10:00:00Z"));
   // Six messages both ways: an ONLINE_ONLY nudge is already asking for a call.
@@ -391,7 +378,7 @@ TEST_F(RulesTest, WeekendCallSkipsWhoeverAlreadyHasAnOpenNudge) {
 }
 
 TEST_F(RulesTest, WeekendCallTiesGoToTheColderThenTheId) {
-  EngineOptions o = Immediate();
+  EngineOptions o = ImmediateOptions();
   o.rules.weekend_call.enabled = true;
   Start(o, At("2026-11-19T10:00:00Z"));
   Add(Person("b-warm", Circle::kClose));
@@ -408,7 +395,7 @@ TEST_F(RulesTest, WeekendCallTiesGoToTheColderThenTheId) {
 }
 
 TEST_F(RulesTest, WeekendCallNoneWithoutCandidatesOrWhenDisabled) {
-  EngineOptions o = Immediate();
+  EngineOptions o = ImmediateOptions();
   o.rules.weekend_call.enabled = true;
   Start(o, At("2026-11-19T10:00:00Z"));
   RunUntil(At("2026-12-31T00:00:00Z"));
@@ -423,7 +410,7 @@ TEST_F(RulesTest, WeekendCallNoneWithoutCandidatesOrWhenDisabled) {
 }
 
 TEST_F(RulesTest, WeekendCallAtAConfiguredLocalTime) {
-  EngineOptions o = Immediate();
+  EngineOptions o = ImmediateOptions();
   o.rules.weekend_call.enabled = true;
   o.rules.weekend_call.at = *ParseWeeklyTime("Thu 17:30");
   Start(o, At("2026-11-16T10:00:00Z"), date::locate_zone("America/New_York"));
@@ -438,7 +425,7 @@ TEST_F(RulesTest, WeekendCallAtAConfiguredLocalTime) {
 // --- BIRTHDAY -----------------------------------------------------------------
 
 TEST_F(RulesTest, BirthdayAtNineLocalOnTheDay) {
-  Start(Immediate(), At("2026-03-01T00:00:00Z"), date::locate_zone("Europe/Berlin"));
+  Start(ImmediateOptions(), At("2026-03-01T00:00:00Z"), date::locate_zone("Europe/Berlin"));
   Contact c = Person("bob", Circle::kClose, "Bob Stone");
   c.birthday = Birthday{3, 14, 1980};
   Add(c);
@@ -451,7 +438,7 @@ TEST_F(RulesTest, BirthdayAtNineLocalOnTheDay) {
 }
 
 TEST_F(RulesTest, LeapDayBirthdaysOnFebruary28InCommonYears) {
-  Start(Immediate(), At("2026-01-01T00:00:00Z"));
+  Start(ImmediateOptions(), At("2026-01-01T00:00:00Z"));
   Contact c = Person("leap", Circle::kClose);
   c.birthday = Birthday{2, 29, 0};
   Add(c);
@@ -466,7 +453,7 @@ TEST_F(RulesTest, LeapDayBirthdaysOnFebruary28InCommonYears) {
 
 TEST_F(RulesTest, BirthdayStillOnItsDayAfterARestartAndNotTwice) {
   // The engine starts at 10:00 on the day: the 09:00 birthday is still due.
-  Start(Immediate(), At("2026-05-05T10:00:00Z"));
+  Start(ImmediateOptions(), At("2026-05-05T10:00:00Z"));
   Contact c = Person("late", Circle::kInner);
   c.birthday = Birthday{5, 5, 0};
   Add(c);
@@ -479,7 +466,7 @@ TEST_F(RulesTest, BirthdayStillOnItsDayAfterARestartAndNotTwice) {
 TEST_F(RulesTest, NoBirthdayNudgeWhenYouAlreadyCalledThatDayNextYearAsUsual) {
   // A call at 07:30 on the day, before the 09:00 nudge: nothing left to ask.
   // The evening before does not count; next year's birthday comes as usual.
-  Start(Immediate(), At("2026-05-01T00:00:00Z"));
+  Start(ImmediateOptions(), At("2026-05-01T00:00:00Z"));
   Contact c = Person("early", Circle::kClose);
   c.birthday = Birthday{5, 5, 0};
   Add(c);
@@ -502,7 +489,7 @@ TEST_F(RulesTest, NoBirthdayNudgeWhenYouAlreadyCalledThatDayNextYearAsUsual) {
 // --- Delivery policy ----------------------------------------------------------
 
 TEST_F(RulesTest, QuietHoursHoldNudgesUntilMorningAcrossDst) {
-  EngineOptions o = Immediate();
+  EngineOptions o = ImmediateOptions();
   o.delivery.quiet_hours = LocalWindow{std::chrono::hours(21), std::chrono::hours(9)};
   // Berlin: clocks go forward on 2026-03-29.
   Start(o, At("2026-03-21T22:00:00Z"), date::locate_zone("Europe/Berlin"));
@@ -518,7 +505,7 @@ TEST_F(RulesTest, QuietHoursHoldNudgesUntilMorningAcrossDst) {
 }
 
 TEST_F(RulesTest, BudgetOfThreeADayTheRestWaitInPriorityOrder) {
-  EngineOptions o = Immediate();
+  EngineOptions o = ImmediateOptions();
   o.delivery.max_per_day = 3;
   Start(o, At("2026-06-01T08:00:00Z"));
   const TimePoint t = At("2026-06-01T08:00:00Z");
@@ -559,7 +546,7 @@ TEST_F(RulesTest, BudgetOfThreeADayTheRestWaitInPriorityOrder) {
 }
 
 TEST_F(RulesTest, WaitingNudgeDroppedWhenTheContactWasCalledMeanwhile) {
-  EngineOptions o = Immediate();
+  EngineOptions o = ImmediateOptions();
   o.delivery.max_per_day = 1;
   Start(o, At("2026-06-01T08:00:00Z"));
   Add(Person("a", Circle::kInner));

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -16,18 +15,12 @@
 namespace warmth::import {
 namespace {
 
+using testing::ReadFile;
 namespace fs = std::filesystem;
 using testing::At;
 using Strings = std::vector<std::string>;
 
 const core::TimePoint kNow = At("2026-11-21T12:00:00Z");
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string Ics(const std::string& name) { return testing::CorpusDir() + "/ics/" + name; }
 
@@ -75,7 +68,7 @@ TEST(IcsCorpus, EventCountsMatchBeginLinesInWellFormedFiles) {
     if (base == "zday.ics" || base == "crash.ics" || base == "malloc.ics") {
       continue;
     }
-    const std::string text = Slurp(e.path().string());
+    const std::string text = ReadFile(e.path().string());
     const int begins = CountLines(text, "BEGIN:VEVENT");
     // Only files whose BEGIN and END lines pair up: libical drops the rest.
     if (begins != CountLines(text, "END:VEVENT") ||
@@ -118,7 +111,7 @@ TEST(IcsCorpus, MeetingAddressesAreTheFilesAttendeesAndOrganizers) {
         base == "crash.ics" || base == "malloc.ics") {
       continue;
     }
-    const std::string text = Slurp(e.path().string());
+    const std::string text = ReadFile(e.path().string());
     std::set<std::string> scanned;
     bool plain = true;
     int in_event = 0;
@@ -184,13 +177,13 @@ TEST(IcsCorpus, MeetingAddressesAreTheFilesAttendeesAndOrganizers) {
 }
 
 TEST(IcsCorpus, LargeFileHasTheReadmesEventCount) {
-  const CalendarFile f = ParseCalendar(Slurp(Ics("libical/large.ics")), Options());
+  const CalendarFile f = ParseCalendar(ReadFile(Ics("libical/large.ics")), Options());
   EXPECT_EQ(f.events, 1458);
 }
 
 TEST(IcsCorpus, HandCheckedMeetings) {
   // Organizer and two attendees, in Europe/Paris: 18:00 CEST is 16:00 UTC.
-  const CalendarFile one = ParseCalendar(Slurp(Ics("radicale/event1.ics")), Options());
+  const CalendarFile one = ParseCalendar(ReadFile(Ics("radicale/event1.ics")), Options());
   ASSERT_EQ(one.meetings.size(), 1u);
   const auto& m = one.meetings[0];
   EXPECT_EQ(client::FromProto(m.occurred_at()), At("2013-09-01T16:00:00Z"));
@@ -201,15 +194,16 @@ TEST(IcsCorpus, HandCheckedMeetings) {
   EXPECT_EQ(people, (Strings{"janedoe@example.com", "johndoe@example.com", "unclesam@example.com"}));
 
   // Seen from Jane: she is in it; from someone else: not their meeting.
-  EXPECT_EQ(ParseCalendar(Slurp(Ics("radicale/event1.ics")), Options("", {"janedoe@example.com"}))
-                .meetings.size(),
-            1u);
+  EXPECT_EQ(
+      ParseCalendar(ReadFile(Ics("radicale/event1.ics")), Options("", {"janedoe@example.com"}))
+          .meetings.size(),
+      1u);
   const CalendarFile other =
-      ParseCalendar(Slurp(Ics("radicale/event1.ics")), Options("", {"nobody@example.com"}));
+      ParseCalendar(ReadFile(Ics("radicale/event1.ics")), Options("", {"nobody@example.com"}));
   EXPECT_TRUE(other.meetings.empty());
   EXPECT_EQ(other.skipped.at("you are not invited"), 1);
 
-  const CalendarFile cancelled = ParseCalendar(Slurp(Ics("radicale/event10.ics")), Options());
+  const CalendarFile cancelled = ParseCalendar(ReadFile(Ics("radicale/event10.ics")), Options());
   EXPECT_TRUE(cancelled.meetings.empty());
   EXPECT_EQ(cancelled.skipped.at("cancelled"), 1);
 }
@@ -217,7 +211,7 @@ TEST(IcsCorpus, HandCheckedMeetings) {
 TEST(IcsCorpus, RecurrencesExpandToTheirCount) {
   for (const char* name : {"radicale/event_daily_rrule.ics",
                            "radicale/event_full_day_rrule_count_500.ics"}) {
-    const std::string text = Slurp(Ics(name));
+    const std::string text = ReadFile(Ics(name));
     std::smatch match;
     ASSERT_TRUE(std::regex_search(text, match, std::regex("FREQ=DAILY;COUNT=([0-9]+)"))) << name;
     const CalendarFile f = ParseCalendar(text, Options());
@@ -225,11 +219,11 @@ TEST(IcsCorpus, RecurrencesExpandToTheirCount) {
   }
   // An override (RECURRENCE-ID) replaces its occurrence: still five.
   const CalendarFile overridden =
-      ParseCalendar(Slurp(Ics("radicale/event_daily_rrule_overridden.ics")), Options());
+      ParseCalendar(ReadFile(Ics("radicale/event_daily_rrule_overridden.ics")), Options());
   EXPECT_EQ(overridden.instances, 5);
   // Forever: cut, with a note.
   const CalendarFile forever =
-      ParseCalendar(Slurp(Ics("radicale/event_daily_rrule_forever.ics")), Options());
+      ParseCalendar(ReadFile(Ics("radicale/event_daily_rrule_forever.ics")), Options());
   EXPECT_EQ(forever.instances, 5000);
   EXPECT_EQ(forever.notes.size(), 1u);
 }
@@ -237,10 +231,11 @@ TEST(IcsCorpus, RecurrencesExpandToTheirCount) {
 TEST(IcsCorpus, BrokenFilesAreProblemsNotCrashes) {
   for (const char* name : {"radicale/broken-vevent.ics", "libical/crash.ics", "libical/zday.ics",
                            "libical/malloc.ics", "icalendar/calendars/big_bad_calendar.ics"}) {
-    const CalendarFile f = ParseCalendar(Slurp(Ics(name)), Options("Boston"));
+    const CalendarFile f = ParseCalendar(ReadFile(Ics(name)), Options("Boston"));
     EXPECT_FALSE(f.problems.empty()) << name;
   }
-  const CalendarFile missing = ParseCalendar(Slurp(Ics("radicale/broken-vevents.ics")), Options());
+  const CalendarFile missing =
+      ParseCalendar(ReadFile(Ics("radicale/broken-vevents.ics")), Options());
   ASSERT_FALSE(missing.problems.empty());
   EXPECT_EQ(missing.problems.back().where.rfind("VEVENT 2 (uid ", 0), 0u) << missing.problems.back().where;
 }
@@ -342,7 +337,7 @@ TEST(Ics, FutureEventsAwayFromHomeAreTrips) {
 }
 
 TEST(Ics, IdsAreTheSameOnEveryRun) {
-  const std::string text = Slurp(Ics("radicale/event_issue2151.ics"));
+  const std::string text = ReadFile(Ics("radicale/event_issue2151.ics"));
   const CalendarFile a = ParseCalendar(text, Options());
   const CalendarFile b = ParseCalendar(text, Options());
   ASSERT_FALSE(a.meetings.empty());
@@ -370,7 +365,7 @@ TEST(Ics, CorruptInputNeverCrashes) {
   EXPECT_EQ(h.meetings.size(), 1u) << "the event stays, its monster line goes";
   ASSERT_EQ(h.problems.size(), 1u);
   EXPECT_EQ(h.problems[0].where, "line 7");
-  const std::string text = Slurp(Ics("radicale/event1.ics"));
+  const std::string text = ReadFile(Ics("radicale/event1.ics"));
   for (std::size_t cut = 0; cut < text.size(); cut += 97) {
     (void)ParseCalendar(std::string_view(text).substr(0, cut), Options("Boston"));
   }

@@ -1,7 +1,6 @@
 // LinkedIn's Connections.csv in its shapes, and the corpus file.
 #include "clients/import/linkedin.h"
 
-#include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -11,17 +10,11 @@
 namespace warmth::import {
 namespace {
 
+using testing::ReadFile;
 using Strings = std::vector<std::string>;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 TEST(Linkedin, CorpusFileInTheCurrentShape) {
-  const std::string text = Slurp(testing::CorpusDir() + "/linkedin/Connections.csv");
+  const std::string text = ReadFile(testing::CorpusDir() + "/linkedin/Connections.csv");
   // The test's own count: rows are the lines with a profile URL.
   int rows = 0;
   std::istringstream in(text);

@@ -3,9 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -14,15 +12,10 @@
 namespace warmth::import {
 namespace {
 
+using testing::Missing;
+using testing::ReadFile;
 namespace fs = std::filesystem;
 using Strings = std::vector<std::string>;
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string Card(const std::string& name) { return testing::CorpusDir() + "/vcard/" + name; }
 
@@ -51,17 +44,6 @@ std::vector<std::string> VcfFiles() {
   return files;
 }
 
-// Elements of `a` missing from `b`, for failure messages.
-std::string Missing(const std::set<std::string>& a, const std::set<std::string>& b) {
-  std::string out;
-  for (const auto& x : a) {
-    if (!b.contains(x)) {
-      out += " [" + x + "]";
-    }
-  }
-  return out;
-}
-
 const ContactRecord* Named(const ContactsFile& f, const std::string& name) {
   for (const auto& c : f.contacts) {
     if (c.display_name == name) {
@@ -76,7 +58,7 @@ TEST(VcardCorpus, CardCountsMatchBeginLines) {
   int records = 0;
   int accounted = 0;
   for (const auto& file : VcfFiles()) {
-    const std::string text = Slurp(file);
+    const std::string text = ReadFile(file);
     int begins = 0;
     for (const auto& line : testing::UnfoldedLines(text)) {
       std::string t = line;
@@ -105,7 +87,7 @@ TEST(VcardCorpus, EveryEmailAddressIsAnIdentifier) {
   std::set<std::string> scanned;
   std::set<std::string> read;
   for (const auto& file : VcfFiles()) {
-    const std::string text = Slurp(file);
+    const std::string text = ReadFile(file);
     for (const auto& line : testing::UnfoldedLines(text)) {
       const auto colon = line.find(':');
       if (colon == std::string::npos) {
@@ -137,7 +119,7 @@ TEST(VcardCorpus, EveryEmailAddressIsAnIdentifier) {
 }
 
 TEST(VcardCorpus, HandCheckedCards) {
-  const ContactsFile rfc = ParseVcards(Slurp(Card("ez-vcard/rfc2426-example.vcf")));
+  const ContactsFile rfc = ParseVcards(ReadFile(Card("ez-vcard/rfc2426-example.vcf")));
   ASSERT_EQ(rfc.contacts.size(), 2u);
   const ContactRecord& frank = rfc.contacts[0];
   EXPECT_EQ(frank.display_name, "Frank Dawson");
@@ -147,7 +129,7 @@ TEST(VcardCorpus, HandCheckedCards) {
   EXPECT_EQ(frank.where, "line 1");
 
   // vCard 4.0 with "VERSION: 4.0", BDAY --0203, a folded ADR, CATEGORIES.
-  const ContactsFile simon = ParseVcards(Slurp(Card("libical/test.vcf")));
+  const ContactsFile simon = ParseVcards(ReadFile(Card("libical/test.vcf")));
   ASSERT_EQ(simon.contacts.size(), 2u);
   EXPECT_EQ(simon.contacts[0].display_name, "Simon Perreault");
   EXPECT_EQ(simon.contacts[0].birthday, (Birthday{2, 3, 0}));
@@ -157,24 +139,24 @@ TEST(VcardCorpus, HandCheckedCards) {
             (Strings{"+14186569254", "+14182626501", "simon.perreault@viagenie.ca"}));
   EXPECT_EQ(simon.contacts[1].display_name, "Mickey Mouse");
 
-  const auto with_year = ParseVcards(Slurp(Card("radicale/contact2-with-bday.vcf")));
+  const auto with_year = ParseVcards(ReadFile(Card("radicale/contact2-with-bday.vcf")));
   ASSERT_EQ(with_year.contacts.size(), 1u);
   EXPECT_EQ(with_year.contacts[0].birthday, (Birthday{1, 1, 1970}));
   // Thunderbird CardBook writes 1604 for "no year".
-  const auto no_year = ParseVcards(Slurp(Card("radicale/contact4-with-bday-no-year.vcf")));
+  const auto no_year = ParseVcards(ReadFile(Card("radicale/contact4-with-bday-no-year.vcf")));
   ASSERT_EQ(no_year.contacts.size(), 1u);
   EXPECT_EQ(no_year.contacts[0].birthday, (Birthday{1, 1, 0}));
   EXPECT_EQ(no_year.contacts[0].display_name, "Test bday without year Thunderbird CardBook");
 
   // vCard 2.1 with quoted-printable UTF-8 names, and cards without a name.
-  const auto android = ParseVcards(Slurp(Card("ez-vcard/John_Doe_ANDROID.vcf")));
+  const auto android = ParseVcards(ReadFile(Card("ez-vcard/John_Doe_ANDROID.vcf")));
   ASSERT_EQ(android.contacts.size(), 6u);
   EXPECT_EQ(android.contacts[0].display_name, "john.doe@company.com");
   EXPECT_EQ(android.contacts[0].tags, Strings{"My Contacts"});
   EXPECT_EQ(android.contacts[2].display_name, "\xC3\x91 \xC3\x91 \xC3\x91 \xC3\x91 \xC3\x91");
 
   // Latin-1 bytes with no CHARSET, property groups, lower-case type params.
-  const auto sap = ParseVcards(Slurp(Card("ical4j-vcard/vcard-vCards-SAP.vcf")));
+  const auto sap = ParseVcards(ReadFile(Card("ical4j-vcard/vcard-vCards-SAP.vcf")));
   ASSERT_EQ(sap.contacts.size(), 30u);
   const ContactRecord* g = Named(sap, "G\xC3\xBCnther Bl\xC3\xBCmchen");
   ASSERT_NE(g, nullptr);
@@ -182,27 +164,27 @@ TEST(VcardCorpus, HandCheckedCards) {
   EXPECT_EQ(g->city, "Redwood Shores");
 
   // No FN: the name from N.
-  const auto nick = ParseVcards(Slurp(Card("khard/nickname.vcf")));
+  const auto nick = ParseVcards(ReadFile(Card("khard/nickname.vcf")));
   ASSERT_EQ(nick.contacts.size(), 1u);
   EXPECT_EQ(nick.contacts[0].display_name, "Michael Smith");
 
   // Outlook's placeholder "numbers" are not phone numbers.
-  const auto outlook = ParseVcards(Slurp(Card("ez-vcard/outlook-2003.vcf")));
+  const auto outlook = ParseVcards(ReadFile(Card("ez-vcard/outlook-2003.vcf")));
   ASSERT_EQ(outlook.contacts.size(), 1u);
   EXPECT_EQ(outlook.contacts[0].identifiers, Strings{"jdoe@hotmail.com"});
   EXPECT_EQ(outlook.contacts[0].birthday, (Birthday{3, 21, 1980}));
 
   // A group's ADR in a card with nothing else: no name, no identifier.
-  const auto group = ParseVcards(Slurp(Card("ical4j-vcard/valid/vcard-group.vcf")));
+  const auto group = ParseVcards(ReadFile(Card("ical4j-vcard/valid/vcard-group.vcf")));
   EXPECT_EQ(group.skipped, 1);
 }
 
 TEST(VcardCorpus, BrokenFilesAreProblemsWithTheirLine) {
-  const auto unterminated = ParseVcards(Slurp(Card("khard/unparsable.vcf")));
+  const auto unterminated = ParseVcards(ReadFile(Card("khard/unparsable.vcf")));
   ASSERT_EQ(unterminated.problems.size(), 1u);
   EXPECT_EQ(unterminated.problems[0].where, "line 1");
   EXPECT_EQ(unterminated.problems[0].message, "card has no END:VCARD");
-  const auto calendar = ParseVcards(Slurp(Card("libical/user-cal.vcf")));
+  const auto calendar = ParseVcards(ReadFile(Card("libical/user-cal.vcf")));
   ASSERT_EQ(calendar.problems.size(), 1u);
   EXPECT_TRUE(calendar.contacts.empty());
 }
@@ -240,7 +222,7 @@ TEST(Vcard, CorruptInputNeverCrashes) {
   EXPECT_EQ(h.contacts[0].display_name, "Big");
   // Every corpus file cut in half: what is whole is read, the rest reported.
   for (const auto& file : VcfFiles()) {
-    const std::string text = Slurp(file);
+    const std::string text = ReadFile(file);
     const ContactsFile half = ParseVcards(std::string_view(text).substr(0, text.size() / 2));
     EXPECT_LE(static_cast<int>(half.contacts.size()), half.records) << file;
   }

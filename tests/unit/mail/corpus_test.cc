@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -18,19 +17,14 @@
 namespace warmth::mail {
 namespace {
 
+using testing::Missing;
+using testing::ReadFile;
 namespace fs = std::filesystem;
 using testing::At;
 
 const core::TimePoint kNow = At("2026-11-21T12:00:00Z");
 
 std::string Dir(const std::string& sub) { return testing::CorpusDir() + "/mail/" + sub; }
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string Lower(std::string s) {
   for (char& c : s) {
@@ -109,17 +103,6 @@ std::string AddressIn(const std::string& value) {
   return Lower(a);
 }
 
-// Elements of `a` missing from `b`, for failure messages.
-std::string Missing(const std::set<std::string>& a, const std::set<std::string>& b) {
-  std::string out;
-  for (const auto& x : a) {
-    if (!b.contains(x)) {
-      out += " [" + x + "]";
-    }
-  }
-  return out;
-}
-
 std::vector<std::string> FilesUnder(const std::string& dir) {
   std::vector<std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
@@ -151,7 +134,7 @@ TEST(MailCorpus, EverySingleMessageFileParses) {
       continue;
     }
     ++files;
-    auto facts = ParseMessage(Slurp(file));
+    auto facts = ParseMessage(ReadFile(file));
     EXPECT_TRUE(facts.ok()) << file << ": " << facts.status().message();
     parsed += facts.ok() ? 1 : 0;
   }
@@ -165,7 +148,7 @@ TEST(MailCorpus, MessageIdsMatchASimpleScan) {
     std::set<std::string> read;
     int files = 0;
     for (const auto& file : FilesUnder(Dir(sub))) {
-      const std::string text = Slurp(file);
+      const std::string text = ReadFile(file);
       ++files;
       // Obsolete syntax allows comments and spaces inside: "<1234 @ local(blah) .example>".
       std::string id;
@@ -216,7 +199,7 @@ TEST(MailCorpus, SenderAddressesMatchASimpleScan) {
     std::set<std::string> scanned;
     std::set<std::string> read;
     for (const auto& file : FilesUnder(Dir(sub))) {
-      const std::string text = Slurp(file);
+      const std::string text = ReadFile(file);
       scanned.insert(AddressIn(Header(text, "from")));
       auto facts = ParseMessage(text);
       ASSERT_TRUE(facts.ok());
@@ -238,7 +221,7 @@ TEST(MailCorpus, SkipCountsMatchASimpleScan) {
   int to_me_scan = 0;
   int files = 0;
   for (const auto& file : FilesUnder(Dir("notmuch/default"))) {
-    const std::string text = Slurp(file);
+    const std::string text = ReadFile(file);
     ++files;
     bool list = false;
     bool to_me = false;
@@ -275,7 +258,7 @@ TEST(MailCorpus, MboxMessageCountsMatchTheirFromLines) {
   int total = 0;
   for (const auto& file : FilesUnder(Dir("perceval"))) {
     int from_lines = 0;
-    std::istringstream in(Slurp(file));
+    std::istringstream in(ReadFile(file));
     std::string line;
     while (std::getline(in, line)) {
       from_lines += line.rfind("From ", 0) == 0 ? 1 : 0;
@@ -296,14 +279,14 @@ TEST(MailCorpus, MboxMessageCountsMatchTheirFromLines) {
 TEST(MailCorpus, AnUnquotedFromLineInABodyDoesNotSplitTheMessage) {
   // README: mailbox_01.mbox holds one message whose body has "From time to time".
   const std::string path = Dir("cpython/mailbox_01.mbox");
-  ASSERT_NE(Slurp(path).find("\nFrom time to time"), std::string::npos);
+  ASSERT_NE(ReadFile(path).find("\nFrom time to time"), std::string::npos);
   int read = 0;
   ASSERT_TRUE(ReadMbox(path, [&](MboxMessage&) { ++read; }).ok());
   EXPECT_EQ(read, 1);
 }
 
 TEST(MailCorpus, HandCheckedMessages) {
-  auto keith = ParseMessage(Slurp(Dir("notmuch/default/cur/29:2,")));
+  auto keith = ParseMessage(ReadFile(Dir("notmuch/default/cur/29:2,")));
   ASSERT_TRUE(keith.ok());
   EXPECT_EQ(keith->from, "keithp@keithp.com");
   EXPECT_EQ(keith->to, std::vector<std::string>{"notmuch@notmuchmail.org"});
@@ -312,19 +295,19 @@ TEST(MailCorpus, HandCheckedMessages) {
   EXPECT_EQ(*keith->date, At("2009-11-18T02:04:31Z"));  // Tue, 17 Nov 2009 18:04:31 -0800
 
   // A 12-hour Date: "Wed 29 May 2019 06:09:22 PM EDT".
-  auto pm = ParseMessage(Slurp(Dir("notmuch/crypto/encrypted-signed.eml")));
+  auto pm = ParseMessage(ReadFile(Dir("notmuch/crypto/encrypted-signed.eml")));
   ASSERT_TRUE(pm.ok());
   ASSERT_TRUE(pm->date.has_value());
   EXPECT_EQ(*pm->date, At("2019-05-29T22:09:22Z"));
 
   // UTF-8 in the address itself (RFC 6532).
-  auto utf8 = ParseMessage(Slurp(Dir("mikel-mail/rfc6532/utf8_headers.eml")));
+  auto utf8 = ParseMessage(ReadFile(Dir("mikel-mail/rfc6532/utf8_headers.eml")));
   ASSERT_TRUE(utf8.ok());
   EXPECT_EQ(utf8->from, "jd\xC3\xB6" "e@m\xC3\xA4" "chine.example");
 
   // The same message with CRLF and with LF.
-  auto crlf = ParseMessage(Slurp(Dir("mikel-mail/plain_emails/basic_email.eml")));
-  auto lf = ParseMessage(Slurp(Dir("mikel-mail/plain_emails/basic_email_lf.eml")));
+  auto crlf = ParseMessage(ReadFile(Dir("mikel-mail/plain_emails/basic_email.eml")));
+  auto lf = ParseMessage(ReadFile(Dir("mikel-mail/plain_emails/basic_email_lf.eml")));
   ASSERT_TRUE(crlf.ok() && lf.ok());
   EXPECT_EQ(crlf->from, lf->from);
   EXPECT_EQ(crlf->to, lf->to);
@@ -332,7 +315,7 @@ TEST(MailCorpus, HandCheckedMessages) {
   EXPECT_EQ(crlf->date, lf->date);
 
   // A Date in year 3609: the newest Received date is used instead.
-  auto bad_time = ParseMessage(Slurp(Dir("mikel-mail/plain_emails/raw_email_bad_time.eml")));
+  auto bad_time = ParseMessage(ReadFile(Dir("mikel-mail/plain_emails/raw_email_bad_time.eml")));
   ASSERT_TRUE(bad_time.ok());
   ASSERT_TRUE(bad_time->received.has_value());
   const Verdict v = Classify(*bad_time, Me{}, kNow, kNow);
@@ -340,7 +323,7 @@ TEST(MailCorpus, HandCheckedMessages) {
   EXPECT_EQ(client::FromProto(v.interactions[0].occurred_at()), *bad_time->received);
 
   // A Date with no year falls back too, never to 1970.
-  auto no_year = ParseMessage(Slurp(Dir("notmuch/attachment/text-calendar.eml")));
+  auto no_year = ParseMessage(ReadFile(Dir("notmuch/attachment/text-calendar.eml")));
   ASSERT_TRUE(no_year.ok());
   const Verdict nv = Classify(*no_year, Me{}, kNow, kNow);
   ASSERT_FALSE(nv.interactions.empty());
@@ -352,7 +335,7 @@ TEST(MailCorpus, DuplicatesShareAnEventId) {
   int files = 0;
   for (const auto& file : FilesUnder(Dir("notmuch/duplicate"))) {
     ++files;
-    auto facts = ParseMessage(Slurp(file));
+    auto facts = ParseMessage(ReadFile(file));
     ASSERT_TRUE(facts.ok());
     facts->list_marker.clear();  // they went through a list; here only their ids matter
     for (const auto& in : Classify(*facts, Me{}, kNow, kNow).interactions) {
@@ -366,7 +349,7 @@ TEST(MailCorpus, DuplicatesShareAnEventId) {
 TEST(MailCorpus, TruncatedCorpusMessagesNeverCrash) {
   int n = 0;
   for (const auto& file : FilesUnder(Dir("mikel-mail"))) {
-    const std::string text = Slurp(file);
+    const std::string text = ReadFile(file);
     for (std::size_t cut : {std::size_t{1}, text.size() / 3, text.size() / 2, text.size() - 1}) {
       auto facts = ParseMessage(std::string_view(text).substr(0, cut));
       if (!facts.ok()) {

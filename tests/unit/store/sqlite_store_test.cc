@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon/core/engine.h"
+#include "tests/support/engine.h"
 #include "tests/support/support.h"
 
 namespace warmth::store {
@@ -110,9 +111,7 @@ TEST(Migrations, NotADatabaseIsRefused) {
   const auto store = SqliteStore::Open(path);
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.status().message().find("not a warmth database"), std::string::npos);
-  std::ifstream in(path);
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(content, std::string(8192, 'x'));
+  EXPECT_EQ(testing::ReadFile(path), std::string(8192, 'x'));
 }
 
 TEST(SqliteStore, RoundTripsEveryKindOfChange) {
@@ -138,9 +137,7 @@ TEST(SqliteStore, RoundTripsEveryKindOfChange) {
     core::Trip trip{"", "Washington", T0() + 30 * core::kDay, T0() + 32 * core::kDay, {"ama"}};
     ASSERT_TRUE(engine->UpsertTrip(trip, T0()).ok());
     ASSERT_OK(store->Write(engine->TakeJournal()));
-    for (TimePoint t = T0(); t <= now; t += core::kHour) {
-      engine->TakeDue(t);
-    }
+    testing::TickUntil(*engine, T0(), now + core::kHour, core::kHour);
     ASSERT_OK(store->Write(engine->TakeJournal()));
     want = engine->GetContact("ann", now);
   }
