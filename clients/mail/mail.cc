@@ -12,8 +12,8 @@
 #include <CLI/CLI.hpp>
 
 #include "clients/common/client.h"
+#include "clients/common/connection.h"
 #include "clients/common/format.h"
-#include "clients/common/security.h"
 #include "clients/mail/message.h"
 #include "clients/mail/progress.h"
 #include "clients/mail/sources.h"
@@ -124,10 +124,7 @@ struct Options {
   bool json = false;
   bool verbose = false;
   bool exit_zero = false;
-  std::string config_path;
-  std::string api;
-  client::KeyOptions keys;
-  double timeout_s = 10;
+  client::ConnectionFlags connection;  // --config, --api, --server-key, --key, --timeout
 };
 
 struct Summary {
@@ -421,11 +418,13 @@ int Run(int argc, const char* const* argv, const Io& io) {
   cli.add_flag("--json", options.json);
   cli.add_flag("-v,--verbose", options.verbose);
   cli.add_flag("--exit-zero", options.exit_zero);
-  cli.add_option("--config", options.config_path);
-  cli.add_option("--api", options.api);
-  cli.add_option("--server-key", options.keys.server_key);
-  cli.add_option("--key", options.keys.secret_key);
-  cli.add_option("--timeout", options.timeout_s)->check(CLI::PositiveNumber);
+  // Their help is kHelp's: CLI11 never prints it here.
+  client::AddConnectionFlags(cli, options.connection,
+                             {{client::Flag::kConfig},
+                              {client::Flag::kApi},
+                              {client::Flag::kServerKey},
+                              {client::Flag::kKey},
+                              {client::Flag::kTimeout}});
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -441,8 +440,7 @@ int Run(int argc, const char* const* argv, const Io& io) {
   }
   app::Config config;
   try {
-    config = options.config_path.empty() ? app::LoadConfig(app::ConfigFile(), false)
-                                          : app::LoadConfig(options.config_path, true);
+    config = client::LoadConfig(options.connection);
   } catch (const app::ConfigError& e) {
     io.err << "warmth-mail: config: " << e.what() << '\n';
     return options.exit_zero ? 0 : kExitUsage;
@@ -460,16 +458,12 @@ int Run(int argc, const char* const* argv, const Io& io) {
   zmq::context_t context(1);
   std::optional<client::Client> client;
   if (!options.dry_run) {
-    client::ClientOptions copts;
-    copts.endpoint = options.api.empty() ? config.ApiEndpoint() : options.api;
-    copts.timeout = std::chrono::milliseconds(static_cast<int>(options.timeout_s * 1000));
-    auto setup = client::ClientSocketSetup(config, copts.endpoint, options.keys);
-    if (!setup.ok()) {
-      io.err << "warmth-mail: " << setup.status().message() << '\n';
+    auto copts = client::MakeClientOptions(config, options.connection);
+    if (!copts.ok()) {
+      io.err << "warmth-mail: " << copts.status().message() << '\n';
       return options.exit_zero ? 0 : kExitUsage;
     }
-    copts.setup = std::move(setup).value();
-    client.emplace(context, copts);
+    client.emplace(context, std::move(copts).value());
   }
   client::Client* c = client ? &*client : nullptr;
   try {

@@ -15,6 +15,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "clients/common/connection.h"
 #include "clients/common/format.h"
 #include "clients/common/security.h"
 #include "daemon/app/config.h"
@@ -483,21 +484,20 @@ int Notifier::Run() {
 int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App cli("warmth-notify: shows warmth's nudges as desktop notifications", "warmth-notify");
   cli.set_version_flag("--version", std::string("warmth-notify ") + kVersion);
-  std::string config_path;
-  std::string api;
-  std::string pub;
+  client::ConnectionFlags connection;
   std::string state_dir;
   bool text = false;
   bool json = false;
   std::string log_level = "info";
-  client::KeyOptions keys;
-  cli.add_option("--config", config_path, "Config file (default " + app::ConfigFile() + ")");
-  cli.add_option("--server-key", keys.server_key,
-                 "tcp:// only: the daemon's public key, or its file (default: [client] server_key)");
-  cli.add_option("--key", keys.secret_key,
-                 "tcp:// only: this notifier's secret key file (default: [client] secret_key)");
-  cli.add_option("--api", api, "Daemon API endpoint (default from the config: [api] endpoint)");
-  cli.add_option("--pub", pub, "Daemon nudge endpoint (default from the config: [api] publish)");
+  client::AddConnectionFlags(
+      cli, connection,
+      {{client::Flag::kConfig},
+       {client::Flag::kServerKey,
+        "tcp:// only: the daemon's public key, or its file (default: [client] server_key)"},
+       {client::Flag::kKey,
+        "tcp:// only: this notifier's secret key file (default: [client] secret_key)"},
+       {client::Flag::kApi, "Daemon API endpoint (default from the config: [api] endpoint)"},
+       {client::Flag::kPub, "Daemon nudge endpoint (default from the config: [api] publish)"}});
   auto* text_flag =
       cli.add_flag("--stdout", text, "No desktop: print each nudge as a line on stdout");
   cli.add_flag("--json", json, "No desktop: print each nudge as a JSON line on stdout")
@@ -524,22 +524,24 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
   NotifierOptions options;
   try {
-    const app::Config config = config_path.empty() ? app::LoadConfig(app::ConfigFile(), false)
-                                                   : app::LoadConfig(config_path, true);
-    options.api_endpoint = api.empty() ? config.ApiEndpoint() : api;
-    options.publish_endpoint = pub.empty() ? config.PublishEndpoint() : pub;
+    const app::Config config = client::LoadConfig(connection);
+    options.publish_endpoint = connection.pub.empty() ? config.PublishEndpoint() : connection.pub;
     options.snooze = config.notify.snooze;
     options.zone = app::ResolveTimeZone(config.timezone);
-    for (const auto& [endpoint, setup] :
-         {std::pair{options.api_endpoint, &options.setup},
-          std::pair{options.publish_endpoint, &options.publish_setup}}) {
-      auto made = client::ClientSocketSetup(config, endpoint, keys);
-      if (!made.ok()) {
-        err << "warmth-notify: " << made.status().message() << '\n';
-        return kExitUsage;
-      }
-      *setup = std::move(made).value();
+    auto api = client::MakeClientOptions(config, connection);
+    if (!api.ok()) {
+      err << "warmth-notify: " << api.status().message() << '\n';
+      return kExitUsage;
     }
+    auto publish_setup =
+        client::ClientSocketSetup(config, options.publish_endpoint, connection.keys);
+    if (!publish_setup.ok()) {
+      err << "warmth-notify: " << publish_setup.status().message() << '\n';
+      return kExitUsage;
+    }
+    options.api_endpoint = api->endpoint;
+    options.setup = std::move(api->setup);
+    options.publish_setup = std::move(publish_setup).value();
   } catch (const app::ConfigError& e) {
     spdlog::critical("config: {}", e.what());
     return kExitConfig;
