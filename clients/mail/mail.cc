@@ -11,14 +11,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/exit_codes.h"
+#include "base/paths.h"
 #include "clients/common/client.h"
 #include "clients/common/format.h"
 #include "clients/common/security.h"
 #include "clients/mail/message.h"
 #include "clients/mail/progress.h"
 #include "clients/mail/sources.h"
-#include "daemon/app/config.h"
-#include "daemon/app/paths.h"
 #include "daemon/core/text.h"
 #include "daemon/version.h"
 
@@ -148,14 +150,10 @@ struct Summary {
   }
 };
 
-core::TimePoint Now() {
-  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
-}
-
 core::TimePoint MTime(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return Now();
+    return base::Now();
   }
   return core::TimePoint(std::chrono::seconds(st.st_mtim.tv_sec));
 }
@@ -188,7 +186,7 @@ class Backfill {
       }
       return Status::Ok();
     }
-    Verdict v = Classify(*facts, me_, fallback_time, Now());
+    Verdict v = Classify(*facts, me_, fallback_time, base::Now());
     if (v.skip != Skip::kNone) {
       ++summary_.skipped[static_cast<std::size_t>(v.skip)];
       if (options_.verbose) {
@@ -293,20 +291,20 @@ int Backfills(const Options& options, const Io& io, const Me& me, client::Client
     ping.mutable_status();
     if (auto r = client->Call(ping); !r.ok()) {
       io.err << "warmth-mail: " << r.status().message() << '\n';
-      return options.exit_zero ? 0 : kExitUnavailable;
+      return options.exit_zero ? 0 : base::kExitUnavailable;
     }
   }
   const auto fail = [&](const Status& s) {
     io.err << "\nwarmth-mail: " << s.message() << '\n';
     return options.exit_zero ? 0
-           : s.code() == core::Code::kUnavailable ? kExitUnavailable
-                                                   : kExitRejected;
+           : s.code() == core::Code::kUnavailable ? base::kExitUnavailable
+                                                   : base::kExitError;
   };
   for (const auto& dir : options.maildirs) {
     auto files = ListMaildir(dir);
     if (!files.ok()) {
       io.err << "warmth-mail: " << files.status().message() << '\n';
-      return options.exit_zero ? 0 : kExitUsage;
+      return options.exit_zero ? 0 : base::kExitUsage;
     }
     Progress progress(io.err, io.err_is_terminal, "messages");
     const auto total = static_cast<std::int64_t>(files->size());
@@ -366,15 +364,15 @@ int Hook(const Options& options, const Io& io, const Me& me, client::Client* cli
     bytes.append(buf, static_cast<std::size_t>(io.in.gcount()));
     if (bytes.size() > kMaxMessageBytes) {
       io.err << "warmth-mail: stdin: unparseable: larger than 256 MiB\n";
-      return exit_code(kExitDataError);
+      return exit_code(base::kExitDataError);
     }
   }
   auto facts = ParseMessage(bytes);
   if (!facts.ok()) {
     io.err << "warmth-mail: stdin: " << facts.status().message() << '\n';
-    return exit_code(kExitDataError);
+    return exit_code(base::kExitDataError);
   }
-  const core::TimePoint now = Now();
+  const core::TimePoint now = base::Now();
   Verdict v = Classify(*facts, me, now, now);
   if (v.skip != Skip::kNone) {
     if (options.verbose || options.dry_run) {
@@ -393,8 +391,8 @@ int Hook(const Options& options, const Io& io, const Me& me, client::Client* cli
   auto totals = client->IngestAll(v.interactions, client::Client::IngestOptions{});
   if (!totals.ok()) {
     io.err << "warmth-mail: " << totals.status().message() << '\n';
-    return exit_code(totals.status().code() == core::Code::kUnavailable ? kExitUnavailable
-                                                                        : kExitRejected);
+    return exit_code(totals.status().code() == core::Code::kUnavailable ? base::kExitUnavailable
+                                                                        : base::kExitError);
   }
   for (const auto& [id, reason] : totals->rejections) {
     io.err << "warmth-mail: rejected " << id << ": " << reason << '\n';
@@ -402,7 +400,7 @@ int Hook(const Options& options, const Io& io, const Me& me, client::Client* cli
   if (options.verbose) {
     io.out << (totals->duplicate > 0 ? "duplicate" : "accepted") << '\n';
   }
-  return totals->rejected > 0 ? exit_code(kExitRejected) : 0;
+  return totals->rejected > 0 ? exit_code(base::kExitError) : 0;
 }
 
 }  // namespace
@@ -433,19 +431,18 @@ int Run(int argc, const char* const* argv, const Io& io) {
       return 0;  // --version
     }
     io.err << "warmth-mail: see warmth-mail --help\n";
-    return kExitUsage;
+    return base::kExitUsage;
   }
   if (help) {
     io.out << kHelp;
     return 0;
   }
-  app::Config config;
+  base::Config config;
   try {
-    config = options.config_path.empty() ? app::LoadConfig(app::ConfigFile(), false)
-                                          : app::LoadConfig(options.config_path, true);
-  } catch (const app::ConfigError& e) {
+    config = base::LoadConfigOrDefault(options.config_path);
+  } catch (const base::ConfigError& e) {
     io.err << "warmth-mail: config: " << e.what() << '\n';
-    return options.exit_zero ? 0 : kExitUsage;
+    return options.exit_zero ? 0 : base::kExitUsage;
   }
   Me me;
   for (const auto* list : {&config.me_addresses, &options.me}) {
@@ -466,7 +463,7 @@ int Run(int argc, const char* const* argv, const Io& io) {
     auto setup = client::ClientSocketSetup(config, copts.endpoint, options.keys);
     if (!setup.ok()) {
       io.err << "warmth-mail: " << setup.status().message() << '\n';
-      return options.exit_zero ? 0 : kExitUsage;
+      return options.exit_zero ? 0 : base::kExitUsage;
     }
     copts.setup = std::move(setup).value();
     client.emplace(context, copts);
@@ -479,7 +476,7 @@ int Run(int argc, const char* const* argv, const Io& io) {
     return Backfills(options, io, me, c);
   } catch (const zmq::error_t& e) {
     io.err << "warmth-mail: " << e.what() << '\n';
-    return options.exit_zero ? 0 : kExitUnavailable;
+    return options.exit_zero ? 0 : base::kExitUnavailable;
   }
 }
 

@@ -12,12 +12,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/paths.h"
 #include "clients/common/client.h"
 #include "clients/common/format.h"
 #include "clients/common/security.h"
 #include "clients/import/command.h"
-#include "daemon/app/config.h"
-#include "daemon/app/paths.h"
 #include "daemon/core/text.h"
 #include "daemon/core/types.h"
 #include "daemon/transport/codec.h"
@@ -62,7 +63,7 @@ struct Context {
   client::KeyOptions keys;  // --server-key, --key
   double timeout_s = 10;
   bool json = false;
-  app::Config config;
+  base::Config config;
   const date::time_zone* zone = nullptr;
   core::TimePoint now;
   zmq::context_t zmq;
@@ -71,17 +72,16 @@ struct Context {
   Context(std::ostream& o, std::ostream& e) : out(o), err(e), zmq(1) {}
 
   void Setup() {
-    config = config_path.empty() ? app::LoadConfig(app::ConfigFile(), false)
-                                 : app::LoadConfig(config_path, true);
-    zone = app::ResolveTimeZone(config.timezone);
-    now = std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+    config = base::LoadConfigOrDefault(config_path);
+    zone = base::ResolveTimeZone(config.timezone);
+    now = base::Now();
   }
 
   // CURVE keys for a tcp:// endpoint. Throws ConfigError: a usage error.
   transport::SocketSetup Security(const std::string& endpoint) const {
     auto setup = client::ClientSocketSetup(config, endpoint, keys);
     if (!setup.ok()) {
-      throw app::ConfigError("", setup.status().message());
+      throw base::ConfigError("", setup.status().message());
     }
     return *setup;
   }
@@ -647,7 +647,7 @@ int Watch(Context& ctx, const std::vector<std::string>& kinds) {
     if (ctx.json) {
       ctx.out << client::Json(*n) << std::endl;
     } else {
-      ctx.now = std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+      ctx.now = base::Now();
       PrintNudge(ctx, *n);
       ctx.out.flush();
     }
@@ -774,7 +774,7 @@ int Keygen(Context& ctx, const std::string& out_dir, const std::string& name, bo
     return Fail(ctx, keys.status());
   }
   const std::string dir =
-      out_dir.empty() ? std::filesystem::path(app::ConfigFile()).parent_path().string() : out_dir;
+      out_dir.empty() ? std::filesystem::path(base::ConfigFile()).parent_path().string() : out_dir;
   auto written = transport::WriteKeyPair(*keys, dir, name, force);
   if (!written.ok()) {
     return Fail(ctx, written.status());
@@ -801,7 +801,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   CLI::App cli("warmctl: log interactions, manage contacts and trips, act on nudges", "warmctl");
   cli.set_version_flag("--version", std::string("warmctl ") + kVersion);
   cli.require_subcommand(1);
-  cli.add_option("--config", ctx.config_path, "Config file (default " + app::ConfigFile() + ")");
+  cli.add_option("--config", ctx.config_path, "Config file (default " + base::ConfigFile() + ")");
   cli.add_option("--api", ctx.api, "Daemon API endpoint (default from the config)");
   cli.add_option("--pub", ctx.pub, "Daemon nudge endpoint (watch; default from the daemon)");
   cli.add_option("--server-key", ctx.keys.server_key,
@@ -939,7 +939,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   bool keygen_force = false;
   keygen->add_option("--out", keygen_dir,
                      "Directory (default: the config file's, " +
-                         std::filesystem::path(app::ConfigFile()).parent_path().string() + ")");
+                         std::filesystem::path(base::ConfigFile()).parent_path().string() + ")");
   keygen->add_option("--name", keygen_name, "File name without extension, e.g. server or laptop")
       ->capture_default_str();
   keygen->add_flag("--force", keygen_force, "Replace existing key files");
@@ -973,7 +973,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; every other parse error is a usage error.
     return cli.exit(e, out, err) == 0 ? 0 : kExitUsage;
-  } catch (const app::ConfigError& e) {
+  } catch (const base::ConfigError& e) {
     err << "warmctl: config: " << e.what() << '\n';
     return kExitUsage;
   } catch (const zmq::error_t& e) {

@@ -252,7 +252,7 @@ core::Status Gatekeeper::Reload() {
   return Status::Ok();
 }
 
-std::string ServerSecretKeyPath(const CurveConfig& curve) {
+std::string ServerSecretKeyPath(const base::CurveConfig& curve) {
   if (!curve.secret_key.empty()) {
     return curve.secret_key;
   }

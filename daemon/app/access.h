@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "daemon/app/config.h"
+#include "base/config.h"
 #include "daemon/app/service.h"
 #include "daemon/core/status.h"
 #include "daemon/transport/curve.h"
@@ -115,6 +115,6 @@ class Gatekeeper {
 // The server's key pair file: `curve.secret_key`, or under systemd the
 // credential `server.key` ($CREDENTIALS_DIRECTORY/server.key, from the
 // unit's LoadCredential=); "" when neither is there.
-std::string ServerSecretKeyPath(const CurveConfig& curve);
+std::string ServerSecretKeyPath(const base::CurveConfig& curve);
 
 }  // namespace warmth::app

@@ -17,7 +17,7 @@
 #include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 
-#include "daemon/app/paths.h"
+#include "base/paths.h"
 #include "daemon/transport/codec.h"
 #include "daemon/version.h"
 
@@ -107,8 +107,8 @@ int SignalFd::Read() {
 Daemon::Daemon(DaemonOptions options, core::Clock& clock)
     : options_(std::move(options)),
       clock_(clock),
-      zone_(ResolveTimeZone(options_.config.timezone)),
-      data_dir_(options_.data_dir.empty() ? DataDir() : options_.data_dir) {
+      zone_(base::ResolveTimeZone(options_.config.timezone)),
+      data_dir_(options_.data_dir.empty() ? base::DataDir() : options_.data_dir) {
   const TimePoint started = clock_.Now();
   google::protobuf::SetLogHandler(&ProtobufLog);
   std::error_code ec;
@@ -190,11 +190,11 @@ std::pair<transport::SocketSetup, transport::SocketSetup> Daemon::SetUpSecurity(
     return {};
   }
   const std::string first_tcp = api_tcp ? "api.endpoint " + api : "api.publish " + pub;
-  const CurveConfig& curve = options_.config.curve;
+  const base::CurveConfig& curve = options_.config.curve;
   const std::string secret_path = ServerSecretKeyPath(curve);
   if (secret_path.empty()) {
     if (!options_.allow_insecure_tcp) {
-      throw ConfigError("curve.secret_key",
+      throw base::ConfigError("curve.secret_key",
                         "not set, but " + first_tcp +
                             " needs CURVE: set curve.secret_key to the server's secret key file "
                             "and curve.authorized_keys to the client keys (see docs/deploy.md); "
@@ -216,17 +216,17 @@ std::pair<transport::SocketSetup, transport::SocketSetup> Daemon::SetUpSecurity(
     return {};
   }
   if (curve.authorized_keys.empty()) {
-    throw ConfigError("curve.authorized_keys",
+    throw base::ConfigError("curve.authorized_keys",
                       "not set, but " + first_tcp +
                           " needs the file of client keys allowed to connect (see docs/deploy.md)");
   }
   auto server = transport::ReadSecretKeyFile(secret_path);
   if (!server.ok()) {
-    throw ConfigError("curve.secret_key", server.status().message());
+    throw base::ConfigError("curve.secret_key", server.status().message());
   }
   auto keys = AuthorizedKeys::Load(curve.authorized_keys);
   if (!keys.ok()) {
-    throw ConfigError("curve.authorized_keys", keys.status().message());
+    throw base::ConfigError("curve.authorized_keys", keys.status().message());
   }
   spdlog::info("CURVE: server key {} from {}; authorized keys: {} from {}",
                server->public_key, secret_path, keys->Summary(), curve.authorized_keys);

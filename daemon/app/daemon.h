@@ -10,8 +10,8 @@
 
 #include <zmq.hpp>
 
+#include "base/config.h"
 #include "daemon/app/access.h"
-#include "daemon/app/config.h"
 #include "daemon/app/service.h"
 #include "daemon/core/engine.h"
 #include "daemon/store/sqlite_store.h"
@@ -27,8 +27,8 @@ class StartupError : public std::runtime_error {
 };
 
 struct DaemonOptions {
-  Config config;
-  std::string data_dir;          // empty: DataDir()
+  base::Config config;
+  std::string data_dir;          // empty: base::DataDir()
   std::string api_endpoint;      // empty: config, then the default
   std::string publish_endpoint;  // empty: config, then the default
   // Plain tcp:// on loopback without CURVE keys, for development.

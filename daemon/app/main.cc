@@ -3,24 +3,17 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "base/clock.h"
+#include "base/exit_codes.h"
+#include "base/logging.h"
+#include "base/paths.h"
 #include "daemon/app/daemon.h"
-#include "daemon/app/paths.h"
 #include "daemon/app/replay.h"
 #include "daemon/version.h"
 
 namespace {
-
-constexpr int kExitConfig = 78;  // EX_CONFIG: systemd does not restart it
-
-class SystemClock final : public warmth::core::Clock {
- public:
-  warmth::core::TimePoint Now() const override {
-    return std::chrono::time_point_cast<warmth::core::Duration>(std::chrono::system_clock::now());
-  }
-};
 
 int Main(int argc, char** argv) {
   using namespace warmth;  // NOLINT(google-build-using-namespace): main only
@@ -31,12 +24,12 @@ int Main(int argc, char** argv) {
   std::string data_dir;
   app::DaemonOptions options;
   std::string log_level = "info";
-  cli.add_option("--config", config_path, "Config file (default " + app::ConfigFile() + ")");
-  cli.add_option("--data-dir", data_dir, "Store directory (default " + app::DataDir() + ")");
+  cli.add_option("--config", config_path, "Config file (default " + base::ConfigFile() + ")");
+  cli.add_option("--data-dir", data_dir, "Store directory (default " + base::DataDir() + ")");
   cli.add_option("--api", options.api_endpoint, "API endpoint (default " +
-                                                    app::DefaultApiEndpoint() + ")");
+                                                    base::DefaultApiEndpoint() + ")");
   cli.add_option("--pub", options.publish_endpoint, "Nudge endpoint (default " +
-                                                        app::DefaultPublishEndpoint() + ")");
+                                                        base::DefaultPublishEndpoint() + ")");
   cli.add_flag("--allow-insecure-tcp", options.allow_insecure_tcp,
                "Allow plain tcp:// on loopback without CURVE (development only)");
   // Hidden: caps the store at N pages of 4 KiB to act out a full disk in
@@ -54,13 +47,11 @@ int Main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   // Logs go to stderr (journald under systemd); stdout is replay's output.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("warmthd"));
-  spdlog::set_level(spdlog::level::from_str(log_level));
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  base::SetUpLogging("warmthd", log_level);
   try {
     if (replay->parsed()) {
-      const app::Config config =
-          config_path.empty() ? app::Config{} : app::LoadConfig(config_path, true);
+      const base::Config config =
+          config_path.empty() ? base::Config{} : base::LoadConfig(config_path, true);
       app::ReplayOptions replay_options;
       if (!until.empty()) {
         auto t = core::ParseUtc(until);
@@ -80,19 +71,18 @@ int Main(int argc, char** argv) {
       }
       return app::Replay(config, in, timeline, replay_options, std::cout, std::cerr);
     }
-    options.config = config_path.empty() ? app::LoadConfig(app::ConfigFile(), false)
-                                         : app::LoadConfig(config_path, true);
+    options.config = base::LoadConfigOrDefault(config_path);
     options.data_dir = data_dir;
-    SystemClock clock;
+    base::SystemClock clock;
     app::Daemon daemon(std::move(options), clock);
     daemon.Run();
     return 0;
-  } catch (const app::ConfigError& e) {
+  } catch (const base::ConfigError& e) {
     spdlog::critical("config: {}", e.what());
-    return kExitConfig;
+    return base::kExitConfig;
   } catch (const app::StartupError& e) {
     spdlog::critical("cannot start: {}", e.what());
-    return kExitConfig;
+    return base::kExitConfig;
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());
     return 1;
