@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/clock.h"
 #include "clients/mail/message.h"
 
 namespace {
@@ -49,7 +50,7 @@ BENCHMARK(BM_ParseMessage);
 void BM_ParseAndClassify(benchmark::State& state) {
   const auto& messages = Corpus();
   const warmth::mail::Me me{{"cworth@cworth.org"}};
-  const auto now = std::chrono::time_point_cast<warmth::core::Duration>(std::chrono::system_clock::now());
+  const auto now = warmth::base::Now();
   std::size_t i = 0;
   for (auto _ : state) {
     auto facts = warmth::mail::ParseMessage(messages[i++ % messages.size()]);

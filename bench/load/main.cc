@@ -4,12 +4,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/paths.h"
 #include "bench/load/load.h"
-#include "daemon/app/paths.h"
 
 int main(int argc, char** argv) {
   warmth::bench::LoadOptions options;
-  options.endpoint = warmth::app::DefaultApiEndpoint();
+  options.endpoint = warmth::base::DefaultApiEndpoint();
   CLI::App cli("warmth-load: pipelined ingest load for warmthd", "warmth-load");
   std::int64_t timeout_ms = options.timeout.count();
   std::int64_t deadline_s = 120;

@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "daemon/app/paths.h"
+#include "base/paths.h"
 
 namespace warmth::client {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 std::string DefaultHelp(Flag flag) {
   switch (flag) {
     case Flag::kConfig:
-      return "Config file (default " + app::ConfigFile() + ")";
+      return "Config file (default " + base::ConfigFile() + ")";
     case Flag::kApi:
       return "Daemon API endpoint (default from the config)";
     case Flag::kPub:
@@ -55,12 +55,11 @@ void AddConnectionFlags(CLI::App& cli, ConnectionFlags& flags,
   }
 }
 
-app::Config LoadConfig(const ConnectionFlags& flags) {
-  return flags.config_path.empty() ? app::LoadConfig(app::ConfigFile(), false)
-                                   : app::LoadConfig(flags.config_path, true);
+base::Config LoadConfig(const ConnectionFlags& flags) {
+  return base::LoadConfigOrDefault(flags.config_path);
 }
 
-core::Result<ClientOptions> MakeClientOptions(const app::Config& config,
+core::Result<ClientOptions> MakeClientOptions(const base::Config& config,
                                               const ConnectionFlags& flags) {
   ClientOptions options;
   options.endpoint = flags.api.empty() ? config.ApiEndpoint() : flags.api;

@@ -6,7 +6,7 @@
 
 #include "clients/common/client.h"
 #include "clients/common/security.h"
-#include "daemon/app/config.h"
+#include "base/config.h"
 #include "daemon/core/status.h"
 
 namespace CLI {
@@ -18,7 +18,7 @@ namespace warmth::client {
 // The command-line flags every client shares: which config file, which
 // daemon, which CURVE keys, how long to wait.
 struct ConnectionFlags {
-  std::string config_path;  // --config FILE; empty: app::ConfigFile(), if it exists
+  std::string config_path;  // --config FILE; empty: base::ConfigFile(), if it exists
   std::string api;          // --api ENDPOINT; empty: the config's
   std::string pub;          // --pub ENDPOINT; empty: each client's own default
   KeyOptions keys;          // --server-key KEY_OR_FILE, --key FILE
@@ -42,13 +42,13 @@ void AddConnectionFlags(CLI::App& cli, ConnectionFlags& flags,
                         std::initializer_list<FlagHelp> help);
 
 // Reads --config (which must exist) or else the default file (which may
-// not). Throws app::ConfigError.
-app::Config LoadConfig(const ConnectionFlags& flags);
+// not). Throws base::ConfigError.
+base::Config LoadConfig(const ConnectionFlags& flags);
 
 // How to reach the daemon's API: --api or the config's endpoint, --timeout,
 // and the socket setup of ClientSocketSetup (--server-key and --key before
 // the config's keys). Fails as ClientSocketSetup does.
-core::Result<ClientOptions> MakeClientOptions(const app::Config& config,
+core::Result<ClientOptions> MakeClientOptions(const base::Config& config,
                                               const ConnectionFlags& flags);
 
 }  // namespace warmth::client

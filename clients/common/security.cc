@@ -18,7 +18,7 @@ bool IsLoopback(const std::string& endpoint) {
 
 }  // namespace
 
-core::Result<transport::SocketSetup> ClientSocketSetup(const app::Config& config,
+core::Result<transport::SocketSetup> ClientSocketSetup(const base::Config& config,
                                                        const std::string& endpoint,
                                                        const KeyOptions& flags) {
   if (endpoint.rfind("tcp://", 0) != 0) {

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "daemon/app/config.h"
+#include "base/config.h"
 #include "daemon/core/status.h"
 #include "daemon/transport/sockets.h"
 
@@ -30,7 +30,7 @@ struct KeyOptions {
 //   auto setup = client::ClientSocketSetup(config, endpoint, keys);
 //   if (!setup.ok()) { /* print setup.status().message(), exit 2 */ }
 //   client::ClientOptions options{.endpoint = endpoint, .setup = *setup};
-core::Result<transport::SocketSetup> ClientSocketSetup(const app::Config& config,
+core::Result<transport::SocketSetup> ClientSocketSetup(const base::Config& config,
                                                        const std::string& endpoint,
                                                        const KeyOptions& flags = {});
 

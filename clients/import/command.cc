@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/clock.h"
+#include "base/exit_codes.h"
 #include "clients/import/apply.h"
 #include "clients/import/ics.h"
 #include "clients/import/linkedin.h"
@@ -17,9 +19,6 @@ namespace warmth::import {
 namespace {
 
 constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitUnavailable = 69;
 
 core::Result<std::string> ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -45,7 +44,7 @@ void PrintProblems(const std::string& file, const std::vector<Problem>& problems
 
 int Unavailable(const core::Status& s, std::ostream& err) {
   err << "warmctl: " << s.message() << '\n';
-  return s.code() == core::Code::kUnavailable ? kExitUnavailable : kExitError;
+  return s.code() == core::Code::kUnavailable ? base::kExitUnavailable : base::kExitError;
 }
 
 }  // namespace
@@ -81,11 +80,11 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
 }
 
 int RunImport(const std::string& kind, const ImportArgs& args, client::Client& client,
-              const app::Config& config, std::ostream& out, std::ostream& err) {
+              const base::Config& config, std::ostream& out, std::ostream& err) {
   auto text = ReadAll(args.file);
   if (!text.ok()) {
     err << "warmctl: " << text.status().message() << '\n';
-    return kExitUsage;
+    return base::kExitUsage;
   }
   ImportOptions options;
   options.dry_run = args.dry_run;
@@ -95,7 +94,7 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
     const auto circle = core::ParseCircle(args.circle);
     if (!circle) {
       err << "warmctl: --circle: expected inner, close, network, acquaintance or unsorted\n";
-      return kExitUsage;
+      return base::kExitUsage;
     }
     options.circle = static_cast<v1::Circle>(*circle);
   }
@@ -103,7 +102,7 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
 
   if (kind == "ics") {
     CalendarOptions copts;
-    copts.now = std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+    copts.now = base::Now();
     copts.me_city = config.me_city;
     for (const auto& a : config.me_addresses) {
       copts.me_addresses.push_back(a);
@@ -149,7 +148,7 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
       s << " (warmthd is not running: every trip is counted as new)";
     }
     out << s.str() << '\n';
-    return totals->rejected > 0 ? kExitError : 0;
+    return totals->rejected > 0 ? base::kExitError : 0;
   }
 
   const ContactsFile file = kind == "vcard" ? ParseVcards(*text) : ParseLinkedinCsv(*text);
@@ -175,7 +174,7 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
     out << " (warmthd is not running: every contact is counted as new)";
   }
   out << '\n';
-  return totals->failed > 0 ? kExitError : 0;
+  return totals->failed > 0 ? base::kExitError : 0;
 }
 
 }  // namespace warmth::import

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "base/config.h"
 #include "clients/common/client.h"
-#include "daemon/app/config.h"
 
 namespace CLI {
 class App;
@@ -33,6 +33,6 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args);
 // file are reported, not fatal), 1 the daemon refused some record, 2 bad
 // usage or unreadable file, 69 the daemon is not running.
 int RunImport(const std::string& kind, const ImportArgs& args, client::Client& client,
-              const app::Config& config, std::ostream& out, std::ostream& err);
+              const base::Config& config, std::ostream& out, std::ostream& err);
 
 }  // namespace warmth::import

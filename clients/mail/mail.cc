@@ -11,14 +11,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/exit_codes.h"
+#include "base/paths.h"
 #include "clients/common/client.h"
 #include "clients/common/connection.h"
 #include "clients/common/format.h"
 #include "clients/mail/message.h"
 #include "clients/mail/progress.h"
 #include "clients/mail/sources.h"
-#include "daemon/app/config.h"
-#include "daemon/app/paths.h"
 #include "daemon/core/text.h"
 #include "daemon/version.h"
 
@@ -145,14 +147,10 @@ struct Summary {
   }
 };
 
-core::TimePoint Now() {
-  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
-}
-
 core::TimePoint MTime(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return Now();
+    return base::Now();
   }
   return core::TimePoint(std::chrono::seconds(st.st_mtim.tv_sec));
 }
@@ -185,7 +183,7 @@ class Backfill {
       }
       return Status::Ok();
     }
-    Verdict v = Classify(*facts, me_, fallback_time, Now());
+    Verdict v = Classify(*facts, me_, fallback_time, base::Now());
     if (v.skip != Skip::kNone) {
       ++summary_.skipped[static_cast<std::size_t>(v.skip)];
       if (options_.verbose) {
@@ -290,20 +288,20 @@ int Backfills(const Options& options, const Io& io, const Me& me, client::Client
     ping.mutable_status();
     if (auto r = client->Call(ping); !r.ok()) {
       io.err << "warmth-mail: " << r.status().message() << '\n';
-      return options.exit_zero ? 0 : kExitUnavailable;
+      return options.exit_zero ? 0 : base::kExitUnavailable;
     }
   }
   const auto fail = [&](const Status& s) {
     io.err << "\nwarmth-mail: " << s.message() << '\n';
     return options.exit_zero ? 0
-           : s.code() == core::Code::kUnavailable ? kExitUnavailable
-                                                   : kExitRejected;
+           : s.code() == core::Code::kUnavailable ? base::kExitUnavailable
+                                                   : base::kExitError;
   };
   for (const auto& dir : options.maildirs) {
     auto files = ListMaildir(dir);
     if (!files.ok()) {
       io.err << "warmth-mail: " << files.status().message() << '\n';
-      return options.exit_zero ? 0 : kExitUsage;
+      return options.exit_zero ? 0 : base::kExitUsage;
     }
     Progress progress(io.err, io.err_is_terminal, "messages");
     const auto total = static_cast<std::int64_t>(files->size());
@@ -363,15 +361,15 @@ int Hook(const Options& options, const Io& io, const Me& me, client::Client* cli
     bytes.append(buf, static_cast<std::size_t>(io.in.gcount()));
     if (bytes.size() > kMaxMessageBytes) {
       io.err << "warmth-mail: stdin: unparseable: larger than 256 MiB\n";
-      return exit_code(kExitDataError);
+      return exit_code(base::kExitDataError);
     }
   }
   auto facts = ParseMessage(bytes);
   if (!facts.ok()) {
     io.err << "warmth-mail: stdin: " << facts.status().message() << '\n';
-    return exit_code(kExitDataError);
+    return exit_code(base::kExitDataError);
   }
-  const core::TimePoint now = Now();
+  const core::TimePoint now = base::Now();
   Verdict v = Classify(*facts, me, now, now);
   if (v.skip != Skip::kNone) {
     if (options.verbose || options.dry_run) {
@@ -390,8 +388,8 @@ int Hook(const Options& options, const Io& io, const Me& me, client::Client* cli
   auto totals = client->IngestAll(v.interactions, client::Client::IngestOptions{});
   if (!totals.ok()) {
     io.err << "warmth-mail: " << totals.status().message() << '\n';
-    return exit_code(totals.status().code() == core::Code::kUnavailable ? kExitUnavailable
-                                                                        : kExitRejected);
+    return exit_code(totals.status().code() == core::Code::kUnavailable ? base::kExitUnavailable
+                                                                        : base::kExitError);
   }
   for (const auto& [id, reason] : totals->rejections) {
     io.err << "warmth-mail: rejected " << id << ": " << reason << '\n';
@@ -399,7 +397,7 @@ int Hook(const Options& options, const Io& io, const Me& me, client::Client* cli
   if (options.verbose) {
     io.out << (totals->duplicate > 0 ? "duplicate" : "accepted") << '\n';
   }
-  return totals->rejected > 0 ? exit_code(kExitRejected) : 0;
+  return totals->rejected > 0 ? exit_code(base::kExitError) : 0;
 }
 
 }  // namespace
@@ -432,18 +430,18 @@ int Run(int argc, const char* const* argv, const Io& io) {
       return 0;  // --version
     }
     io.err << "warmth-mail: see warmth-mail --help\n";
-    return kExitUsage;
+    return base::kExitUsage;
   }
   if (help) {
     io.out << kHelp;
     return 0;
   }
-  app::Config config;
+  base::Config config;
   try {
     config = client::LoadConfig(options.connection);
-  } catch (const app::ConfigError& e) {
+  } catch (const base::ConfigError& e) {
     io.err << "warmth-mail: config: " << e.what() << '\n';
-    return options.exit_zero ? 0 : kExitUsage;
+    return options.exit_zero ? 0 : base::kExitUsage;
   }
   Me me;
   for (const auto* list : {&config.me_addresses, &options.me}) {
@@ -461,7 +459,7 @@ int Run(int argc, const char* const* argv, const Io& io) {
     auto copts = client::MakeClientOptions(config, options.connection);
     if (!copts.ok()) {
       io.err << "warmth-mail: " << copts.status().message() << '\n';
-      return options.exit_zero ? 0 : kExitUsage;
+      return options.exit_zero ? 0 : base::kExitUsage;
     }
     client.emplace(context, std::move(copts).value());
   }
@@ -473,7 +471,7 @@ int Run(int argc, const char* const* argv, const Io& io) {
     return Backfills(options, io, me, c);
   } catch (const zmq::error_t& e) {
     io.err << "warmth-mail: " << e.what() << '\n';
-    return options.exit_zero ? 0 : kExitUnavailable;
+    return options.exit_zero ? 0 : base::kExitUnavailable;
   }
 }
 

@@ -1,25 +1,24 @@
 #include "clients/notify/notifier.h"
 
-#include <sys/signalfd.h>
 #include <systemd/sd-daemon.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <csignal>
-#include <cstring>
 #include <ostream>
 #include <set>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/exit_codes.h"
+#include "base/logging.h"
+#include "base/paths.h"
+#include "base/signal_fd.h"
 #include "clients/common/connection.h"
 #include "clients/common/format.h"
 #include "clients/common/security.h"
-#include "daemon/app/config.h"
-#include "daemon/app/paths.h"
 #include "daemon/version.h"
 
 namespace warmth::notify {
@@ -41,40 +40,6 @@ constexpr auto kMissingAfter = seconds(2);  // say the daemon is missing after t
 // Ids shown this recently are kept even if the daemon's list lacks them: the
 // list may predate them.
 constexpr auto kPruneGrace = std::chrono::minutes(10);
-
-core::TimePoint Now() {
-  return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
-}
-
-// SIGINT and SIGTERM as a readable fd for the poll loop.
-class SignalFd {
- public:
-  SignalFd() {
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-    fd_ = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (fd_ < 0) {
-      throw std::runtime_error(std::string("signalfd: ") + std::strerror(errno));
-    }
-  }
-  ~SignalFd() { ::close(fd_); }
-  SignalFd(const SignalFd&) = delete;
-  SignalFd& operator=(const SignalFd&) = delete;
-  int fd() const { return fd_; }
-  int Read() const {
-    signalfd_siginfo info{};
-    if (::read(fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) {
-      return 0;
-    }
-    return static_cast<int>(info.ssi_signo);
-  }
-
- private:
-  int fd_ = -1;
-};
 
 std::string ActionName(Action action) {
   switch (action) {
@@ -159,7 +124,7 @@ void Notifier::Offer(const v1::Nudge& nudge) {
 }
 
 void Notifier::Shown(const v1::Nudge& nudge) {
-  const core::Status s = shown_.Add(nudge.id(), Now());
+  const core::Status s = shown_.Add(nudge.id(), base::Now());
   if (!s.ok() && !state_error_logged_) {
     spdlog::warn("cannot remember shown nudges ({}); a restart may show them again",
                  s.message());
@@ -229,7 +194,7 @@ void Notifier::OnPending(const v1::NudgeList& list, SteadyTime asked_at) {
   if (desktop_) {
     desktop_->Withdraw(pending, asked_at);
   }
-  const core::Status s = shown_.Prune(pending, Now() - kPruneGrace);
+  const core::Status s = shown_.Prune(pending, base::Now() - kPruneGrace);
   if (!s.ok()) {
     spdlog::warn("cannot prune shown nudges: {}", s.message());
   }
@@ -406,7 +371,7 @@ std::optional<Notifier::SteadyTime> Notifier::NextTimer() const {
 }
 
 int Notifier::Run() {
-  SignalFd signals;
+  base::SignalFd signals({SIGINT, SIGTERM});
   missing_check_at_ = std::chrono::steady_clock::now() + kMissingAfter;
   Resync("starting");
   if (desktop_) {
@@ -503,67 +468,57 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   cli.add_flag("--json", json, "No desktop: print each nudge as a JSON line on stdout")
       ->excludes(text_flag);
   cli.add_option("--state-dir", state_dir,
-                 "Where shown nudge ids are kept (default " + app::StateDir() + ")");
+                 "Where shown nudge ids are kept (default " + base::StateDir() + ")");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = cli.exit(e, out, err);
-    return code == 0 ? 0 : kExitUsage;
+    return code == 0 ? 0 : base::kExitUsage;
   }
 
   // Logs go to stderr (journald under systemd); stdout is for --stdout/--json.
-  auto logger = spdlog::get("warmth-notify");
-  if (!logger) {
-    logger = spdlog::stderr_color_mt("warmth-notify");
-  }
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(log_level));
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  base::SetUpLogging("warmth-notify", log_level);
 
   NotifierOptions options;
   try {
-    const app::Config config = client::LoadConfig(connection);
+    const base::Config config = client::LoadConfig(connection);
     options.publish_endpoint = connection.pub.empty() ? config.PublishEndpoint() : connection.pub;
     options.snooze = config.notify.snooze;
-    options.zone = app::ResolveTimeZone(config.timezone);
+    options.zone = base::ResolveTimeZone(config.timezone);
     auto api = client::MakeClientOptions(config, connection);
     if (!api.ok()) {
       err << "warmth-notify: " << api.status().message() << '\n';
-      return kExitUsage;
+      return base::kExitUsage;
     }
     auto publish_setup =
         client::ClientSocketSetup(config, options.publish_endpoint, connection.keys);
     if (!publish_setup.ok()) {
       err << "warmth-notify: " << publish_setup.status().message() << '\n';
-      return kExitUsage;
+      return base::kExitUsage;
     }
     options.api_endpoint = api->endpoint;
     options.setup = std::move(api->setup);
     options.publish_setup = std::move(publish_setup).value();
-  } catch (const app::ConfigError& e) {
+  } catch (const base::ConfigError& e) {
     spdlog::critical("config: {}", e.what());
-    return kExitConfig;
+    return base::kExitConfig;
   }
   options.output = json ? Output::kJson : text ? Output::kText : Output::kDesktop;
   // Desktop and console keep separate lists: a nudge printed on a terminal
   // has not been seen on the desktop.
-  options.state_file = (state_dir.empty() ? app::StateDir() : state_dir) + "/" +
+  options.state_file = (state_dir.empty() ? base::StateDir() : state_dir) + "/" +
                        (options.output == Output::kDesktop ? "notify-shown" : "notify-shown-stdout");
   try {
     // Block the signals before ZeroMQ starts its threads, so that only the
     // signalfd sees them.
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+    base::BlockSignals({SIGINT, SIGTERM});
     Notifier notifier(std::move(options), out);
     return notifier.Run();
   } catch (const zmq::error_t& e) {
     spdlog::critical("cannot start: {}", e.what());
-    return kExitConfig;
+    return base::kExitConfig;
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());
     return 1;

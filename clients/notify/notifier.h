@@ -19,9 +19,6 @@
 
 namespace warmth::notify {
 
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitConfig = 78;  // bad config or endpoint: systemd does not restart it
-
 enum class Output : std::uint8_t {
   kDesktop,  // freedesktop notifications with actions
   kText,     // --stdout: one line per nudge

@@ -1,3 +1,4 @@
+#include "base/clock.h"
 #include "clients/warmctl/context.h"
 
 #include <iomanip>
@@ -12,14 +13,14 @@ namespace warmth::warmctl {
 
 void Context::Setup() {
   config = client::LoadConfig(flags);
-  zone = app::ResolveTimeZone(config.timezone);
-  now = std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+  zone = base::ResolveTimeZone(config.timezone);
+  now = base::Now();
 }
 
 transport::SocketSetup Context::Security(const std::string& endpoint) const {
   auto setup = client::ClientSocketSetup(config, endpoint, flags.keys);
   if (!setup.ok()) {
-    throw app::ConfigError("", setup.status().message());
+    throw base::ConfigError("", setup.status().message());
   }
   return *setup;
 }
@@ -28,7 +29,7 @@ client::Client& Context::Connection() {
   if (!connection) {
     auto options = client::MakeClientOptions(config, flags);
     if (!options.ok()) {
-      throw app::ConfigError("", options.status().message());
+      throw base::ConfigError("", options.status().message());
     }
     connection.emplace(zmq, std::move(options).value());
   }

@@ -12,7 +12,7 @@
 
 #include "clients/common/client.h"
 #include "clients/common/connection.h"
-#include "daemon/app/config.h"
+#include "base/config.h"
 #include "daemon/core/status.h"
 #include "daemon/core/time.h"
 #include "daemon/transport/sockets.h"
@@ -33,7 +33,7 @@ struct Context {
   std::ostream& err;
   client::ConnectionFlags flags;  // --config, --api, --pub, --server-key, --key, --timeout
   bool json = false;              // --json
-  app::Config config;
+  base::Config config;
   const date::time_zone* zone = nullptr;
   core::TimePoint now;
   zmq::context_t zmq;
@@ -41,11 +41,11 @@ struct Context {
 
   Context(std::ostream& o, std::ostream& e) : out(o), err(e), zmq(1) {}
 
-  // Reads the config and the clock. Throws app::ConfigError.
+  // Reads the config and the clock. Throws base::ConfigError.
   void Setup();
-  // CURVE keys for a tcp:// endpoint. Throws app::ConfigError: a usage error.
+  // CURVE keys for a tcp:// endpoint. Throws base::ConfigError: a usage error.
   transport::SocketSetup Security(const std::string& endpoint) const;
-  // The daemon's API connection. Throws app::ConfigError for bad keys.
+  // The daemon's API connection. Throws base::ConfigError for bad keys.
   client::Client& Connection();
   core::Result<v1::Reply> Call(v1::Request request) {
     return Connection().Call(std::move(request));

@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "clients/warmctl/commands.h"
-#include "daemon/app/paths.h"
+#include "base/paths.h"
 #include "daemon/transport/curve.h"
 
 namespace warmth::warmctl {
@@ -25,7 +25,7 @@ int Keygen(Context& ctx, const KeygenArgs& args) {
     return Fail(ctx, keys.status());
   }
   const std::string dir =
-      out_dir.empty() ? std::filesystem::path(app::ConfigFile()).parent_path().string() : out_dir;
+      out_dir.empty() ? std::filesystem::path(base::ConfigFile()).parent_path().string() : out_dir;
   auto written = transport::WriteKeyPair(*keys, dir, name, args.force);
   if (!written.ok()) {
     return Fail(ctx, written.status());
@@ -54,7 +54,7 @@ void AddKeygenCommand(CLI::App& cli, Context& ctx, Commands& commands) {
   keygen->fallthrough();
   keygen->add_option("--out", args->out_dir,
                      "Directory (default: the config file's, " +
-                         std::filesystem::path(app::ConfigFile()).parent_path().string() + ")");
+                         std::filesystem::path(base::ConfigFile()).parent_path().string() + ")");
   keygen->add_option("--name", args->name, "File name without extension, e.g. server or laptop")
       ->capture_default_str();
   keygen->add_flag("--force", args->force, "Replace existing key files");

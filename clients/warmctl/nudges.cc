@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/clock.h"
 #include "clients/common/format.h"
 #include "clients/warmctl/commands.h"
 #include "daemon/core/types.h"
@@ -202,7 +203,7 @@ int Watch(Context& ctx, const std::vector<std::string>& kinds) {
     if (ctx.json) {
       ctx.out << client::Json(*n) << std::endl;
     } else {
-      ctx.now = std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+      ctx.now = base::Now();
       PrintNudge(ctx, *n);
       ctx.out.flush();
     }

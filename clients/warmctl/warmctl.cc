@@ -7,7 +7,7 @@
 #include "clients/common/connection.h"
 #include "clients/warmctl/commands.h"
 #include "clients/warmctl/context.h"
-#include "daemon/app/config.h"
+#include "base/config.h"
 #include "daemon/version.h"
 
 namespace warmth::warmctl {
@@ -47,7 +47,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; every other parse error is a usage error.
     return cli.exit(e, out, err) == 0 ? 0 : kExitUsage;
-  } catch (const app::ConfigError& e) {
+  } catch (const base::ConfigError& e) {
     err << "warmctl: config: " << e.what() << '\n';
     return kExitUsage;
   } catch (const zmq::error_t& e) {

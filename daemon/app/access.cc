@@ -211,22 +211,9 @@ void Gatekeeper::LogHandshakeFailure(const std::string& socket_name,
 
 void Gatekeeper::LogRefused(const std::string& socket_name, const std::string& peer,
                             const std::string& why) {
-  // A refused client reconnects every few hundred milliseconds, forever:
-  // a handful of lines a minute say enough.
-  const auto now = std::chrono::steady_clock::now();
-  if (now - window_start_ >= std::chrono::minutes(1)) {
-    if (suppressed_ > 0) {
-      spdlog::warn("{} more refused connections in the last minute were not logged", suppressed_);
-    }
-    window_start_ = now;
-    logged_in_window_ = 0;
-    suppressed_ = 0;
-  }
-  if (logged_in_window_ >= kRefusalsLogged) {
-    ++suppressed_;
+  if (!refusals_.Allow(std::chrono::steady_clock::now().time_since_epoch())) {
     return;
   }
-  ++logged_in_window_;
   spdlog::warn("refused a connection to {} from {}: {}", socket_name, peer, why);
 }
 
@@ -252,7 +239,7 @@ core::Status Gatekeeper::Reload() {
   return Status::Ok();
 }
 
-std::string ServerSecretKeyPath(const CurveConfig& curve) {
+std::string ServerSecretKeyPath(const base::CurveConfig& curve) {
   if (!curve.secret_key.empty()) {
     return curve.secret_key;
   }

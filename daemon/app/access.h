@@ -1,13 +1,15 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include "daemon/app/config.h"
+#include "base/config.h"
+#include "daemon/app/rate_limited_log.h"
 #include "daemon/app/service.h"
 #include "daemon/core/status.h"
 #include "daemon/transport/curve.h"
@@ -107,14 +109,15 @@ class Gatekeeper {
 
   std::string keys_path_;
   AuthorizedKeys keys_;
-  std::chrono::steady_clock::time_point window_start_{};
-  int logged_in_window_ = 0;
-  std::int64_t suppressed_ = 0;
+  // A refused client reconnects every few hundred milliseconds, forever: a
+  // handful of lines a minute say enough.
+  RateLimitedLog refusals_{kRefusalsLogged, std::chrono::minutes(1),
+                           "refused connections in the last minute"};
 };
 
 // The server's key pair file: `curve.secret_key`, or under systemd the
 // credential `server.key` ($CREDENTIALS_DIRECTORY/server.key, from the
 // unit's LoadCredential=); "" when neither is there.
-std::string ServerSecretKeyPath(const CurveConfig& curve);
+std::string ServerSecretKeyPath(const base::CurveConfig& curve);
 
 }  // namespace warmth::app

@@ -1,23 +1,16 @@
 #include "daemon/app/daemon.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/signalfd.h>
-#include <sys/stat.h>
-#include <systemd/sd-daemon.h>
-#include <unistd.h>
-
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <csignal>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <tuple>
+#include <span>
+#include <system_error>
 
 #include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 
-#include "daemon/app/paths.h"
+#include "base/paths.h"
 #include "daemon/transport/codec.h"
 #include "daemon/version.h"
 
@@ -26,33 +19,15 @@ namespace {
 
 using core::TimePoint;
 
-// Requests handled per turn: they share one commit. Clients pipelining more
-// than this keep a window of 2-4x it (TOOLING.md).
-constexpr std::size_t kMaxRequestsPerTurn = 256;
-// Back-pressure. Each turn reads up to kMaxReadsPerTurn requests off the
-// socket into the backlog (ZeroMQ's own pipes hold at most RCVHWM = 1000
-// messages per client besides). Reading ahead of what a turn handles is what
-// lets the daemon see a client outrunning the store: once the backlog holds
-// kMaxBacklog requests or kMaxBacklogBytes, further requests are answered
-// RESOURCE_EXHAUSTED at once, undecoded, instead of queueing without bound.
-// The bounds leave room for several clients with a window of 4x the turn.
-constexpr std::size_t kMaxReadsPerTurn = 4 * kMaxRequestsPerTurn;
-constexpr std::size_t kMaxBacklog = 16 * kMaxRequestsPerTurn;
-constexpr std::size_t kMaxBacklogBytes = std::size_t{64} << 20;
 // After a failed write, requests that change state are answered UNAVAILABLE
 // for this long instead of rebuilding the engine for each of them.
 constexpr core::Duration kWriteHold = std::chrono::seconds(1);
 // Warnings about bad client input: at most this many per second.
 constexpr int kWarningsPerSecond = 20;
 
-bool IsLoopbackTcp(const std::string& endpoint) {
-  for (const char* prefix : {"tcp://127.", "tcp://localhost:", "tcp://[::1]:"}) {
-    if (endpoint.rfind(prefix, 0) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
+// The loop's poll items: the API socket, the signals, then CurveSecurity's.
+enum PollItem : std::size_t { kApi, kSignals, kSecurity, kPollItems = kSecurity + 3 };
+static_assert(kPollItems - kSecurity == CurveSecurity::kPollItems);
 
 // Protobuf logs an ERROR to stderr for each string field with invalid UTF-8
 // it parses: a client could flood the journal that way. The request itself
@@ -75,72 +50,66 @@ std::string BodyName(const v1::Request& request) {
   return field != nullptr ? field->name() : "unknown";
 }
 
+std::string_view Bytes(const zmq::message_t& payload) {
+  return {static_cast<const char*>(payload.data()), payload.size()};
+}
+
+// SIGTERM and SIGINT stop, SIGHUP reloads the keys.
+base::SignalFd OpenSignals() {
+  try {
+    return base::SignalFd({SIGTERM, SIGINT, SIGHUP});
+  } catch (const std::system_error& e) {
+    throw StartupError(e.what());
+  }
+}
+
 }  // namespace
 
-SignalFd::SignalFd() {
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGINT);
-  sigaddset(&mask, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-  fd_ = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (fd_ < 0) {
-    throw StartupError(std::string("signalfd: ") + std::strerror(errno));
-  }
-}
+struct Daemon::Pending {
+  transport::Envelope* envelope = nullptr;
+  v1::Request request;
+  v1::Reply reply;
+  bool decoded = false;  // decoded and permitted: Redo may answer it again
+  Role role = Role::kAdmin;
 
-SignalFd::~SignalFd() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-  }
-}
-
-int SignalFd::Read() {
-  signalfd_siginfo info{};
-  if (::read(fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) {
-    return 0;
-  }
-  return static_cast<int>(info.ssi_signo);
-}
+  void Fail(const core::Status& status) { reply = ErrorReply(status, request.request_id()); }
+};
 
 Daemon::Daemon(DaemonOptions options, core::Clock& clock)
-    : options_(std::move(options)),
+    : signals_(OpenSignals()),
+      options_(std::move(options)),
       clock_(clock),
-      zone_(ResolveTimeZone(options_.config.timezone)),
-      data_dir_(options_.data_dir.empty() ? DataDir() : options_.data_dir) {
+      zone_(base::ResolveTimeZone(options_.config.timezone)),
+      data_dir_(options_.data_dir.empty() ? base::DataDir() : options_.data_dir),
+      bad_requests_(kWarningsPerSecond, std::chrono::seconds(1), "bad requests") {
   const TimePoint started = clock_.Now();
   google::protobuf::SetLogHandler(&ProtobufLog);
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir_, ec);
-  if (ec) {
-    throw StartupError("data directory " + data_dir_ + ": " + ec.message());
-  }
-  ::chmod(data_dir_.c_str(), 0700);
-  const std::string lock_path = data_dir_ + "/warmthd.lock";
-  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    throw StartupError("data directory " + data_dir_ +
-                       " is in use by another warmthd (lock " + lock_path + ")");
-  }
+  OpenStore(started);
+  BindSockets(started);
+}
 
-  auto store = store::SqliteStore::Open(data_dir_ + "/warmth.db", options_.store);
+Daemon::~Daemon() = default;
+
+void Daemon::OpenStore(TimePoint now) {
+  auto store = store::SqliteStore::Open(data_dir_.dir() + "/warmth.db", options_.store);
   if (!store.ok()) {
     throw StartupError(store.status().message());
   }
   store_ = std::move(store).value();
   const auto load_start = std::chrono::steady_clock::now();
-  engine_ = LoadEngine(started);
+  engine_ = LoadEngine(now);
   const core::EngineCounts counts = engine_->Counts();
-  spdlog::info("store {}: {} contacts ({} unsorted), {} interactions, {} pending nudges, loaded in {} ms",
-               store_->path(), counts.contacts, counts.unsorted, counts.interactions,
-               counts.pending_nudges,
-               std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::steady_clock::now() - load_start)
-                   .count());
+  spdlog::info(
+      "store {}: {} contacts ({} unsorted), {} interactions, {} pending nudges, loaded in {} ms",
+      store_->path(), counts.contacts, counts.unsorted, counts.interactions, counts.pending_nudges,
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                            load_start)
+          .count());
+}
 
-  const std::string api = !options_.api_endpoint.empty() ? options_.api_endpoint
-                                                         : options_.config.ApiEndpoint();
+void Daemon::BindSockets(TimePoint started) {
+  const std::string api =
+      !options_.api_endpoint.empty() ? options_.api_endpoint : options_.config.ApiEndpoint();
   const std::string pub = !options_.publish_endpoint.empty() ? options_.publish_endpoint
                                                              : options_.config.PublishEndpoint();
   for (const std::string& endpoint : {api, pub}) {
@@ -148,130 +117,25 @@ Daemon::Daemon(DaemonOptions options, core::Clock& clock)
       throw StartupError(s.message());
     }
   }
-  // The ZAP handler is bound inside SetUpSecurity, before any tcp:// bind.
-  const auto [api_setup, pub_setup] = SetUpSecurity(api, pub);
+  // The ZAP handler is bound here, before any tcp:// bind.
+  security_ = std::make_unique<CurveSecurity>(context_, options_.config.curve,
+                                              options_.allow_insecure_tcp, api, pub);
   try {
-    api_ = std::make_unique<transport::ApiServer>(context_, api, api_setup);
+    api_ = std::make_unique<transport::ApiServer>(context_, api, security_->api_setup());
   } catch (const zmq::error_t& e) {
     throw StartupError("api.endpoint " + api + ": cannot bind: " + e.what());
   }
   try {
-    publisher_ = std::make_unique<transport::NudgePublisher>(context_, pub, pub_setup);
+    publisher_ =
+        std::make_unique<transport::NudgePublisher>(context_, pub, security_->publish_setup());
   } catch (const zmq::error_t& e) {
     throw StartupError("api.publish " + pub + ": cannot bind: " + e.what());
   }
-  if (api_curve_) {
-    api_monitor_ = std::make_unique<transport::HandshakeMonitor>(context_, api_->socket(), "api");
-  }
-  if (pub_curve_) {
-    pub_monitor_ =
-        std::make_unique<transport::HandshakeMonitor>(context_, publisher_->socket(), "nudges");
-  }
+  security_->Watch(context_, api_->socket(), publisher_->socket());
   service_ = std::make_unique<Service>(
       engine_.get(), store_.get(),
       ServiceInfo{kVersion, store_->path(), api_->endpoint(), publisher_->endpoint(),
                   engine_->calendar().ZoneName(), started});
-
-  std::uint64_t watchdog_usec = 0;
-  if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0) {
-    // Twice per period, as sd_watchdog_enabled(3) advises.
-    watchdog_interval_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::microseconds(watchdog_usec / 2));
-  }
-  const char* notify_socket = std::getenv("NOTIFY_SOCKET");
-  notify_socket_ = notify_socket != nullptr && *notify_socket != '\0';
-}
-
-std::pair<transport::SocketSetup, transport::SocketSetup> Daemon::SetUpSecurity(
-    const std::string& api, const std::string& pub) {
-  const bool api_tcp = api.rfind("tcp://", 0) == 0;
-  const bool pub_tcp = pub.rfind("tcp://", 0) == 0;
-  if (!api_tcp && !pub_tcp) {
-    return {};
-  }
-  const std::string first_tcp = api_tcp ? "api.endpoint " + api : "api.publish " + pub;
-  const CurveConfig& curve = options_.config.curve;
-  const std::string secret_path = ServerSecretKeyPath(curve);
-  if (secret_path.empty()) {
-    if (!options_.allow_insecure_tcp) {
-      throw ConfigError("curve.secret_key",
-                        "not set, but " + first_tcp +
-                            " needs CURVE: set curve.secret_key to the server's secret key file "
-                            "and curve.authorized_keys to the client keys (see docs/deploy.md); "
-                            "--allow-insecure-tcp permits plain TCP on loopback for development");
-    }
-    for (const auto& [key, endpoint, tcp] :
-         {std::tuple{"api.endpoint", api, api_tcp}, {"api.publish", pub, pub_tcp}}) {
-      if (!tcp) {
-        continue;
-      }
-      if (!IsLoopbackTcp(endpoint)) {
-        throw StartupError(std::string(key) + " " + endpoint +
-                           ": --allow-insecure-tcp only allows loopback addresses");
-      }
-      spdlog::warn("{} {}: plain TCP WITHOUT authentication or encryption "
-                   "(--allow-insecure-tcp); never use this beyond development",
-                   key, endpoint);
-    }
-    return {};
-  }
-  if (curve.authorized_keys.empty()) {
-    throw ConfigError("curve.authorized_keys",
-                      "not set, but " + first_tcp +
-                          " needs the file of client keys allowed to connect (see docs/deploy.md)");
-  }
-  auto server = transport::ReadSecretKeyFile(secret_path);
-  if (!server.ok()) {
-    throw ConfigError("curve.secret_key", server.status().message());
-  }
-  auto keys = AuthorizedKeys::Load(curve.authorized_keys);
-  if (!keys.ok()) {
-    throw ConfigError("curve.authorized_keys", keys.status().message());
-  }
-  spdlog::info("CURVE: server key {} from {}; authorized keys: {} from {}",
-               server->public_key, secret_path, keys->Summary(), curve.authorized_keys);
-  if (keys->entries().empty()) {
-    spdlog::warn("{} lists no keys: no client can connect over TCP", curve.authorized_keys);
-  }
-  gate_ = std::make_unique<Gatekeeper>(curve.authorized_keys, std::move(keys).value());
-  // Bound before any CURVE socket: without a handler libzmq admits every key.
-  try {
-    zap_ = std::make_unique<transport::ZapHandler>(
-        context_, [this](const transport::ZapRequest& r) { return gate_->Authorize(r); });
-  } catch (const zmq::error_t& e) {
-    throw StartupError(std::string("cannot start the authentication handler: ") + e.what());
-  }
-  api_curve_ = api_tcp;
-  pub_curve_ = pub_tcp;
-  return {api_tcp ? transport::CurveServerSetup(*server, kApiDomain) : transport::SocketSetup{},
-          pub_tcp ? transport::CurveServerSetup(*server, kNudgeDomain) : transport::SocketSetup{}};
-}
-
-std::optional<Role> Daemon::RoleOf(const transport::Envelope& envelope) const {
-  if (!api_curve_) {
-    return Role::kAdmin;  // ipc: the 0700 directory is the access control
-  }
-  return gate_->RoleOf(envelope.user_id);
-}
-
-void Daemon::ReloadKeys() {
-  if (gate_ == nullptr) {
-    spdlog::info("SIGHUP received: nothing to reload (no CURVE keys in use)");
-    return;
-  }
-  if (core::Status s = gate_->Reload(); !s.ok()) {
-    spdlog::error("SIGHUP: keeping the authorized keys in force ({}); {} is bad:\n{}",
-                  gate_->keys().Summary(), gate_->keys_path(), s.message());
-    return;
-  }
-  spdlog::info("SIGHUP: reloaded {}: {}", gate_->keys_path(), gate_->keys().Summary());
-  ReportStatus(true);
-}
-
-Daemon::~Daemon() {
-  if (lock_fd_ >= 0) {
-    ::close(lock_fd_);
-  }
 }
 
 std::unique_ptr<core::Engine> Daemon::LoadEngine(TimePoint now) {
@@ -291,132 +155,108 @@ void Daemon::Run() {
   spdlog::info("warmthd {} ready: api {}, nudges {}, time zone {}", kVersion, api_->endpoint(),
                publisher_->endpoint(), engine_->calendar().ZoneName());
   // The store is open and every socket bound: clients may connect now.
-  sd_notify(0, "READY=1");
+  systemd_.Ready();
   ReportStatus(true);
   while (!stop_) {
     Turn();
   }
-  // Everything answered so far was committed in its turn. What is still in
-  // the backlog was not handled: say so, so that clients retry at once.
-  for (transport::Envelope& e : backlog_) {
-    api_->SendError(e,
-                    core::Status::Unavailable(
-                        "warmthd is stopping; nothing of this request was saved, retry"),
-                    transport::PeekRequestId(std::string_view(
-                        static_cast<const char*>(e.payload.data()), e.payload.size())));
-  }
-  backlog_.clear();
-  sd_notify(0, "STOPPING=1\nSTATUS=Stopping");
+  RefuseBacklog();
+  systemd_.Stopping();
   spdlog::info("warmthd stopped");
 }
 
-void Daemon::Watchdog() {
-  if (watchdog_interval_ <= std::chrono::steady_clock::duration::zero()) {
-    return;
-  }
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_watchdog_ >= watchdog_interval_) {
-    sd_notify(0, "WATCHDOG=1");
-    last_watchdog_ = now;
+void Daemon::RefuseBacklog() {
+  // Everything answered so far was committed in its turn. What is still in
+  // the backlog was not handled: say so, so that clients retry at once.
+  for (transport::Envelope& e : backlog_.TakeAll()) {
+    api_->SendError(
+        e,
+        core::Status::Unavailable("warmthd is stopping; nothing of this request was saved, retry"),
+        transport::PeekRequestId(Bytes(e.payload)));
   }
 }
 
-void Daemon::ReportStatus(bool now) {
-  if (!notify_socket_) {
-    return;
-  }
-  const auto t = std::chrono::steady_clock::now();
-  if (!now && t - last_status_ < std::chrono::seconds(30)) {
-    return;
-  }
-  last_status_ = t;
+void Daemon::ReportStatus(bool force) {
+  systemd_.Status(force, [this] { return DescribeStatus(); });
+}
+
+std::string Daemon::DescribeStatus() const {
   const core::EngineCounts c = engine_->Counts();
   std::string status = "Serving " + api_->endpoint() + ": " + std::to_string(c.contacts) +
                        " contacts (+" + std::to_string(c.unsorted) + " unsorted), " +
                        std::to_string(c.interactions) + " interactions, " +
                        std::to_string(c.pending_nudges) + " pending nudges";
-  if (gate_ != nullptr) {
-    status += ", " + gate_->keys().Summary();
+  if (const std::string keys = security_->KeysSummary(); !keys.empty()) {
+    status += ", " + keys;
   }
   if (writes_held_until_ != TimePoint{}) {
     status += "; STORE FAILING";
   }
-  sd_notifyf(0, "STATUS=%s", status.c_str());
+  return status;
 }
 
 void Daemon::Turn() {
-  TimePoint now = clock_.Now();
-  Watchdog();
+  const TimePoint now = clock_.Now();
+  systemd_.Watchdog();
   ReportStatus(false);
   if (now >= writes_held_until_) {
     PublishDue(now);
   }
-  // Sleep in poll until the next due time: no periodic scans.
-  std::optional<TimePoint> wake = engine_->NextDue(now);
-  if (now < writes_held_until_) {
-    wake = wake ? std::min(*wake, writes_held_until_) : writes_held_until_;
-  }
-  if (watchdog_interval_ > std::chrono::steady_clock::duration::zero()) {
-    const auto until_beat = last_watchdog_ + watchdog_interval_ - std::chrono::steady_clock::now();
-    const TimePoint beat = now + std::chrono::duration_cast<core::Duration>(until_beat);
-    wake = wake ? std::min(*wake, beat) : beat;
-  }
-  std::chrono::milliseconds timeout(-1);
-  if (!backlog_.empty()) {
-    timeout = std::chrono::milliseconds(0);  // work is waiting: only look for more
-  } else if (wake) {
-    timeout = std::chrono::ceil<std::chrono::milliseconds>(std::max(*wake - now, core::Duration(0)));
-    // The clock may be moved (suspend, NTP): look again at least each minute.
-    timeout = std::min(timeout, std::chrono::milliseconds(60'000));
-  }
   // The ZAP handler and the handshake monitors are served here too: no
   // thread of their own. A handshake waits at most one turn for its answer.
-  enum { kApi, kSignals, kZap, kApiMonitor, kPubMonitor, kItems };
-  zmq::pollitem_t items[kItems] = {
-      {api_->socket().handle(), 0, ZMQ_POLLIN, 0},
-      {nullptr, signals_.fd(), ZMQ_POLLIN, 0},
-      {zap_ != nullptr ? zap_->socket().handle() : nullptr, -1, 0, 0},
-      {api_monitor_ != nullptr ? api_monitor_->socket().handle() : nullptr, -1, 0, 0},
-      {pub_monitor_ != nullptr ? pub_monitor_->socket().handle() : nullptr, -1, 0, 0},
-  };
-  // An item without a socket stays in the array with no events and fd -1:
-  // zmq_poll leaves it alone.
-  for (int i : {kZap, kApiMonitor, kPubMonitor}) {
-    if (items[i].socket != nullptr) {
-      items[i].events = ZMQ_POLLIN;
-    }
-  }
+  std::array<zmq::pollitem_t, kPollItems> items{};
+  items[kApi] = {api_->socket().handle(), 0, ZMQ_POLLIN, 0};
+  items[kSignals] = {nullptr, signals_.fd(), ZMQ_POLLIN, 0};
+  std::ranges::copy(security_->PollItems(), items.begin() + kSecurity);
   try {
-    zmq::poll(items, kItems, timeout);
+    zmq::poll(items.data(), items.size(), PollTimeout(now));
   } catch (const zmq::error_t& e) {
     if (e.num() != EINTR) {
       throw;
     }
   }
   if ((items[kSignals].revents & ZMQ_POLLIN) != 0) {
-    while (const int sig = signals_.Read()) {
-      if (sig == SIGTERM || sig == SIGINT) {
-        spdlog::info("{} received: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-        stop_ = true;
-      } else if (sig == SIGHUP) {
-        ReloadKeys();
-      }
+    HandleSignals();
+  }
+  security_->HandleEvents(std::span(items).subspan<kSecurity, CurveSecurity::kPollItems>());
+  ServeOrCheckpoint((items[kApi].revents & ZMQ_POLLIN) != 0);
+}
+
+std::chrono::milliseconds Daemon::PollTimeout(TimePoint now) const {
+  if (!backlog_.empty()) {
+    return std::chrono::milliseconds(0);  // work is waiting: only look for more
+  }
+  // Sleep in poll until the next due time: no periodic scans.
+  std::optional<TimePoint> wake = engine_->NextDue(now);
+  if (now < writes_held_until_) {
+    wake = wake ? std::min(*wake, writes_held_until_) : writes_held_until_;
+  }
+  if (const auto until_beat = systemd_.UntilWatchdog()) {
+    const TimePoint beat = now + std::chrono::duration_cast<core::Duration>(*until_beat);
+    wake = wake ? std::min(*wake, beat) : beat;
+  }
+  if (!wake) {
+    return std::chrono::milliseconds(-1);
+  }
+  const auto timeout =
+      std::chrono::ceil<std::chrono::milliseconds>(std::max(*wake - now, core::Duration(0)));
+  // The clock may be moved (suspend, NTP): look again at least each minute.
+  return std::min(timeout, std::chrono::milliseconds(60'000));
+}
+
+void Daemon::HandleSignals() {
+  while (const int sig = signals_.Read()) {
+    if (sig == SIGTERM || sig == SIGINT) {
+      spdlog::info("{} received: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      stop_ = true;
+    } else if (sig == SIGHUP && security_->ReloadKeys()) {
+      ReportStatus(true);
     }
   }
-  if ((items[kZap].revents & ZMQ_POLLIN) != 0) {
-    zap_->HandlePending();
-  }
-  if ((items[kApiMonitor].revents & ZMQ_POLLIN) != 0) {
-    for (const auto& failure : api_monitor_->Drain()) {
-      gate_->LogHandshakeFailure("the API socket", failure);
-    }
-  }
-  if ((items[kPubMonitor].revents & ZMQ_POLLIN) != 0) {
-    for (const auto& failure : pub_monitor_->Drain()) {
-      gate_->LogHandshakeFailure("the nudge socket", failure);
-    }
-  }
-  if ((items[kApi].revents & ZMQ_POLLIN) != 0 || !backlog_.empty()) {
+}
+
+void Daemon::ServeOrCheckpoint(bool requests_came) {
+  if (requests_came || !backlog_.empty()) {
     Serve();
     // An idle gap: nothing more queued. Checkpoint here rather than in the
     // middle of a burst, which keeps the ack latency tail short.
@@ -430,144 +270,98 @@ void Daemon::Turn() {
 
 void Daemon::Receive(TimePoint now) {
   for (transport::Envelope& e : api_->Drain(kMaxReadsPerTurn)) {
-    const std::size_t size = e.payload.size();
-    const std::string_view bytes(static_cast<const char*>(e.payload.data()), size);
-    if (size > transport::kMaxRequestBytes) {
+    if (e.payload.size() > transport::kMaxRequestBytes) {
       v1::Request request;
-      const core::Status s = transport::DecodeRequest(bytes, request);  // the size error
+      const core::Status s = transport::DecodeRequest(Bytes(e.payload), request);  // the size error
       WarnBadRequest(now, e.peer_address, s.message());
       api_->SendError(e, s, request.request_id());
       continue;
     }
-    if (backlog_.size() < kMaxBacklog && backlog_bytes_ + size <= kMaxBacklogBytes) {
-      backlog_bytes_ += size;
-      backlog_.push_back(std::move(e));
-      continue;
+    if (!backlog_.Push(e)) {
+      api_->SendError(e, backlog_.Busy(), transport::PeekRequestId(Bytes(e.payload)));
     }
-    ++shed_since_log_;
-    api_->SendError(e,
-                    core::Status::ResourceExhausted(
-                        "warmthd is busy (" + std::to_string(backlog_.size()) +
-                        " requests queued); nothing of this request was saved, retry shortly"),
-                    transport::PeekRequestId(bytes));
   }
-  if (shed_since_log_ > 0 && now - shed_logged_at_ >= std::chrono::seconds(1)) {
-    spdlog::warn("busy: answered {} requests RESOURCE_EXHAUSTED (backlog full: {} requests, {} "
-                 "bytes)",
-                 shed_since_log_, backlog_.size(), backlog_bytes_);
-    shed_since_log_ = 0;
-    shed_logged_at_ = now;
-  }
+  backlog_.LogShed(now);
 }
 
 void Daemon::Serve() {
   const TimePoint now = clock_.Now();
   Receive(now);
-  std::vector<transport::Envelope> envelopes;
-  envelopes.reserve(std::min(backlog_.size(), kMaxRequestsPerTurn));
-  while (!backlog_.empty() && envelopes.size() < kMaxRequestsPerTurn) {
-    backlog_bytes_ -= backlog_.front().payload.size();
-    envelopes.push_back(std::move(backlog_.front()));
-    backlog_.pop_front();
-  }
-  const bool writes_held = now < writes_held_until_;
-  struct Pending {
-    transport::Envelope* envelope;
-    v1::Request request;
-    v1::Reply reply;
-    bool decoded = false;
-    Role role = Role::kAdmin;
-  };
+  std::vector<transport::Envelope> envelopes = backlog_.Take(kMaxRequestsPerTurn);
   std::vector<Pending> pending(envelopes.size());
   bool wrote = false;
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
-    Pending& p = pending[i];
-    p.envelope = &envelopes[i];
-    const auto& payload = envelopes[i].payload;
-    core::Status decoded = transport::DecodeRequest(
-        std::string_view(static_cast<const char*>(payload.data()), payload.size()), p.request);
-    // The role first: a request the key may not make learns nothing else,
-    // and a key removed since it connected may make none at all.
-    const std::optional<Role> role = RoleOf(envelopes[i]);
-    if (!decoded.ok() && role) {
-      WarnBadRequest(now, envelopes[i].peer_address, decoded.message());
-      transport::ToProto(decoded, p.reply.mutable_error());
-      p.reply.set_request_id(p.request.request_id());
-      continue;
-    }
-    if (!role || !Allowed(*role, p.request.body_case())) {
-      if (api_curve_) {
-        spdlog::debug("request {} ({}) denied to key \"{}\"", p.request.request_id(),
-                      BodyName(p.request), gate_->LabelOf(envelopes[i].user_id));
-      }
-      transport::ToProto(core::Status::PermissionDenied("request: not allowed for this client's key"),
-                         p.reply.mutable_error());
-      p.reply.set_request_id(p.request.request_id());
-      continue;
-    }
-    p.decoded = true;
-    p.role = *role;
-    const bool read_only = IsReadOnly(p.request.body_case());
-    if (writes_held && !read_only) {
-      transport::ToProto(core::Status::Unavailable(
-                             store_error_ + " (writes paused); nothing was saved, retry shortly"),
-                         p.reply.mutable_error());
-      p.reply.set_request_id(p.request.request_id());
-      continue;
-    }
-    try {
-      p.reply = service_->Handle(p.request, now, *role);
-    } catch (const std::exception& e) {
-      spdlog::error("request {} ({}): {}", p.request.request_id(), BodyName(p.request), e.what());
-      p.reply.Clear();
-      transport::ToProto(core::Status::Internal("internal error; see the daemon log"),
-                         p.reply.mutable_error());
-      p.reply.set_request_id(p.request.request_id());
-    }
-    wrote = wrote || !read_only;
-    if (p.reply.has_error()) {
-      spdlog::debug("request {} ({}): {}", p.request.request_id(), BodyName(p.request),
-                    p.reply.error().message());
-    }
+    pending[i].envelope = &envelopes[i];
+    wrote = Handle(pending[i], now) || wrote;
   }
   // One commit for everything this turn changed: the group commit. Replies go
   // out only after it, so an acknowledged event is on disk.
   if (wrote && !Commit(now)) {
-    for (Pending& p : pending) {
-      if (!p.decoded) {
-        continue;
-      }
-      if (IsReadOnly(p.request.body_case())) {
-        p.reply = service_->Handle(p.request, now, p.role);  // again, on the rebuilt engine
-      } else {
-        p.reply.Clear();
-        p.reply.set_request_id(p.request.request_id());
-        transport::ToProto(
-            core::Status::Unavailable(store_error_ + "; nothing was saved, retry shortly"),
-                           p.reply.mutable_error());
-      }
-    }
+    Redo(pending, now);
   }
   for (Pending& p : pending) {
     api_->Send(*p.envelope, p.reply);
   }
 }
 
-void Daemon::WarnBadRequest(TimePoint now, const std::string& peer, const std::string& what) {
-  if (now - warning_window_ > std::chrono::seconds(1)) {
-    if (suppressed_warnings_ > 0) {
-      spdlog::warn("{} more bad requests were not logged", suppressed_warnings_);
+bool Daemon::Handle(Pending& p, TimePoint now) {
+  const core::Status decoded = transport::DecodeRequest(Bytes(p.envelope->payload), p.request);
+  // The role first: a request the key may not make learns nothing else,
+  // and a key removed since it connected may make none at all.
+  const std::optional<Role> role = security_->RoleOf(*p.envelope);
+  if (!decoded.ok() && role) {
+    WarnBadRequest(now, p.envelope->peer_address, decoded.message());
+    p.Fail(decoded);
+    return false;
+  }
+  if (core::Status s = CheckPermission(role, p.request.body_case()); !s.ok()) {
+    security_->LogDenied(*p.envelope, p.request.request_id(), BodyName(p.request));
+    p.Fail(s);
+    return false;
+  }
+  p.decoded = true;
+  p.role = *role;
+  const bool read_only = IsReadOnly(p.request.body_case());
+  if (now < writes_held_until_ && !read_only) {
+    p.Fail(core::Status::Unavailable(service_->store_error() +
+                                     " (writes paused); nothing was saved, retry shortly"));
+    return false;
+  }
+  Execute(p, now);
+  return !read_only;
+}
+
+void Daemon::Execute(Pending& p, TimePoint now) {
+  try {
+    p.reply = service_->Execute(p.request, now);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} ({}): {}", p.request.request_id(), BodyName(p.request), e.what());
+    p.Fail(core::Status::Internal("internal error; see the daemon log"));
+  }
+  if (p.reply.has_error()) {
+    spdlog::debug("request {} ({}): {}", p.request.request_id(), BodyName(p.request),
+                  p.reply.error().message());
+  }
+}
+
+void Daemon::Redo(std::vector<Pending>& pending, TimePoint now) {
+  for (Pending& p : pending) {
+    if (!p.decoded) {
+      continue;
     }
-    warning_window_ = now;
-    warnings_in_window_ = 0;
-    suppressed_warnings_ = 0;
+    if (IsReadOnly(p.request.body_case())) {
+      p.reply = service_->Execute(p.request, now);  // again, on the rebuilt engine
+    } else {
+      p.Fail(core::Status::Unavailable(service_->store_error() +
+                                       "; nothing was saved, retry shortly"));
+    }
   }
-  if (warnings_in_window_ >= kWarningsPerSecond) {
-    ++suppressed_warnings_;
-    return;
+}
+
+void Daemon::WarnBadRequest(TimePoint now, const std::string& peer, const std::string& what) {
+  if (bad_requests_.Allow(now.time_since_epoch())) {
+    spdlog::warn("bad request from {}: {}", peer.empty() ? "a local client" : peer, what);
   }
-  ++warnings_in_window_;
-  spdlog::warn("bad request from {}: {}", peer.empty() ? "a local client" : peer, what);
 }
 
 bool Daemon::Commit(TimePoint now) {
@@ -577,14 +371,12 @@ bool Daemon::Commit(TimePoint now) {
     if (writes_held_until_ != TimePoint{}) {
       spdlog::info("store writable again");
       writes_held_until_ = TimePoint{};
-      store_error_.clear();
       service_->set_store_error("");
     }
     return true;
   }
   spdlog::error("{}; rebuilding state from the store and holding writes for {} ms", s.message(),
                 std::chrono::duration_cast<std::chrono::milliseconds>(kWriteHold).count());
-  store_error_ = s.message();
   service_->set_store_error(s.message());
   writes_held_until_ = now + kWriteHold;
   try {

@@ -18,8 +18,8 @@ using core::TimePoint;
 
 class Simulation {
  public:
-  Simulation(const Config& config, std::ostream& out)
-      : engine_(config.engine, ResolveTimeZone(config.timezone)),
+  Simulation(const base::Config& config, std::ostream& out)
+      : engine_(config.engine, base::ResolveTimeZone(config.timezone)),
         service_(&engine_, nullptr, ServiceInfo{kVersion, "(replay)", "", "",
                                                 engine_.calendar().ZoneName(), TimePoint{}}),
         out_(out) {
@@ -86,7 +86,7 @@ class Simulation {
 
 }  // namespace
 
-int Replay(const Config& config, std::istream& timeline, const std::string& name,
+int Replay(const base::Config& config, std::istream& timeline, const std::string& name,
            const ReplayOptions& options, std::ostream& out, std::ostream& err) {
   Simulation sim(config, out);
   transport::JsonParser parser;

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "daemon/app/config.h"
+#include "base/config.h"
 #include "daemon/core/time.h"
 
 namespace warmth::app {
@@ -21,7 +21,7 @@ struct ReplayOptions {
 // Returns 0, or 2 after writing "NAME:LINE: what is wrong" to `err` for a
 // line that is not a valid entry or goes back in time. Requests the daemon
 // would answer with an error are reported on `err` and replay goes on.
-int Replay(const Config& config, std::istream& timeline, const std::string& name,
+int Replay(const base::Config& config, std::istream& timeline, const std::string& name,
            const ReplayOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace warmth::app

@@ -10,12 +10,6 @@ namespace {
 using core::Status;
 using transport::ToProto;
 
-v1::Reply ErrorReply(const Status& status) {
-  v1::Reply reply;
-  ToProto(status, reply.mutable_error());
-  return reply;
-}
-
 v1::Reply AckReply(const core::Result<std::vector<std::string>>& result,
                    const std::string& contact_id = {}) {
   if (!result.ok()) {
@@ -51,62 +45,204 @@ bool IsReadOnly(v1::Request::BodyCase body) {
          body == B::kListTrips || body == B::kStatus || body == B::BODY_NOT_SET;
 }
 
-v1::Reply Service::Handle(const v1::Request& request, core::TimePoint now, Role role) {
-  v1::Reply reply;
-  if (!Allowed(role, request.body_case())) {
-    reply = ErrorReply(Status::PermissionDenied("request: not allowed for this client's key"));
-  } else {
-    reply = Dispatch(request, now);
+core::Status CheckPermission(std::optional<Role> role, v1::Request::BodyCase body) {
+  if (!role || !Allowed(*role, body)) {
+    return Status::PermissionDenied("request: not allowed for this client's key");
   }
+  return Status::Ok();
+}
+
+v1::Reply ErrorReply(const Status& status, std::string_view request_id) {
+  v1::Reply reply;
+  ToProto(status, reply.mutable_error());
+  reply.set_request_id(std::string(request_id));
+  return reply;
+}
+
+v1::Reply Service::Handle(const v1::Request& request, core::TimePoint now, Role role) {
+  if (Status s = CheckPermission(role, request.body_case()); !s.ok()) {
+    return ErrorReply(s, request.request_id());
+  }
+  return Execute(request, now);
+}
+
+v1::Reply Service::Execute(const v1::Request& request, core::TimePoint now) {
+  v1::Reply reply = Dispatch(request, now);
   reply.set_request_id(request.request_id());
   return reply;
 }
+
+namespace {
+
+v1::Reply Ingest(core::Engine& engine, const v1::IngestBatch& ingest, core::TimePoint now) {
+  const auto& in = ingest.interactions();
+  if (in.size() > transport::kMaxInteractionsPerBatch) {
+    return ErrorReply(Status::ResourceExhausted(
+        "ingest.interactions: more than 10000 in one batch; send smaller batches"));
+  }
+  std::vector<core::Interaction> batch;
+  batch.reserve(static_cast<std::size_t>(in.size()));
+  for (int i = 0; i < in.size(); ++i) {
+    auto interaction = transport::ToInteraction(in[i]);
+    if (!interaction.ok()) {
+      return ErrorReply(Status(
+          interaction.status().code(),
+          "ingest.interactions[" + std::to_string(i) + "]." + interaction.status().message()));
+    }
+    batch.push_back(std::move(interaction).value());
+  }
+  v1::Reply reply;
+  auto* out = reply.mutable_ingest();
+  for (const core::IngestItem& item : engine.Ingest(batch, now)) {
+    auto* r = out->add_items();
+    r->set_event_id(item.event_id);
+    r->set_outcome(static_cast<v1::IngestResult::Outcome>(item.outcome));
+    r->set_reason(item.reason);
+    for (const auto& id : item.contact_ids) {
+      r->add_contact_ids(id);
+    }
+  }
+  return reply;
+}
+
+v1::Reply UpsertContact(core::Engine& engine, const v1::UpsertContact& upsert,
+                        core::TimePoint now) {
+  auto contact = transport::ToContact(upsert.contact());
+  if (!contact.ok()) {
+    return ErrorReply(contact.status());
+  }
+  auto view = engine.UpsertContact(std::move(contact).value(), now);
+  if (!view.ok()) {
+    return ErrorReply(view.status());
+  }
+  v1::Reply reply;
+  ToProto(*view, reply.mutable_contact());
+  return reply;
+}
+
+// `store` may be null: then no recent interactions.
+v1::Reply GetContact(core::Engine& engine, store::SqliteStore* store, const v1::GetContact& get,
+                     core::TimePoint now) {
+  auto view = engine.GetContact(get.contact_id(), now);
+  if (!view) {
+    return ErrorReply(Status::NotFound("contact_id: no such contact"));
+  }
+  v1::Reply reply;
+  ToProto(*view, reply.mutable_contact());
+  const int recent = std::clamp(get.recent(), 0, 100);
+  if (store != nullptr && recent > 0) {
+    for (const auto& s : store->RecentInteractions(view->contact.id, recent)) {
+      ToProto(s.interaction, reply.mutable_contact()->add_recent());
+    }
+  }
+  return reply;
+}
+
+v1::Reply ListContacts(core::Engine& engine, const v1::ListContacts& list, core::TimePoint now) {
+  v1::Reply reply;
+  for (const auto& view : engine.ListContacts(
+           list.include_unsorted(), static_cast<std::size_t>(std::max(0, list.limit())), now)) {
+    ToProto(view, reply.mutable_contacts()->add_contacts());
+  }
+  reply.mutable_contacts();
+  return reply;
+}
+
+v1::Reply UpsertTrip(core::Engine& engine, const v1::UpsertTrip& upsert, core::TimePoint now) {
+  auto trip = transport::ToTrip(upsert.trip());
+  if (!trip.ok()) {
+    return ErrorReply(trip.status());
+  }
+  auto saved = engine.UpsertTrip(std::move(trip).value(), now);
+  if (!saved.ok()) {
+    return ErrorReply(saved.status());
+  }
+  v1::Reply reply;
+  ToProto(*saved, reply.mutable_trip());
+  return reply;
+}
+
+v1::Reply ListTrips(const core::Engine& engine) {
+  v1::Reply reply;
+  reply.mutable_trips();
+  for (const auto& trip : engine.ListTrips()) {
+    ToProto(trip, reply.mutable_trips()->add_trips());
+  }
+  return reply;
+}
+
+v1::Reply ListNudges(const core::Engine& engine, const v1::ListNudges& list) {
+  std::vector<core::NudgeState> states;
+  for (int s : list.states()) {
+    if (s <= 0 || s > static_cast<int>(core::NudgeState::kDismissed)) {
+      return ErrorReply(Status::InvalidArgument("list_nudges.states: unknown state"));
+    }
+    states.push_back(static_cast<core::NudgeState>(s));
+  }
+  v1::Reply reply;
+  reply.mutable_nudges();
+  for (const auto& nudge : engine.ListNudges(states, list.contact_id(),
+                                             static_cast<std::size_t>(std::max(0, list.limit())))) {
+    ToProto(nudge, reply.mutable_nudges()->add_nudges());
+  }
+  return reply;
+}
+
+v1::Reply Done(core::Engine& engine, const v1::Done& done, core::TimePoint now) {
+  auto channel = transport::ToChannel(done.channel(), "done.channel");
+  if (!channel.ok()) {
+    return ErrorReply(channel.status());
+  }
+  return AckReply(engine.Done(done.contact_id(), done.nudge_id(), *channel, now),
+                  done.contact_id());
+}
+
+v1::Reply Snooze(core::Engine& engine, const v1::Snooze& snooze, core::TimePoint now) {
+  if (!snooze.has_duration()) {
+    return ErrorReply(Status::InvalidArgument("snooze.duration: required"));
+  }
+  auto duration = transport::ToDuration(snooze.duration(), "snooze.duration");
+  if (!duration.ok()) {
+    return ErrorReply(duration.status());
+  }
+  return AckReply(engine.Snooze(snooze.contact_id(), snooze.nudge_id(), *duration, now),
+                  snooze.contact_id());
+}
+
+v1::Reply StatusReply(core::Engine& engine, const ServiceInfo& info, const std::string& store_error,
+                      core::TimePoint now) {
+  v1::Reply reply;
+  auto* s = reply.mutable_status();
+  const core::EngineCounts counts = engine.Counts();
+  s->set_version(info.version);
+  ToProto(info.started_at, s->mutable_started_at());
+  ToProto(now - info.started_at, s->mutable_uptime());
+  s->set_store_path(info.store_path);
+  s->set_contacts(counts.contacts);
+  s->set_unsorted_contacts(counts.unsorted);
+  s->set_interactions(counts.interactions);
+  s->set_pending_nudges(counts.pending_nudges);
+  s->set_waiting_nudges(counts.waiting_nudges);
+  if (const auto next = engine.NextDue(now)) {
+    ToProto(*next, s->mutable_next_due_at());
+  }
+  s->set_api_endpoint(info.api_endpoint);
+  s->set_publish_endpoint(info.publish_endpoint);
+  s->set_last_store_error(store_error);
+  s->set_timezone(info.timezone);
+  return reply;
+}
+
+}  // namespace
 
 v1::Reply Service::Dispatch(const v1::Request& request, core::TimePoint now) {
   core::Engine& engine = *engine_;
   v1::Reply reply;
   switch (request.body_case()) {
-    case v1::Request::kIngest: {
-      const auto& in = request.ingest().interactions();
-      if (in.size() > transport::kMaxInteractionsPerBatch) {
-        return ErrorReply(Status::ResourceExhausted(
-            "ingest.interactions: more than 10000 in one batch; send smaller batches"));
-      }
-      std::vector<core::Interaction> batch;
-      batch.reserve(static_cast<std::size_t>(in.size()));
-      for (int i = 0; i < in.size(); ++i) {
-        auto interaction = transport::ToInteraction(in[i]);
-        if (!interaction.ok()) {
-          return ErrorReply(Status(interaction.status().code(),
-                                   "ingest.interactions[" + std::to_string(i) +
-                                       "]." + interaction.status().message()));
-        }
-        batch.push_back(std::move(interaction).value());
-      }
-      auto* out = reply.mutable_ingest();
-      for (const core::IngestItem& item : engine.Ingest(batch, now)) {
-        auto* r = out->add_items();
-        r->set_event_id(item.event_id);
-        r->set_outcome(static_cast<v1::IngestResult::Outcome>(item.outcome));
-        r->set_reason(item.reason);
-        for (const auto& id : item.contact_ids) {
-          r->add_contact_ids(id);
-        }
-      }
-      return reply;
-    }
-    case v1::Request::kUpsertContact: {
-      auto contact = transport::ToContact(request.upsert_contact().contact());
-      if (!contact.ok()) {
-        return ErrorReply(contact.status());
-      }
-      auto view = engine.UpsertContact(std::move(contact).value(), now);
-      if (!view.ok()) {
-        return ErrorReply(view.status());
-      }
-      ToProto(*view, reply.mutable_contact());
-      return reply;
-    }
+    case v1::Request::kIngest:
+      return Ingest(engine, request.ingest(), now);
+    case v1::Request::kUpsertContact:
+      return UpsertContact(engine, request.upsert_contact(), now);
     case v1::Request::kRemoveContact: {
       const std::string& id = request.remove_contact().contact_id();
       if (Status s = engine.RemoveContact(id, now); !s.ok()) {
@@ -115,43 +251,12 @@ v1::Reply Service::Dispatch(const v1::Request& request, core::TimePoint now) {
       reply.mutable_ack()->set_contact_id(id);
       return reply;
     }
-    case v1::Request::kGetContact: {
-      const auto& get = request.get_contact();
-      auto view = engine.GetContact(get.contact_id(), now);
-      if (!view) {
-        return ErrorReply(Status::NotFound("contact_id: no such contact"));
-      }
-      ToProto(*view, reply.mutable_contact());
-      const int recent = std::clamp(get.recent(), 0, 100);
-      if (store_ != nullptr && recent > 0) {
-        for (const auto& s : store_->RecentInteractions(view->contact.id, recent)) {
-          ToProto(s.interaction, reply.mutable_contact()->add_recent());
-        }
-      }
-      return reply;
-    }
-    case v1::Request::kListContacts: {
-      const auto& list = request.list_contacts();
-      for (const auto& view : engine.ListContacts(list.include_unsorted(),
-                                                  static_cast<std::size_t>(std::max(0, list.limit())),
-                                                  now)) {
-        ToProto(view, reply.mutable_contacts()->add_contacts());
-      }
-      reply.mutable_contacts();
-      return reply;
-    }
-    case v1::Request::kUpsertTrip: {
-      auto trip = transport::ToTrip(request.upsert_trip().trip());
-      if (!trip.ok()) {
-        return ErrorReply(trip.status());
-      }
-      auto saved = engine.UpsertTrip(std::move(trip).value(), now);
-      if (!saved.ok()) {
-        return ErrorReply(saved.status());
-      }
-      ToProto(*saved, reply.mutable_trip());
-      return reply;
-    }
+    case v1::Request::kGetContact:
+      return GetContact(engine, store_, request.get_contact(), now);
+    case v1::Request::kListContacts:
+      return ListContacts(engine, request.list_contacts(), now);
+    case v1::Request::kUpsertTrip:
+      return UpsertTrip(engine, request.upsert_trip(), now);
     case v1::Request::kRemoveTrip: {
       const std::string& id = request.remove_trip().trip_id();
       if (Status s = engine.RemoveTrip(id, now); !s.ok()) {
@@ -160,73 +265,18 @@ v1::Reply Service::Dispatch(const v1::Request& request, core::TimePoint now) {
       reply.mutable_ack()->set_trip_id(id);
       return reply;
     }
-    case v1::Request::kListTrips: {
-      reply.mutable_trips();
-      for (const auto& trip : engine.ListTrips()) {
-        ToProto(trip, reply.mutable_trips()->add_trips());
-      }
-      return reply;
-    }
-    case v1::Request::kListNudges: {
-      const auto& list = request.list_nudges();
-      std::vector<core::NudgeState> states;
-      for (int s : list.states()) {
-        if (s <= 0 || s > static_cast<int>(core::NudgeState::kDismissed)) {
-          return ErrorReply(Status::InvalidArgument("list_nudges.states: unknown state"));
-        }
-        states.push_back(static_cast<core::NudgeState>(s));
-      }
-      reply.mutable_nudges();
-      for (const auto& nudge : engine.ListNudges(
-               states, list.contact_id(), static_cast<std::size_t>(std::max(0, list.limit())))) {
-        ToProto(nudge, reply.mutable_nudges()->add_nudges());
-      }
-      return reply;
-    }
-    case v1::Request::kDone: {
-      const auto& done = request.done();
-      auto channel = transport::ToChannel(done.channel(), "done.channel");
-      if (!channel.ok()) {
-        return ErrorReply(channel.status());
-      }
-      return AckReply(engine.Done(done.contact_id(), done.nudge_id(), *channel, now),
-                      done.contact_id());
-    }
-    case v1::Request::kSnooze: {
-      const auto& snooze = request.snooze();
-      if (!snooze.has_duration()) {
-        return ErrorReply(Status::InvalidArgument("snooze.duration: required"));
-      }
-      auto duration = transport::ToDuration(snooze.duration(), "snooze.duration");
-      if (!duration.ok()) {
-        return ErrorReply(duration.status());
-      }
-      return AckReply(engine.Snooze(snooze.contact_id(), snooze.nudge_id(), *duration, now),
-                      snooze.contact_id());
-    }
+    case v1::Request::kListTrips:
+      return ListTrips(engine);
+    case v1::Request::kListNudges:
+      return ListNudges(engine, request.list_nudges());
+    case v1::Request::kDone:
+      return Done(engine, request.done(), now);
+    case v1::Request::kSnooze:
+      return Snooze(engine, request.snooze(), now);
     case v1::Request::kDismiss:
       return AckReply(engine.Dismiss(request.dismiss().nudge_id(), now));
-    case v1::Request::kStatus: {
-      auto* s = reply.mutable_status();
-      const core::EngineCounts counts = engine.Counts();
-      s->set_version(info_.version);
-      ToProto(info_.started_at, s->mutable_started_at());
-      ToProto(now - info_.started_at, s->mutable_uptime());
-      s->set_store_path(info_.store_path);
-      s->set_contacts(counts.contacts);
-      s->set_unsorted_contacts(counts.unsorted);
-      s->set_interactions(counts.interactions);
-      s->set_pending_nudges(counts.pending_nudges);
-      s->set_waiting_nudges(counts.waiting_nudges);
-      if (const auto next = engine.NextDue(now)) {
-        ToProto(*next, s->mutable_next_due_at());
-      }
-      s->set_api_endpoint(info_.api_endpoint);
-      s->set_publish_endpoint(info_.publish_endpoint);
-      s->set_last_store_error(store_error_);
-      s->set_timezone(info_.timezone);
-      return reply;
-    }
+    case v1::Request::kStatus:
+      return StatusReply(engine, info_, store_error_, now);
     case v1::Request::BODY_NOT_SET:
       break;
   }

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "daemon/core/engine.h"
 #include "daemon/store/sqlite_store.h"
@@ -18,6 +20,11 @@ enum class Role { kAdmin, kNotify, kIngest };
 bool Allowed(Role role, v1::Request::BodyCase body);
 // True for requests that change nothing (answered even when the store is down).
 bool IsReadOnly(v1::Request::BodyCase body);
+// The one permission check: PERMISSION_DENIED unless `role` may send `body`.
+// nullopt is a key no longer authorized: it may send nothing.
+core::Status CheckPermission(std::optional<Role> role, v1::Request::BodyCase body);
+// The one way to build an Error reply: `status` and `request_id`.
+v1::Reply ErrorReply(const core::Status& status, std::string_view request_id = {});
 
 // Facts for the Status reply.
 struct ServiceInfo {
@@ -40,9 +47,14 @@ class Service {
   void set_engine(core::Engine* engine) { engine_ = engine; }
   // Shown in Status while the store is failing; "" when healthy.
   void set_store_error(std::string error) { store_error_ = std::move(error); }
+  const std::string& store_error() const { return store_error_; }
 
   // Never throws for client data: every problem becomes an Error reply.
+  // CheckPermission, then Execute.
   v1::Reply Handle(const v1::Request& request, core::TimePoint now, Role role = Role::kAdmin);
+  // Executes a request whose sender's role the caller has checked
+  // (CheckPermission). Never throws for client data.
+  v1::Reply Execute(const v1::Request& request, core::TimePoint now);
 
  private:
   v1::Reply Dispatch(const v1::Request& request, core::TimePoint now);

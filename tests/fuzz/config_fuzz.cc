@@ -4,13 +4,13 @@
 #include <cstdint>
 #include <string_view>
 
-#include "daemon/app/config.h"
+#include "base/config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
-    (void)warmth::app::ParseConfig(std::string_view(reinterpret_cast<const char*>(data), size),
-                                   "fuzz.toml");
-  } catch (const warmth::app::ConfigError& e) {
+    (void)warmth::base::ParseConfig(std::string_view(reinterpret_cast<const char*>(data), size),
+                                    "fuzz.toml");
+  } catch (const warmth::base::ConfigError& e) {
     if (std::string_view(e.what()).empty()) {
       __builtin_trap();
     }

@@ -9,7 +9,7 @@
 
 #include <google/protobuf/stubs/logging.h>
 
-#include "daemon/app/config.h"
+#include "base/config.h"
 #include "daemon/app/service.h"
 #include "daemon/core/engine.h"
 #include "daemon/transport/codec.h"
@@ -71,7 +71,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const date::time_zone* zone = app::ResolveTimeZone("UTC");
+  static const date::time_zone* zone = base::ResolveTimeZone("UTC");
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   v1::Request request;
   const core::Status decoded = transport::DecodeRequest(bytes, request);

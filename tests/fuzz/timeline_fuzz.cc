@@ -9,7 +9,7 @@
 #include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/util/json_util.h>
 
-#include "daemon/app/config.h"
+#include "base/config.h"
 #include "daemon/app/replay.h"
 #include "warmth/v1/warmth.pb.h"
 
@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace warmth;  // NOLINT(google-build-using-namespace): a fuzz target
-  static const app::Config config = app::ParseConfig("timezone = \"UTC\"\n", "fuzz");
+  static const base::Config config = base::ParseConfig("timezone = \"UTC\"\n", "fuzz");
   const std::string text(reinterpret_cast<const char*>(data), size);
   if (SpansTooLong(text)) {
     return 0;

@@ -9,6 +9,8 @@
 namespace warmth::app {
 namespace {
 
+using base::CurveConfig;  // moved from app:: to base::
+
 transport::KeyPair NewKeys() {
   auto k = transport::GenerateKeyPair();
   EXPECT_TRUE(k.ok());

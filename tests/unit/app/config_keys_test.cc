@@ -1,10 +1,10 @@
 // [curve] and [client] in warmth.toml.
 #include <gtest/gtest.h>
 
-#include "daemon/app/config.h"
+#include "base/config.h"
 #include "tests/support/support.h"
 
-namespace warmth::app {
+namespace warmth::base {
 namespace {
 
 TEST(ConfigKeys, PathsAreRelativeToTheConfigFile) {
@@ -63,4 +63,4 @@ TEST(ConfigKeys, RejectsUnknownKeysAndBadValues) {
 }
 
 }  // namespace
-}  // namespace warmth::app
+}  // namespace warmth::base

@@ -1,10 +1,10 @@
-#include "daemon/app/config.h"
+#include "base/config.h"
 
 #include <gtest/gtest.h>
 
 #include "tests/support/support.h"
 
-namespace warmth::app {
+namespace warmth::base {
 namespace {
 
 TEST(Config, EmptyFileGivesEveryDefault) {
@@ -104,4 +104,4 @@ TEST(Config, MissingDefaultFileIsFineMissingNamedFileIsNot) {
 }
 
 }  // namespace
-}  // namespace warmth::app
+}  // namespace warmth::base

@@ -26,30 +26,30 @@ class ClientSecurity : public ::testing::Test {
 };
 
 TEST_F(ClientSecurity, IpcNeedsNothing) {
-  auto s = ClientSocketSetup(app::Config{}, "ipc:///tmp/w/api");
+  auto s = ClientSocketSetup(base::Config{}, "ipc:///tmp/w/api");
   ASSERT_TRUE(s.ok());
   EXPECT_FALSE(*s);
 }
 
 TEST_F(ClientSecurity, LoopbackWithoutAnyKeysConnectsInPlain) {
-  auto s = ClientSocketSetup(app::Config{}, "tcp://127.0.0.1:5555");
+  auto s = ClientSocketSetup(base::Config{}, "tcp://127.0.0.1:5555");
   ASSERT_TRUE(s.ok());
   EXPECT_FALSE(*s);
 }
 
 TEST_F(ClientSecurity, MissingKeysAreNamedWithTheirSettingAndFlag) {
-  auto none = ClientSocketSetup(app::Config{}, "tcp://warmth.example.org:5555");
+  auto none = ClientSocketSetup(base::Config{}, "tcp://warmth.example.org:5555");
   EXPECT_EQ(none.status().code(), core::Code::kInvalidArgument);
   EXPECT_NE(none.status().message().find("client.server_key"), std::string::npos);
   EXPECT_NE(none.status().message().find("--server-key"), std::string::npos);
-  auto no_secret = ClientSocketSetup(app::Config{}, "tcp://127.0.0.1:5555",
-                                     KeyOptions{server_.public_key, ""});
+  auto no_secret =
+      ClientSocketSetup(base::Config{}, "tcp://127.0.0.1:5555", KeyOptions{server_.public_key, ""});
   EXPECT_NE(no_secret.status().message().find("client.secret_key"), std::string::npos);
   EXPECT_NE(no_secret.status().message().find("--key"), std::string::npos);
 }
 
 TEST_F(ClientSecurity, FlagsOverrideTheConfig) {
-  app::Config config;
+  base::Config config;
   config.client.server_key = dir_.File("missing.pub");
   config.client.secret_key = dir_.File("missing.key");
   auto from_config = ClientSocketSetup(config, "tcp://192.0.2.1:5555");
@@ -62,7 +62,7 @@ TEST_F(ClientSecurity, FlagsOverrideTheConfig) {
 }
 
 TEST_F(ClientSecurity, TheSetupMakesACurveClient) {
-  app::Config config;
+  base::Config config;
   config.client.server_key = server_.public_key;
   config.client.secret_key = secret_path_;
   auto s = ClientSocketSetup(config, "tcp://192.0.2.1:5555");
@@ -77,7 +77,7 @@ TEST_F(ClientSecurity, TheSetupMakesACurveClient) {
 
 TEST_F(ClientSecurity, AnOpenSecretKeyFileIsRefused) {
   ::chmod(secret_path_.c_str(), 0644);
-  auto s = ClientSocketSetup(app::Config{}, "tcp://192.0.2.1:5555",
+  auto s = ClientSocketSetup(base::Config{}, "tcp://192.0.2.1:5555",
                              KeyOptions{server_pub_path_, secret_path_});
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("chmod 600"), std::string::npos);

@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace warmth::app {
+namespace warmth::base {
 
 // XDG base directories (and their systemd service equivalents), with the
 // fallbacks the spec gives when a variable is unset or empty.
@@ -19,4 +19,4 @@ std::string StateDir();
 std::string DefaultApiEndpoint();      // ipc://<runtime>/api
 std::string DefaultPublishEndpoint();  // ipc://<runtime>/nudges
 
-}  // namespace warmth::app
+}  // namespace warmth::base

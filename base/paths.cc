@@ -1,11 +1,11 @@
-#include "daemon/app/paths.h"
+#include "base/paths.h"
+
+#include <cstdlib>
 
 #include <pwd.h>
 #include <unistd.h>
 
-#include <cstdlib>
-
-namespace warmth::app {
+namespace warmth::base {
 namespace {
 
 std::string Env(const char* name) {
@@ -24,7 +24,9 @@ std::string Home() {
 }
 
 // The first entry of a colon-separated systemd directory list.
-std::string FirstOf(const std::string& list) { return list.substr(0, list.find(':')); }
+std::string FirstOf(const std::string& list) {
+  return list.substr(0, list.find(':'));
+}
 
 }  // namespace
 
@@ -65,7 +67,11 @@ std::string StateDir() {
   return Home() + "/.local/state/warmth";
 }
 
-std::string DefaultApiEndpoint() { return "ipc://" + RuntimeDir() + "/api"; }
-std::string DefaultPublishEndpoint() { return "ipc://" + RuntimeDir() + "/nudges"; }
+std::string DefaultApiEndpoint() {
+  return "ipc://" + RuntimeDir() + "/api";
+}
+std::string DefaultPublishEndpoint() {
+  return "ipc://" + RuntimeDir() + "/nudges";
+}
 
-}  // namespace warmth::app
+}  // namespace warmth::base

@@ -1,4 +1,4 @@
-#include "daemon/app/config.h"
+#include "base/config.h"
 
 #include <filesystem>
 #include <fstream>
@@ -8,10 +8,10 @@
 
 #include <toml++/toml.h>
 
-#include "daemon/app/paths.h"
+#include "base/paths.h"
 #include "daemon/core/calendar.h"
 
-namespace warmth::app {
+namespace warmth::base {
 namespace {
 
 // Reads one TOML table, remembering which keys were read, so that Finish can
@@ -72,8 +72,8 @@ class Section {
     }
     const auto v = n->as_integer()->get();
     if (v < min || v > max) {
-      throw ConfigError(Name(key), "must be between " + std::to_string(min) + " and " +
-                                       std::to_string(max));
+      throw ConfigError(Name(key),
+                        "must be between " + std::to_string(min) + " and " + std::to_string(max));
     }
     return static_cast<int>(v);
   }
@@ -379,6 +379,10 @@ Config LoadConfig(const std::string& path, bool required) {
   return ParseConfig(text.str(), path);
 }
 
+Config LoadConfigOrDefault(const std::string& path) {
+  return path.empty() ? LoadConfig(ConfigFile(), false) : LoadConfig(path, true);
+}
+
 const date::time_zone* ResolveTimeZone(const std::string& name) {
   try {
     if (name.empty()) {
@@ -394,4 +398,4 @@ const date::time_zone* ResolveTimeZone(const std::string& name) {
   }
 }
 
-}  // namespace warmth::app
+}  // namespace warmth::base

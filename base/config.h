@@ -9,7 +9,7 @@
 
 #include "daemon/core/options.h"
 
-namespace warmth::app {
+namespace warmth::base {
 
 // [notify]: the desktop notifier.
 struct NotifyConfig {
@@ -22,7 +22,7 @@ struct CurveConfig {
   // The server's secret key file (warmctl keygen). Empty: under systemd the
   // credential server.key ($CREDENTIALS_DIRECTORY), else none.
   std::string secret_key;
-  // Client public keys with their roles (AuthorizedKeys in access.h);
+  // Client public keys with their roles (AuthorizedKeys in daemon/app/access.h);
   // re-read on SIGHUP.
   std::string authorized_keys;
 };
@@ -37,10 +37,10 @@ struct ClientKeysConfig {
 // warmth.toml, every key optional. The daemon and every client read the same
 // file; each takes the sections it needs.
 struct Config {
-  std::string timezone;          // IANA name; empty: the system's
-  std::string api_endpoint;      // [api] endpoint; empty: DefaultApiEndpoint()
-  std::string publish_endpoint;  // [api] publish; empty: DefaultPublishEndpoint()
-  core::EngineOptions engine;    // [model], [delivery], [rules]
+  std::string timezone;                   // IANA name; empty: the system's
+  std::string api_endpoint;               // [api] endpoint; empty: DefaultApiEndpoint()
+  std::string publish_endpoint;           // [api] publish; empty: DefaultPublishEndpoint()
+  core::EngineOptions engine;             // [model], [delivery], [rules]
   std::vector<std::string> me_addresses;  // [me] addresses
   std::string me_city;                    // [me] city
   NotifyConfig notify;
@@ -73,8 +73,12 @@ Config ParseConfig(std::string_view text, const std::string& source = "warmth.to
 // it) and gives the built-in defaults otherwise.
 Config LoadConfig(const std::string& path, bool required);
 
+// The file the user named with --config (`path`, required), or when `path`
+// is empty the default ConfigFile() (optional). Throws as LoadConfig.
+Config LoadConfigOrDefault(const std::string& path);
+
 // The zone for `name` ("" = the system's, falling back to UTC). Throws
 // ConfigError("timezone", …) for an unknown name.
 const date::time_zone* ResolveTimeZone(const std::string& name);
 
-}  // namespace warmth::app
+}  // namespace warmth::base
