@@ -289,7 +289,12 @@ TEST_F(ServerAuthTest, FailedHandshakesAreLoggedWithThePeerAddress) {
   };
   EXPECT_FALSE(AnyReply(context_, api_, {}, 300ms)) << "plain TCP";
   EXPECT_TRUE(logged("refused a connection to the API socket from 127.0.0.1:"));
-  EXPECT_TRUE(logged("not a CURVE client (mechanism mismatch)")) << daemon_->Log();
+  // Which side notices the mechanism mismatch first is a race inside
+  // libzmq: when the plain client hangs up first, the daemon sees only a
+  // broken pipe. Either way the refusal is logged with the peer (above).
+  EXPECT_TRUE(logged("not a CURVE client (mechanism mismatch)") ||
+              logged("handshake failed (errno 32: Broken pipe)"))
+      << daemon_->Log();
   EXPECT_FALSE(AnyReply(context_, api_, transport::CurveClientSetup(stranger_.public_key, admin_),
                         300ms))
       << "admin key, wrong server key";
