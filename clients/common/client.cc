@@ -34,8 +34,8 @@ std::string RandomId() {
   std::uniform_int_distribution<std::uint64_t> dist;
   char buf[33];
   std::snprintf(buf, sizeof buf, "%016llx%016llx",
-                static_cast<unsigned long long>(dist(rd)),   // NOLINT(google-runtime-int)
-                static_cast<unsigned long long>(dist(rd)));  // NOLINT(google-runtime-int)
+                static_cast<unsigned long long>(dist(rd)), 
+                static_cast<unsigned long long>(dist(rd)));
   return buf;
 }
 

@@ -9,7 +9,7 @@ Progress::Progress(std::ostream& out, bool enabled, std::string unit)
     : out_(out), enabled_(enabled), unit_(std::move(unit)), start_(std::chrono::steady_clock::now()) {}
 
 std::string Progress::Clock(double seconds) {
-  const auto s = static_cast<long long>(std::llround(std::max(0.0, seconds)));  // NOLINT(google-runtime-int)
+  const auto s = static_cast<long long>(std::llround(std::max(0.0, seconds)));
   char buf[32];
   if (s >= 3600) {
     std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, (s / 60) % 60, s % 60);
@@ -31,10 +31,10 @@ std::string Progress::Line(std::int64_t done, std::int64_t total, const std::str
     line = "[" + std::string(static_cast<std::size_t>(filled), '#') +
            std::string(static_cast<std::size_t>(kWidth - filled), ' ') + "]";
     std::snprintf(buf, sizeof buf, " %3d%%  %lld/%lld %s", static_cast<int>(frac * 100),
-                  static_cast<long long>(done), static_cast<long long>(total),  // NOLINT(google-runtime-int)
+                  static_cast<long long>(done), static_cast<long long>(total),
                   unit.c_str());
   } else {
-    std::snprintf(buf, sizeof buf, "%lld %s", static_cast<long long>(done),  // NOLINT(google-runtime-int)
+    std::snprintf(buf, sizeof buf, "%lld %s", static_cast<long long>(done),
                   unit.c_str());
   }
   line += buf;

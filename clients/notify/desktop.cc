@@ -158,9 +158,9 @@ void DesktopNotifications::Probe() {
       for (char** c = caps; *c != nullptr; ++c) {
         markup_ = markup_ || std::strcmp(*c, "body-markup") == 0;
         actions = actions || std::strcmp(*c, "actions") == 0;
-        std::free(*c);  // NOLINT(cppcoreguidelines-no-malloc): sd-bus allocates with malloc
+        std::free(*c);  // sd-bus allocates with malloc
       }
-      std::free(caps);  // NOLINT(cppcoreguidelines-no-malloc)
+      std::free(caps);
     }
     owner_ = sd_bus_message_get_sender(reply) != nullptr ? sd_bus_message_get_sender(reply) : "";
     server_ = Server::kReady;
@@ -410,7 +410,7 @@ std::optional<zmq::pollitem_t> DesktopNotifications::PollItem() const {
   if (fd < 0 || events < 0) {
     return std::nullopt;
   }
-  short zmq_events = 0;  // NOLINT(google-runtime-int): zmq_pollitem_t's type
+  short zmq_events = 0;  // zmq_pollitem_t's type
   if ((events & POLLIN) != 0) {
     zmq_events |= ZMQ_POLLIN;
   }

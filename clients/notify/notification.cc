@@ -40,7 +40,7 @@ std::optional<std::string> TripCity(const std::string& text) {
   return text.substr(kTripPrefix.size(), on - kTripPrefix.size());
 }
 
-std::string Plural(long long n, const char* unit) {  // NOLINT(google-runtime-int)
+std::string Plural(long long n, const char* unit) {
   return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
 }
 

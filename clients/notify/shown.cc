@@ -36,7 +36,7 @@ ShownNudges::ShownNudges(std::string path) : path_(std::move(path)) {
   while (std::getline(in, line)) {
     std::istringstream fields(line);
     std::string id;
-    long long seconds = 0;  // NOLINT(google-runtime-int)
+    long long seconds = 0;
     if (fields >> id >> seconds && ValidId(id)) {
       shown_[id] = core::TimePoint(std::chrono::seconds(seconds));
     }

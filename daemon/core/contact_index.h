@@ -27,7 +27,7 @@ struct ContactRecord {
   std::array<std::optional<Candidate>, kNudgeKindCount> candidates;
   std::optional<TimePoint> indexed_conversation_at;
 
-  bool sorted() const { return contact.circle != Circle::kUnspecified; }
+  bool IsSorted() const { return contact.circle != Circle::kUnspecified; }
   const std::string& DisplayName() const {
     return contact.display_name.empty() ? contact.id : contact.display_name;
   }

@@ -199,7 +199,7 @@ Result<std::vector<std::int64_t>> Engine::FindMerges(const Contact& c, const Rec
       continue;
     }
     const Record& other = contacts_.At(*owner);
-    if (other.sorted()) {
+    if (other.IsSorted()) {
       return Status::AlreadyExists("contact.identifiers[" + std::to_string(i) +
                                    "]: already belongs to contact \"" + other.contact.id + "\"");
     }
@@ -338,7 +338,7 @@ ContactView Engine::View(const Record& r, TimePoint now) const {
   v.last_at = s.last_at;
   v.last_channel = s.last_channel;
   v.interactions = static_cast<std::int64_t>(r.history.size());
-  if (r.sorted() && s.last_at) {
+  if (r.IsSorted() && s.last_at) {
     v.cools_at = CrossingTime(s.warmth, *s.last_at, HalfLife(r), options_.model.threshold);
   }
   if (r.snoozed_until && *r.snoozed_until > now) {
@@ -360,7 +360,7 @@ std::vector<ContactView> Engine::ListContacts(bool include_unsorted, std::size_t
   std::vector<ContactView> sorted;
   std::vector<ContactView> unsorted;
   for (const auto& [cid, r] : contacts_) {
-    if (r.sorted()) {
+    if (r.IsSorted()) {
       sorted.push_back(View(r, now));
     } else if (include_unsorted) {
       unsorted.push_back(View(r, now));
@@ -391,7 +391,7 @@ std::vector<Change> Engine::TakeJournal() {
 EngineCounts Engine::Counts() const {
   EngineCounts c;
   for (const auto& [cid, r] : contacts_) {
-    ++(r.sorted() ? c.contacts : c.unsorted);
+    ++(r.IsSorted() ? c.contacts : c.unsorted);
   }
   c.interactions = interactions_;
   for (const auto& [id, n] : nudges_.all()) {

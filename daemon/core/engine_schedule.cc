@@ -24,7 +24,7 @@ void Engine::Refresh(Record& r, TimePoint now) {
       FollowUpCandidate(r.cid, s, rules.follow_up);
   r.candidates[static_cast<int>(NudgeKind::kBirthday)] =
       // Collecting is not connecting: no birthday nudges for unsorted contacts.
-      r.contact.birthday && r.sorted()
+      r.contact.birthday && r.IsSorted()
           ? BirthdayCandidate(r.cid, *r.contact.birthday, calendar_,
                               rules.birthday.at, now, published, s.last_live_at)
           : std::nullopt;

@@ -127,7 +127,7 @@ std::string NudgeId(NudgeKind kind, const std::string& key) {
                                                    "trip", "weekend", "bday"};
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(StableHash(key)));  // NOLINT(google-runtime-int)
+                static_cast<unsigned long long>(StableHash(key)));
   return std::string(kPrefixes[static_cast<int>(kind) < kNudgeKindCount ? static_cast<int>(kind)
                                                                           : 0]) +
          "-" + std::string(hex, 10);

@@ -20,7 +20,7 @@ using testing::TempDir;
 std::string Corpus(const std::string& path) { return testing::CorpusDir() + "/" + path; }
 
 // The number after "name": in JSON (int64s come quoted).
-long long Field(const std::string& json, const std::string& name) {  // NOLINT(google-runtime-int)
+long long Field(const std::string& json, const std::string& name) {
   std::smatch m;
   if (!std::regex_search(json, m, std::regex("\"" + name + "\":\"?([0-9]+)"))) {
     return -1;
