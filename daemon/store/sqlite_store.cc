@@ -1,9 +1,10 @@
 #include "daemon/store/sqlite_store.h"
 
-#include <sqlite3.h>
-
+#include <functional>
 #include <type_traits>
 #include <utility>
+
+#include <sqlite3.h>
 
 #include "daemon/core/time.h"
 #include "daemon/store/schema.h"
@@ -14,7 +15,6 @@ namespace {
 
 using core::Status;
 
-
 bool IsTransient(int code) {
   const int primary = code & 0xff;
   return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
@@ -23,14 +23,11 @@ bool IsTransient(int code) {
 
 }  // namespace
 
-
-
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                              StoreOptions options) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = "store: cannot open " + path + ": " +
                           (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -94,10 +91,10 @@ Status SqliteStore::Migrate() {
   schema_version_ = static_cast<int>(version.Int(0));
   version.Reset();
   if (schema_version_ > kSchemaVersion) {
-    return Status::FailedPrecondition(
-        "store: " + path_ + " has schema version " + std::to_string(schema_version_) +
-        ", newer than this warmthd understands (" + std::to_string(kSchemaVersion) +
-        "); run a newer warmthd");
+    return Status::FailedPrecondition("store: " + path_ + " has schema version " +
+                                      std::to_string(schema_version_) +
+                                      ", newer than this warmthd understands (" +
+                                      std::to_string(kSchemaVersion) + "); run a newer warmthd");
   }
   if (Status s = Exec("PRAGMA journal_mode=WAL"); !s.ok()) {
     return s;
@@ -167,8 +164,7 @@ Status SqliteStore::Prepare() {
            "INSERT OR REPLACE INTO identifiers (identifier, cid) VALUES (?1, ?2)") &&
       make(delete_contact_events_, "DELETE FROM contact_events WHERE cid = ?1") &&
       make(delete_contact_, "DELETE FROM contacts WHERE cid = ?1") &&
-      make(move_contact_events_,
-           "UPDATE OR IGNORE contact_events SET cid = ?2 WHERE cid = ?1") &&
+      make(move_contact_events_, "UPDATE OR IGNORE contact_events SET cid = ?2 WHERE cid = ?1") &&
       make(insert_interaction_,
            "INSERT INTO interactions (event_id, occurred_at, channel, direction, source, tags, "
            "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") &&
@@ -185,8 +181,7 @@ Status SqliteStore::Prepare() {
            "INSERT OR REPLACE INTO trips (id, city, starts_at, ends_at, tags) VALUES (?1, ?2, "
            "?3, ?4, ?5)") &&
       make(delete_trip_, "DELETE FROM trips WHERE id = ?1") &&
-      make(find_event_at_,
-           "SELECT 1 FROM interactions WHERE occurred_at = ?1 AND event_id = ?2") &&
+      make(find_event_at_, "SELECT 1 FROM interactions WHERE occurred_at = ?1 AND event_id = ?2") &&
       make(find_event_, "SELECT 1 FROM interactions WHERE event_id = ?1 LIMIT 1") &&
       make(recent_,
            "SELECT i.event_id, i.occurred_at, i.channel, i.direction, i.source, i.tags, "
@@ -196,185 +191,209 @@ Status SqliteStore::Prepare() {
   return ok ? Status::Ok() : Error("preparing statements");
 }
 
+namespace {
+
+core::ContactRow ContactRowOf(const Statement& q) {
+  core::ContactRow row;
+  row.cid = q.Int(0);
+  row.contact.id = q.Text(1);
+  row.contact.display_name = q.Text(2);
+  row.contact.identifiers = SplitList(q.Text(3));
+  row.contact.circle = static_cast<core::Circle>(q.Int(4));
+  row.contact.city = q.Text(5);
+  if (!q.IsNull(6)) {
+    row.contact.birthday = core::Birthday{static_cast<int>(q.Int(6)), static_cast<int>(q.Int(7)),
+                                          static_cast<int>(q.Int(8))};
+  }
+  row.contact.tags = SplitList(q.Text(9));
+  row.contact.muted = q.Int(10) != 0;
+  row.contact.family = q.Int(11) != 0;
+  row.snoozed_until = q.Time(12);
+  row.created_at = core::FromUnixMicros(q.Int(13));
+  return row;
+}
+
+core::Nudge NudgeOf(const Statement& q) {
+  core::Nudge n;
+  n.id = q.Text(0);
+  n.key = q.Text(1);
+  n.kind = static_cast<core::NudgeKind>(q.Int(2));
+  n.contact_ids = SplitList(q.Text(3));
+  n.text = q.Text(4);
+  n.warmth = q.Double(5);
+  n.suggested_channel = static_cast<core::Channel>(q.Int(6));
+  n.due_at = core::FromUnixMicros(q.Int(7));
+  n.published_at = core::FromUnixMicros(q.Int(8));
+  n.trip_id = q.Text(9);
+  n.state = static_cast<core::NudgeState>(q.Int(10));
+  n.snoozed_until = q.Time(11);
+  return n;
+}
+
+}  // namespace
+
+Status SqliteStore::Scan(const char* sql, std::string_view what,
+                         const std::function<void(const Statement&)>& row) {
+  Statement q(db_, sql);
+  int rc = SQLITE_ERROR;
+  while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
+    row(q);
+  }
+  return rc == SQLITE_DONE ? Status::Ok() : Error(what);
+}
+
 Status SqliteStore::LoadInto(core::LoadTarget& engine) {
-  {
-    Statement q(db_,
-                "SELECT cid, id, display_name, identifiers, circle, city, birthday_month, "
-                "birthday_day, birthday_year, tags, muted, family, snoozed_until, created_at "
-                "FROM contacts");
-    int rc = SQLITE_ERROR;
-    while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
-      core::ContactRow row;
-      row.cid = q.Int(0);
-      row.contact.id = q.Text(1);
-      row.contact.display_name = q.Text(2);
-      row.contact.identifiers = SplitList(q.Text(3));
-      row.contact.circle = static_cast<core::Circle>(q.Int(4));
-      row.contact.city = q.Text(5);
-      if (!q.IsNull(6)) {
-        row.contact.birthday = core::Birthday{static_cast<int>(q.Int(6)),
-                                              static_cast<int>(q.Int(7)),
-                                              static_cast<int>(q.Int(8))};
-      }
-      row.contact.tags = SplitList(q.Text(9));
-      row.contact.muted = q.Int(10) != 0;
-      row.contact.family = q.Int(11) != 0;
-      row.snoozed_until = q.Time(12);
-      row.created_at = core::FromUnixMicros(q.Int(13));
-      engine.LoadContact(row);
-    }
-    if (rc != SQLITE_DONE) {
-      return Error("loading contacts");
+  Status s = Scan(
+      "SELECT cid, id, display_name, identifiers, circle, city, birthday_month, birthday_day, "
+      "birthday_year, tags, muted, family, snoozed_until, created_at FROM contacts",
+      "loading contacts", [&](const Statement& q) { engine.LoadContact(ContactRowOf(q)); });
+  if (s.ok()) {
+    s = Scan(
+        "SELECT cid, occurred_at, channel, direction, pitch FROM contact_events "
+        "ORDER BY cid, occurred_at, seq",
+        "loading interactions", [&](const Statement& q) {
+          engine.LoadEvent(
+              q.Int(0),
+              core::Event{core::FromUnixMicros(q.Int(1)), static_cast<core::Channel>(q.Int(2)),
+                          static_cast<core::Direction>(q.Int(3)), q.Int(4) != 0});
+        });
+  }
+  if (s.ok()) {
+    s = Scan("SELECT event_id FROM interactions", "loading event ids",
+             [&](const Statement& q) { engine.LoadEventId(q.Text(0)); });
+  }
+  if (s.ok()) {
+    s = Scan("SELECT id, city, starts_at, ends_at, tags FROM trips", "loading trips",
+             [&](const Statement& q) {
+               engine.LoadTrip(core::Trip{std::string(q.Text(0)), std::string(q.Text(1)),
+                                          core::FromUnixMicros(q.Int(2)),
+                                          core::FromUnixMicros(q.Int(3)), SplitList(q.Text(4))});
+             });
+  }
+  if (s.ok()) {
+    s = Scan(
+        "SELECT id, key, kind, contact_ids, text, warmth, suggested_channel, due_at, "
+        "published_at, trip_id, state, snoozed_until FROM nudges",
+        "loading nudges", [&](const Statement& q) { engine.LoadNudge(NudgeOf(q)); });
+  }
+  return s;
+}
+
+Status SqliteStore::Done(Statement* s, std::string_view what) {
+  return s->Run() == SQLITE_DONE ? Status::Ok() : Error(what);
+}
+
+Status SqliteStore::WriteContact(const core::ContactRow& c) {
+  const core::Contact& k = c.contact;
+  upsert_contact_->Bind(1, c.cid)
+      .Bind(2, k.id)
+      .Bind(3, k.display_name)
+      .Bind(4, JoinList(k.identifiers))
+      .Bind(5, k.circle)
+      .Bind(6, k.city)
+      .Bind(10, JoinList(k.tags))
+      .Bind(11, k.muted)
+      .Bind(12, k.family)
+      .Bind(13, c.snoozed_until)
+      .Bind(14, c.created_at);
+  if (k.birthday) {
+    upsert_contact_->Bind(7, k.birthday->month).Bind(8, k.birthday->day).Bind(9, k.birthday->year);
+  }
+  if (Status s = Done(upsert_contact_, "writing a contact"); !s.ok()) {
+    return s;
+  }
+  if (Status s = Done(&delete_identifiers_->Bind(1, c.cid), "writing identifiers"); !s.ok()) {
+    return s;
+  }
+  for (const auto& ident : k.identifiers) {
+    insert_identifier_->Bind(1, ident).Bind(2, c.cid);
+    if (Status s = Done(insert_identifier_, "writing identifiers"); !s.ok()) {
+      return s;
     }
   }
-  {
-    Statement q(db_,
-                "SELECT cid, occurred_at, channel, direction, pitch FROM contact_events "
-                "ORDER BY cid, occurred_at, seq");
-    int rc = SQLITE_ERROR;
-    while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
-      engine.LoadEvent(q.Int(0), core::Event{core::FromUnixMicros(q.Int(1)),
-                                             static_cast<core::Channel>(q.Int(2)),
-                                             static_cast<core::Direction>(q.Int(3)),
-                                             q.Int(4) != 0});
-    }
-    if (rc != SQLITE_DONE) {
-      return Error("loading interactions");
-    }
+  return Status::Ok();
+}
+
+Status SqliteStore::RemoveContactRows(std::int64_t cid, std::string_view what) {
+  Status s = Done(&delete_contact_events_->Bind(1, cid), what);
+  if (s.ok()) {
+    s = Done(&delete_identifiers_->Bind(1, cid), what);
   }
-  {
-    Statement q(db_, "SELECT event_id FROM interactions");
-    int rc = SQLITE_ERROR;
-    while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
-      engine.LoadEventId(q.Text(0));
-    }
-    if (rc != SQLITE_DONE) {
-      return Error("loading event ids");
-    }
+  return s.ok() ? Done(&delete_contact_->Bind(1, cid), what) : s;
+}
+
+Status SqliteStore::WriteInteraction(const core::InteractionRow& i) {
+  const core::Interaction& in = i.interaction;
+  insert_interaction_->Bind(1, in.event_id)
+      .Bind(2, *in.occurred_at)
+      .Bind(3, in.channel)
+      .Bind(4, in.direction)
+      .Bind(5, in.source)
+      .Bind(6, JoinList(in.tags))
+      .Bind(7, i.received_at);
+  if (Status s = Done(insert_interaction_, "writing an interaction"); !s.ok()) {
+    return s;
   }
-  {
-    Statement q(db_, "SELECT id, city, starts_at, ends_at, tags FROM trips");
-    int rc = SQLITE_ERROR;
-    while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
-      engine.LoadTrip(core::Trip{std::string(q.Text(0)), std::string(q.Text(1)),
-                                 core::FromUnixMicros(q.Int(2)), core::FromUnixMicros(q.Int(3)),
-                                 SplitList(q.Text(4))});
-    }
-    if (rc != SQLITE_DONE) {
-      return Error("loading trips");
-    }
-  }
-  {
-    Statement q(db_,
-                "SELECT id, key, kind, contact_ids, text, warmth, suggested_channel, due_at, "
-                "published_at, trip_id, state, snoozed_until FROM nudges");
-    int rc = SQLITE_ERROR;
-    while (q.ok() && (rc = q.Step()) == SQLITE_ROW) {
-      core::Nudge n;
-      n.id = q.Text(0);
-      n.key = q.Text(1);
-      n.kind = static_cast<core::NudgeKind>(q.Int(2));
-      n.contact_ids = SplitList(q.Text(3));
-      n.text = q.Text(4);
-      n.warmth = q.Double(5);
-      n.suggested_channel = static_cast<core::Channel>(q.Int(6));
-      n.due_at = core::FromUnixMicros(q.Int(7));
-      n.published_at = core::FromUnixMicros(q.Int(8));
-      n.trip_id = q.Text(9);
-      n.state = static_cast<core::NudgeState>(q.Int(10));
-      n.snoozed_until = q.Time(11);
-      engine.LoadNudge(n);
-    }
-    if (rc != SQLITE_DONE) {
-      return Error("loading nudges");
+  const std::int64_t seq = sqlite3_last_insert_rowid(db_);
+  for (std::int64_t cid : i.cids) {
+    insert_contact_event_->Bind(1, cid)
+        .Bind(2, *in.occurred_at)
+        .Bind(3, seq)
+        .Bind(4, in.channel)
+        .Bind(5, in.direction)
+        .Bind(6, i.pitch);
+    if (Status s = Done(insert_contact_event_, "writing an interaction"); !s.ok()) {
+      return s;
     }
   }
   return Status::Ok();
 }
 
 Status SqliteStore::Apply(const core::Change& change) {
-  const auto done = [this](Statement* s, std::string_view what) {
-    return s->Run() == SQLITE_DONE ? Status::Ok() : Error(what);
-  };
   if (const auto* c = std::get_if<core::ContactRow>(&change)) {
-    const core::Contact& k = c->contact;
-    upsert_contact_->Bind(1, c->cid).Bind(2, k.id).Bind(3, k.display_name)
-        .Bind(4, JoinList(k.identifiers)).Bind(5, k.circle).Bind(6, k.city)
-        .Bind(10, JoinList(k.tags)).Bind(11, k.muted).Bind(12, k.family)
-        .Bind(13, c->snoozed_until).Bind(14, c->created_at);
-    if (k.birthday) {
-      upsert_contact_->Bind(7, k.birthday->month).Bind(8, k.birthday->day)
-          .Bind(9, k.birthday->year);
-    }
-    if (Status s = done(upsert_contact_, "writing a contact"); !s.ok()) {
-      return s;
-    }
-    if (Status s = done(&delete_identifiers_->Bind(1, c->cid), "writing identifiers"); !s.ok()) {
-      return s;
-    }
-    for (const auto& ident : k.identifiers) {
-      insert_identifier_->Bind(1, ident).Bind(2, c->cid);
-      if (Status s = done(insert_identifier_, "writing identifiers"); !s.ok()) {
-        return s;
-      }
-    }
-    return Status::Ok();
+    return WriteContact(*c);
   }
   if (const auto* r = std::get_if<core::ContactRemoved>(&change)) {
-    Status s = done(&delete_contact_events_->Bind(1, r->cid), "removing a contact");
-    if (s.ok()) {
-      s = done(&delete_identifiers_->Bind(1, r->cid), "removing a contact");
-    }
-    return s.ok() ? done(&delete_contact_->Bind(1, r->cid), "removing a contact") : s;
+    return RemoveContactRows(r->cid, "removing a contact");
   }
   if (const auto* m = std::get_if<core::ContactsMerged>(&change)) {
-    Status s = done(&move_contact_events_->Bind(1, m->from).Bind(2, m->into), "merging contacts");
-    if (s.ok()) {
-      s = done(&delete_contact_events_->Bind(1, m->from), "merging contacts");
-    }
-    if (s.ok()) {
-      s = done(&delete_identifiers_->Bind(1, m->from), "merging contacts");
-    }
     // The identifiers moved to `into` were rewritten by its ContactRow, which
-    // comes first in the journal.
-    return s.ok() ? done(&delete_contact_->Bind(1, m->from), "merging contacts") : s;
+    // comes first in the journal; an event both had stays once (OR IGNORE).
+    Status s = Done(&move_contact_events_->Bind(1, m->from).Bind(2, m->into), "merging contacts");
+    return s.ok() ? RemoveContactRows(m->from, "merging contacts") : s;
   }
   if (const auto* i = std::get_if<core::InteractionRow>(&change)) {
-    const core::Interaction& in = i->interaction;
-    insert_interaction_->Bind(1, in.event_id).Bind(2, *in.occurred_at).Bind(3, in.channel)
-        .Bind(4, in.direction).Bind(5, in.source).Bind(6, JoinList(in.tags))
-        .Bind(7, i->received_at);
-    if (Status s = done(insert_interaction_, "writing an interaction"); !s.ok()) {
-      return s;
-    }
-    const std::int64_t seq = sqlite3_last_insert_rowid(db_);
-    for (std::int64_t cid : i->cids) {
-      insert_contact_event_->Bind(1, cid).Bind(2, *in.occurred_at).Bind(3, seq)
-          .Bind(4, in.channel).Bind(5, in.direction).Bind(6, i->pitch);
-      if (Status s = done(insert_contact_event_, "writing an interaction"); !s.ok()) {
-        return s;
-      }
-    }
-    return Status::Ok();
+    return WriteInteraction(*i);
   }
   if (const auto* n = std::get_if<core::NudgeRow>(&change)) {
     const core::Nudge& x = n->nudge;
-    upsert_nudge_->Bind(1, x.id).Bind(2, x.key).Bind(3, x.kind).Bind(4, JoinList(x.contact_ids))
-        .Bind(5, x.text).Bind(6, x.warmth).Bind(7, x.suggested_channel).Bind(8, x.due_at)
-        .Bind(9, x.published_at).Bind(10, x.trip_id).Bind(11, x.state)
+    upsert_nudge_->Bind(1, x.id)
+        .Bind(2, x.key)
+        .Bind(3, x.kind)
+        .Bind(4, JoinList(x.contact_ids))
+        .Bind(5, x.text)
+        .Bind(6, x.warmth)
+        .Bind(7, x.suggested_channel)
+        .Bind(8, x.due_at)
+        .Bind(9, x.published_at)
+        .Bind(10, x.trip_id)
+        .Bind(11, x.state)
         .Bind(12, x.snoozed_until);
-    return done(upsert_nudge_, "writing a nudge");
+    return Done(upsert_nudge_, "writing a nudge");
   }
   if (const auto* n = std::get_if<core::NudgeRemoved>(&change)) {
-    return done(&delete_nudge_->Bind(1, n->id), "removing a nudge");
+    return Done(&delete_nudge_->Bind(1, n->id), "removing a nudge");
   }
   if (const auto* t = std::get_if<core::TripRow>(&change)) {
-    upsert_trip_->Bind(1, t->trip.id).Bind(2, t->trip.city).Bind(3, t->trip.starts_at)
-        .Bind(4, t->trip.ends_at).Bind(5, JoinList(t->trip.tags));
-    return done(upsert_trip_, "writing a trip");
+    upsert_trip_->Bind(1, t->trip.id)
+        .Bind(2, t->trip.city)
+        .Bind(3, t->trip.starts_at)
+        .Bind(4, t->trip.ends_at)
+        .Bind(5, JoinList(t->trip.tags));
+    return Done(upsert_trip_, "writing a trip");
   }
   if (const auto* t = std::get_if<core::TripRemoved>(&change)) {
-    return done(&delete_trip_->Bind(1, t->id), "removing a trip");
+    return Done(&delete_trip_->Bind(1, t->id), "removing a trip");
   }
   return Status::Internal("store: unknown change");
 }
@@ -415,7 +434,7 @@ bool SqliteStore::HasEvent(std::string_view event_id, core::TimePoint at) {
 }
 
 std::vector<StoredInteraction> SqliteStore::RecentInteractions(std::string_view contact_id,
-                                                                int limit) {
+                                                               int limit) {
   std::vector<StoredInteraction> out;
   recent_->Bind(1, contact_id).Bind(2, limit);
   while (recent_->Step() == SQLITE_ROW) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -86,6 +87,14 @@ class SqliteStore {
   core::Status Migrate();
   core::Status Prepare();
   core::Status Apply(const core::Change& change);
+  core::Status WriteContact(const core::ContactRow& c);
+  core::Status WriteInteraction(const core::InteractionRow& i);
+  core::Status RemoveContactRows(std::int64_t cid, std::string_view what);
+  // Runs `s` to completion: ok, or the error naming `what`.
+  core::Status Done(Statement* s, std::string_view what);
+  // Runs `sql` and hands each row to `row`; the error names `what`.
+  core::Status Scan(const char* sql, std::string_view what,
+                    const std::function<void(const Statement&)>& row);
   core::Status Exec(const char* sql);
   void Rollback();
   core::Status Error(std::string_view what) const;

@@ -115,22 +115,76 @@ bool FillWellKnown(Message& m, element v) {
   return false;
 }
 
+bool SetMessage(Message& m, const FieldDescriptor* f, element v) {
+  const Reflection* r = m.GetReflection();
+  const std::string& type = f->message_type()->full_name();
+  Message* sub = f->is_repeated() ? r->AddMessage(&m, f) : r->MutableMessage(&m, f);
+  if (type == "google.protobuf.Timestamp" || type == "google.protobuf.Duration") {
+    return FillWellKnown(*sub, v);
+  }
+  simdjson::dom::object object;
+  if (type.rfind("google.protobuf.", 0) == 0 || v.get_object().get(object) != simdjson::SUCCESS) {
+    return false;  // Any, Struct, wrappers…: protobuf knows them
+  }
+  return FillObject(*sub, object);
+}
+
+bool SetEnum(Message& m, const FieldDescriptor* f, element v) {
+  if (v.type() != element_type::STRING) {
+    return false;
+  }
+  const auto* value = f->enum_type()->FindValueByName(std::string(v.get_string().value_unsafe()));
+  if (value == nullptr) {
+    return false;
+  }
+  const Reflection* r = m.GetReflection();
+  f->is_repeated() ? r->AddEnumValue(&m, f, value->number())
+                   : r->SetEnumValue(&m, f, value->number());
+  return true;
+}
+
+bool SetFloating(Message& m, const FieldDescriptor* f, element v) {
+  double x = 0;
+  if (v.type() == element_type::DOUBLE) {
+    x = v.get_double().value_unsafe();
+  } else if (v.type() == element_type::INT64) {
+    x = static_cast<double>(v.get_int64().value_unsafe());
+  } else if (v.type() == element_type::UINT64) {
+    x = static_cast<double>(v.get_uint64().value_unsafe());
+  } else {
+    return false;  // "NaN", "Infinity", quoted numbers
+  }
+  const Reflection* r = m.GetReflection();
+  const bool rep = f->is_repeated();
+  if (f->cpp_type() == FieldDescriptor::CPPTYPE_FLOAT) {
+    if (x > std::numeric_limits<float>::max() || x < -std::numeric_limits<float>::max()) {
+      return false;
+    }
+    rep ? r->AddFloat(&m, f, static_cast<float>(x)) : r->SetFloat(&m, f, static_cast<float>(x));
+  } else {
+    rep ? r->AddDouble(&m, f, x) : r->SetDouble(&m, f, x);
+  }
+  return true;
+}
+
+// One integer field of type T, through the reflection's Add or Set for T.
+template <typename T, typename Add, typename Set>
+bool SetInteger(Message& m, const FieldDescriptor* f, element v, Add add, Set set) {
+  T x = 0;
+  if (!ToInteger(v, x)) {
+    return false;
+  }
+  const Reflection* r = m.GetReflection();
+  f->is_repeated() ? (r->*add)(&m, f, x) : (r->*set)(&m, f, x);
+  return true;
+}
+
 bool SetValue(Message& m, const FieldDescriptor* f, element v) {
   const Reflection* r = m.GetReflection();
   const bool rep = f->is_repeated();
   switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_MESSAGE: {
-      const std::string& type = f->message_type()->full_name();
-      Message* sub = rep ? r->AddMessage(&m, f) : r->MutableMessage(&m, f);
-      if (type == "google.protobuf.Timestamp" || type == "google.protobuf.Duration") {
-        return FillWellKnown(*sub, v);
-      }
-      simdjson::dom::object object;
-      if (type.rfind("google.protobuf.", 0) == 0 || v.get_object().get(object) != simdjson::SUCCESS) {
-        return false;  // Any, Struct, wrappers…: protobuf knows them
-      }
-      return FillObject(*sub, object);
-    }
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return SetMessage(m, f, v);
     case FieldDescriptor::CPPTYPE_STRING: {
       if (f->type() == FieldDescriptor::TYPE_BYTES || v.type() != element_type::STRING) {
         return false;
@@ -139,17 +193,8 @@ bool SetValue(Message& m, const FieldDescriptor* f, element v) {
       rep ? r->AddString(&m, f, s) : r->SetString(&m, f, s);
       return true;
     }
-    case FieldDescriptor::CPPTYPE_ENUM: {
-      if (v.type() != element_type::STRING) {
-        return false;
-      }
-      const auto* value = f->enum_type()->FindValueByName(std::string(v.get_string().value_unsafe()));
-      if (value == nullptr) {
-        return false;
-      }
-      rep ? r->AddEnumValue(&m, f, value->number()) : r->SetEnumValue(&m, f, value->number());
-      return true;
-    }
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return SetEnum(m, f, v);
     case FieldDescriptor::CPPTYPE_BOOL: {
       if (v.type() != element_type::BOOL) {
         return false;
@@ -158,60 +203,17 @@ bool SetValue(Message& m, const FieldDescriptor* f, element v) {
       rep ? r->AddBool(&m, f, b) : r->SetBool(&m, f, b);
       return true;
     }
-    case FieldDescriptor::CPPTYPE_INT32: {
-      std::int32_t x = 0;
-      if (!ToInteger(v, x)) {
-        return false;
-      }
-      rep ? r->AddInt32(&m, f, x) : r->SetInt32(&m, f, x);
-      return true;
-    }
-    case FieldDescriptor::CPPTYPE_INT64: {
-      std::int64_t x = 0;
-      if (!ToInteger(v, x)) {
-        return false;
-      }
-      rep ? r->AddInt64(&m, f, x) : r->SetInt64(&m, f, x);
-      return true;
-    }
-    case FieldDescriptor::CPPTYPE_UINT32: {
-      std::uint32_t x = 0;
-      if (!ToInteger(v, x)) {
-        return false;
-      }
-      rep ? r->AddUInt32(&m, f, x) : r->SetUInt32(&m, f, x);
-      return true;
-    }
-    case FieldDescriptor::CPPTYPE_UINT64: {
-      std::uint64_t x = 0;
-      if (!ToInteger(v, x)) {
-        return false;
-      }
-      rep ? r->AddUInt64(&m, f, x) : r->SetUInt64(&m, f, x);
-      return true;
-    }
+    case FieldDescriptor::CPPTYPE_INT32:
+      return SetInteger<std::int32_t>(m, f, v, &Reflection::AddInt32, &Reflection::SetInt32);
+    case FieldDescriptor::CPPTYPE_INT64:
+      return SetInteger<std::int64_t>(m, f, v, &Reflection::AddInt64, &Reflection::SetInt64);
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return SetInteger<std::uint32_t>(m, f, v, &Reflection::AddUInt32, &Reflection::SetUInt32);
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return SetInteger<std::uint64_t>(m, f, v, &Reflection::AddUInt64, &Reflection::SetUInt64);
     case FieldDescriptor::CPPTYPE_DOUBLE:
-    case FieldDescriptor::CPPTYPE_FLOAT: {
-      double x = 0;
-      if (v.type() == element_type::DOUBLE) {
-        x = v.get_double().value_unsafe();
-      } else if (v.type() == element_type::INT64) {
-        x = static_cast<double>(v.get_int64().value_unsafe());
-      } else if (v.type() == element_type::UINT64) {
-        x = static_cast<double>(v.get_uint64().value_unsafe());
-      } else {
-        return false;  // "NaN", "Infinity", quoted numbers
-      }
-      if (f->cpp_type() == FieldDescriptor::CPPTYPE_FLOAT) {
-        if (x > std::numeric_limits<float>::max() || x < -std::numeric_limits<float>::max()) {
-          return false;
-        }
-        rep ? r->AddFloat(&m, f, static_cast<float>(x)) : r->SetFloat(&m, f, static_cast<float>(x));
-      } else {
-        rep ? r->AddDouble(&m, f, x) : r->SetDouble(&m, f, x);
-      }
-      return true;
-    }
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return SetFloating(m, f, v);
   }
   return false;
 }
@@ -231,8 +233,7 @@ core::Status JsonParser::Parse(std::string_view json, google::protobuf::Message&
   out.Clear();
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  const auto status =
-      google::protobuf::util::JsonStringToMessage(std::string(json), &out, options);
+  const auto status = google::protobuf::util::JsonStringToMessage(std::string(json), &out, options);
   if (!status.ok()) {
     return core::Status::InvalidArgument(std::string{status.message()});
   }
