@@ -1,11 +1,11 @@
 #include "clients/common/client.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <map>
 #include <random>
 #include <thread>
+
+#include <unistd.h>
 
 namespace warmth::client {
 namespace {
@@ -15,6 +15,130 @@ using core::Status;
 bool Retryable(v1::Error::Code code) {
   return code == v1::Error::UNAVAILABLE || code == v1::Error::RESOURCE_EXHAUSTED;
 }
+
+// The batches of one Client::IngestAll: those waiting to be (re)sent, those
+// in flight, how often each was sent, and what the replies counted.
+class IngestRun {
+ public:
+  IngestRun(std::span<const v1::Interaction> interactions, const Client::IngestOptions& options,
+            const std::function<void(std::int64_t)>& progress)
+      : interactions_(interactions),
+        options_(options),
+        progress_(progress),
+        batch_(static_cast<std::size_t>(std::max(1, options.batch_size))) {
+    const std::size_t batches = (interactions_.size() + batch_ - 1) / batch_;
+    for (std::size_t i = batches; i-- > 0;) {
+      queue_.push_back(i);
+    }
+    attempts_.assign(batches, 0);
+  }
+
+  // Every batch has had its reply.
+  bool Finished() const { return queue_.empty() && in_flight_.empty(); }
+
+  // A batch waits and the window has room for it.
+  bool CanSend() const {
+    return !queue_.empty() && static_cast<int>(in_flight_.size()) < std::max(1, options_.window);
+  }
+
+  // The request for the next waiting batch, as `request_id`; from now on in flight.
+  v1::Request NextRequest(const std::string& request_id) {
+    const std::size_t index = queue_.back();
+    queue_.pop_back();
+    v1::Request request;
+    request.set_request_id(request_id);
+    auto* ingest = request.mutable_ingest();
+    const std::size_t end = std::min(interactions_.size(), (index + 1) * batch_);
+    for (std::size_t i = index * batch_; i < end; ++i) {
+      *ingest->add_interactions() = interactions_[i];
+    }
+    ++attempts_[index];
+    in_flight_[request.request_id()] =
+        InFlight{index, attempts_[index], std::chrono::steady_clock::now()};
+    return request;
+  }
+
+  // No reply came in time: queues every batch in flight again. False when
+  // one of them is out of retries.
+  bool RequeueOutstanding() {
+    std::vector<std::size_t> resend;
+    resend.reserve(in_flight_.size());
+    for (const auto& [id, f] : in_flight_) {
+      resend.push_back(f.index);
+    }
+    in_flight_.clear();
+    for (std::size_t index : resend) {
+      if (attempts_[index] > options_.retries) {
+        return false;
+      }
+      queue_.push_back(index);
+    }
+    return true;
+  }
+
+  // Takes in one reply: counts its items (and reports progress), queues its
+  // batch again after a retryable error, or fails with the error.
+  Status OnReply(const v1::Reply& reply) {
+    const auto it = in_flight_.find(reply.request_id());
+    if (it == in_flight_.end()) {
+      return Status::Ok();  // a late reply to a batch already resent
+    }
+    const std::size_t index = it->second.index;
+    in_flight_.erase(it);
+    if (reply.has_error()) {
+      if (Retryable(reply.error().code()) && attempts_[index] <= options_.retries) {
+        // Back off a little: the daemon is busy or its store is failing.
+        std::this_thread::sleep_for(std::chrono::milliseconds(50) * attempts_[index]);
+        queue_.push_back(index);
+        return Status::Ok();
+      }
+      return StatusOf(reply);
+    }
+    Count(reply.ingest());
+    if (progress_) {
+      progress_(done_);
+    }
+    return Status::Ok();
+  }
+
+  Client::IngestTotals TakeTotals() { return std::move(totals_); }
+
+ private:
+  struct InFlight {
+    std::size_t index;
+    int attempts;
+    std::chrono::steady_clock::time_point sent;
+  };
+
+  void Count(const v1::IngestResult& result) {
+    for (const auto& item : result.items()) {
+      switch (item.outcome()) {
+        case v1::IngestResult::ACCEPTED:
+          ++totals_.accepted;
+          break;
+        case v1::IngestResult::DUPLICATE:
+          ++totals_.duplicate;
+          break;
+        default:
+          ++totals_.rejected;
+          if (totals_.rejections.size() < 100) {
+            totals_.rejections.emplace_back(item.event_id(), item.reason());
+          }
+      }
+      ++done_;
+    }
+  }
+
+  std::span<const v1::Interaction> interactions_;
+  const Client::IngestOptions& options_;
+  const std::function<void(std::int64_t)>& progress_;
+  const std::size_t batch_;
+  std::map<std::string, InFlight> in_flight_;
+  std::vector<std::size_t> queue_;  // batches to (re)send, back = next
+  std::vector<int> attempts_;
+  std::int64_t done_ = 0;
+  Client::IngestTotals totals_;
+};
 
 }  // namespace
 
@@ -33,8 +157,7 @@ std::string RandomId() {
   std::random_device rd;
   std::uniform_int_distribution<std::uint64_t> dist;
   char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx",
-                static_cast<unsigned long long>(dist(rd)), 
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(dist(rd)),
                 static_cast<unsigned long long>(dist(rd)));
   return buf;
 }
@@ -44,7 +167,9 @@ Client::Client(zmq::context_t& context, ClientOptions options)
   id_prefix_ = std::to_string(::getpid()) + "-" + RandomId().substr(0, 6) + "-";
 }
 
-std::string Client::NextRequestId() { return id_prefix_ + std::to_string(next_id_++); }
+std::string Client::NextRequestId() {
+  return id_prefix_ + std::to_string(next_id_++);
+}
 
 Status Client::Connect() {
   if (socket_) {
@@ -71,10 +196,10 @@ Status Client::Connect() {
   zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLOUT, 0};
   zmq::poll(&item, 1, options_.connect_timeout);
   if ((item.revents & ZMQ_POLLOUT) == 0) {
-    return Status::Unavailable(
-        path.empty() ? "cannot reach warmthd at " + options_.endpoint +
-                           " (is it running, and is this client's key authorized?)"
-                     : "warmthd is not running (nothing listens at " + path + ")");
+    return Status::Unavailable(path.empty()
+                                   ? "cannot reach warmthd at " + options_.endpoint +
+                                         " (is it running, and is this client's key authorized?)"
+                                   : "warmthd is not running (nothing listens at " + path + ")");
   }
   socket_ = std::move(socket);
   return Status::Ok();
@@ -102,8 +227,8 @@ std::optional<v1::Reply> Client::Receive(std::chrono::milliseconds timeout) {
     std::vector<zmq::message_t> frames;
     (void)zmq::recv_multipart(*socket_, std::back_inserter(frames));
     v1::Reply reply;
-    if (!frames.empty() && reply.ParseFromArray(frames.back().data(),
-                                                static_cast<int>(frames.back().size()))) {
+    if (!frames.empty() &&
+        reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size()))) {
       return reply;
     }
   }
@@ -141,97 +266,32 @@ core::Result<v1::Reply> Client::Call(v1::Request request) {
 core::Result<Client::IngestTotals> Client::IngestAll(
     std::span<const v1::Interaction> interactions, const IngestOptions& options,
     const std::function<void(std::int64_t)>& progress) {
-  IngestTotals totals;
   if (interactions.empty()) {
-    return totals;
+    return IngestTotals{};
   }
   if (Status s = Connect(); !s.ok()) {
     return s;
   }
-  const std::size_t batch = static_cast<std::size_t>(std::max(1, options.batch_size));
-  const std::size_t batches = (interactions.size() + batch - 1) / batch;
-  struct InFlight {
-    std::size_t index;
-    int attempts;
-    std::chrono::steady_clock::time_point sent;
-  };
-  std::map<std::string, InFlight> in_flight;
-  std::vector<std::size_t> queue;  // batches to (re)send, back = next
-  for (std::size_t i = batches; i-- > 0;) {
-    queue.push_back(i);
-  }
-  std::vector<int> attempts(batches, 0);
-  std::int64_t done = 0;
-  const auto send = [&](std::size_t index) -> Status {
-    v1::Request request;
-    request.set_request_id(NextRequestId());
-    auto* ingest = request.mutable_ingest();
-    const std::size_t end = std::min(interactions.size(), (index + 1) * batch);
-    for (std::size_t i = index * batch; i < end; ++i) {
-      *ingest->add_interactions() = interactions[i];
-    }
-    ++attempts[index];
-    in_flight[request.request_id()] =
-        InFlight{index, attempts[index], std::chrono::steady_clock::now()};
-    return Send(request);
-  };
-  while (!queue.empty() || !in_flight.empty()) {
-    while (!queue.empty() && static_cast<int>(in_flight.size()) < std::max(1, options.window)) {
-      const std::size_t index = queue.back();
-      queue.pop_back();
-      if (Status s = send(index); !s.ok()) {
+  IngestRun run(interactions, options, progress);
+  while (!run.Finished()) {
+    while (run.CanSend()) {
+      if (Status s = Send(run.NextRequest(NextRequestId())); !s.ok()) {
         return s;
       }
     }
     auto reply = Receive(options_.timeout);
     if (!reply) {
       // Nothing came back in time: resend what is outstanding.
-      std::vector<std::size_t> resend;
-      resend.reserve(in_flight.size());
-      for (const auto& [id, f] : in_flight) {
-        resend.push_back(f.index);
-      }
-      in_flight.clear();
-      for (std::size_t index : resend) {
-        if (attempts[index] > options.retries) {
-          return Status::Unavailable("no reply from warmthd at " + options_.endpoint);
-        }
-        queue.push_back(index);
+      if (!run.RequeueOutstanding()) {
+        return Status::Unavailable("no reply from warmthd at " + options_.endpoint);
       }
       continue;
     }
-    const auto it = in_flight.find(reply->request_id());
-    if (it == in_flight.end()) {
-      continue;  // a late reply to a batch already resent
-    }
-    const std::size_t index = it->second.index;
-    in_flight.erase(it);
-    if (reply->has_error()) {
-      if (Retryable(reply->error().code()) && attempts[index] <= options.retries) {
-        // Back off a little: the daemon is busy or its store is failing.
-        std::this_thread::sleep_for(std::chrono::milliseconds(50) * attempts[index]);
-        queue.push_back(index);
-        continue;
-      }
-      return StatusOf(*reply);
-    }
-    for (const auto& item : reply->ingest().items()) {
-      switch (item.outcome()) {
-        case v1::IngestResult::ACCEPTED: ++totals.accepted; break;
-        case v1::IngestResult::DUPLICATE: ++totals.duplicate; break;
-        default:
-          ++totals.rejected;
-          if (totals.rejections.size() < 100) {
-            totals.rejections.emplace_back(item.event_id(), item.reason());
-          }
-      }
-      ++done;
-    }
-    if (progress) {
-      progress(done);
+    if (Status s = run.OnReply(*reply); !s.ok()) {
+      return s;
     }
   }
-  return totals;
+  return run.TakeTotals();
 }
 
 Subscriber::Subscriber(zmq::context_t& context, const std::string& endpoint,

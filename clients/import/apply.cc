@@ -95,6 +95,84 @@ std::string Describe(const ContactRecord& r, const v1::Contact& c) {
   return s;
 }
 
+// The contact a record is about, and where its identifiers go.
+struct Target {
+  std::optional<v1::Contact> contact;
+  std::vector<std::string> keep;                               // identifiers that may join it
+  std::vector<std::pair<std::string, std::string>> elsewhere;  // identifier, owner id
+};
+
+// The owner of one of the record's identifiers, else the contact with its id.
+core::Result<Target> ResolveTarget(Directory& directory, const ContactRecord& r) {
+  Target target;
+  for (const auto& ident : r.identifiers) {
+    auto found = directory.Find(ident);
+    if (!found.ok()) {
+      return found.status();
+    }
+    if (*found && (!target.contact || (*found)->id() == target.contact->id())) {
+      target.contact = **found;
+      target.keep.push_back(ident);
+    } else if (!*found || (*found)->circle() == v1::CIRCLE_UNSPECIFIED) {
+      target.keep.push_back(ident);  // new, or an unsorted contact the daemon merges in
+    } else {
+      target.elsewhere.emplace_back(ident, (*found)->id());
+    }
+  }
+  if (!target.contact) {
+    auto found = directory.Find(ContactId(r));
+    if (!found.ok()) {
+      return found.status();
+    }
+    target.contact = *found;
+  }
+  return target;
+}
+
+// Upserts the planned contact and takes the daemon's version of it. False
+// when the daemon refused it (counted and reported); an error when it is
+// not running.
+core::Result<bool> SaveContact(client::Client& client, const ContactRecord& r, ContactPlan& plan,
+                               ContactTotals& totals, std::ostream& err) {
+  v1::Request request;
+  *request.mutable_upsert_contact()->mutable_contact() = plan.contact;
+  auto reply = client.Call(request);
+  if (!reply.ok()) {
+    if (reply.status().code() == core::Code::kUnavailable) {
+      return reply.status();
+    }
+    ++totals.failed;
+    err << "warmctl: " << r.where << ": " << reply.status().message() << '\n';
+    return false;
+  }
+  plan.contact = reply->contact().contact();
+  return true;
+}
+
+// Counts a created or updated contact and prints the line saying so.
+void PrintChange(const ContactRecord& r, const ContactPlan& plan, const std::string& would,
+                 ContactTotals& totals, std::ostream& out) {
+  if (plan.action == ContactPlan::Action::kCreate) {
+    ++totals.created;
+    out << would << "create " << Describe(r, plan.contact);
+    if (plan.contact.identifiers_size() > 0) {
+      out << " <";
+      for (int i = 0; i < plan.contact.identifiers_size(); ++i) {
+        out << (i > 0 ? ", " : "") << plan.contact.identifiers(i);
+      }
+      out << ">";
+    }
+    out << '\n';
+  } else {
+    ++totals.updated;
+    out << would << "update " << Describe(r, plan.contact) << ":";
+    for (std::size_t i = 0; i < plan.changes.size(); ++i) {
+      out << (i > 0 ? ", " : " ") << plan.changes[i];
+    }
+    out << '\n';
+  }
+}
+
 }  // namespace
 
 std::string ContactId(const ContactRecord& record) {
@@ -207,7 +285,8 @@ ContactPlan PlanContact(const ContactRecord& r, const v1::Contact* existing,
     c.set_circle(*circle);
     plan.changes.push_back("circle");
   }
-  plan.action = plan.changes.empty() ? ContactPlan::Action::kUnchanged : ContactPlan::Action::kUpdate;
+  plan.action =
+      plan.changes.empty() ? ContactPlan::Action::kUnchanged : ContactPlan::Action::kUpdate;
   plan.contact = std::move(c);
   return plan;
 }
@@ -223,38 +302,17 @@ core::Result<ContactTotals> ApplyContacts(client::Client& client,
     for (const auto& t : options.tags) {
       AddTag(r.tags, t);
     }
-    // The contact this record is about: the owner of one of its identifiers,
-    // else the one with its id.
-    std::optional<v1::Contact> target;
-    std::vector<std::string> keep;  // identifiers that may join the target
-    std::vector<std::pair<std::string, std::string>> elsewhere;  // identifier, owner id
-    for (const auto& ident : r.identifiers) {
-      auto found = directory.Find(ident);
-      if (!found.ok()) {
-        return found.status();
-      }
-      if (*found && (!target || (*found)->id() == target->id())) {
-        target = **found;
-        keep.push_back(ident);
-      } else if (!*found || (*found)->circle() == v1::CIRCLE_UNSPECIFIED) {
-        keep.push_back(ident);  // new, or an unsorted contact the daemon merges in
-      } else {
-        elsewhere.emplace_back(ident, (*found)->id());
-      }
+    auto target = ResolveTarget(directory, r);
+    if (!target.ok()) {
+      return target.status();
     }
-    if (!target) {
-      auto found = directory.Find(ContactId(r));
-      if (!found.ok()) {
-        return found.status();
-      }
-      target = *found;
-    }
-    r.identifiers = keep;
-    for (const auto& [ident, owner] : elsewhere) {
+    r.identifiers = target->keep;
+    for (const auto& [ident, owner] : target->elsewhere) {
       err << "warmctl: " << r.where << ": " << ident << " already belongs to contact " << owner
           << "; left there\n";
     }
-    ContactPlan plan = PlanContact(r, target ? &*target : nullptr, options.circle);
+    ContactPlan plan =
+        PlanContact(r, target->contact ? &*target->contact : nullptr, options.circle);
     if (plan.action == ContactPlan::Action::kUnchanged) {
       ++totals.unchanged;
       if (options.verbose) {
@@ -263,39 +321,16 @@ core::Result<ContactTotals> ApplyContacts(client::Client& client,
       continue;
     }
     if (!options.dry_run) {
-      v1::Request request;
-      *request.mutable_upsert_contact()->mutable_contact() = plan.contact;
-      auto reply = client.Call(request);
-      if (!reply.ok()) {
-        if (reply.status().code() == core::Code::kUnavailable) {
-          return reply.status();
-        }
-        ++totals.failed;
-        err << "warmctl: " << r.where << ": " << reply.status().message() << '\n';
+      auto saved = SaveContact(client, r, plan, totals, err);
+      if (!saved.ok()) {
+        return saved.status();
+      }
+      if (!*saved) {
         continue;
       }
-      plan.contact = reply->contact().contact();
     }
     directory.Remember(plan.contact);
-    if (plan.action == ContactPlan::Action::kCreate) {
-      ++totals.created;
-      out << would << "create " << Describe(r, plan.contact);
-      if (plan.contact.identifiers_size() > 0) {
-        out << " <";
-        for (int i = 0; i < plan.contact.identifiers_size(); ++i) {
-          out << (i > 0 ? ", " : "") << plan.contact.identifiers(i);
-        }
-        out << ">";
-      }
-      out << '\n';
-    } else {
-      ++totals.updated;
-      out << would << "update " << Describe(r, plan.contact) << ":";
-      for (std::size_t i = 0; i < plan.changes.size(); ++i) {
-        out << (i > 0 ? ", " : " ") << plan.changes[i];
-      }
-      out << '\n';
-    }
+    PrintChange(r, plan, would, totals, out);
   }
   totals.offline = directory.offline();
   return totals;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -36,7 +37,8 @@ core::Result<std::string> ReadAll(const std::string& path) {
   return text;
 }
 
-void PrintProblems(const std::string& file, const std::vector<Problem>& problems, std::ostream& err) {
+void PrintProblems(const std::string& file, const std::vector<Problem>& problems,
+                   std::ostream& err) {
   for (const auto& p : problems) {
     err << "warmctl: " << file << ": " << p.where << ": " << p.message << '\n';
   }
@@ -47,10 +49,124 @@ int Unavailable(const core::Status& s, std::ostream& err) {
   return s.code() == core::Code::kUnavailable ? base::kExitUnavailable : base::kExitError;
 }
 
+// The options for applying an import; nullopt (reported) on a bad --circle.
+std::optional<ImportOptions> OptionsOf(const ImportArgs& args, std::ostream& err) {
+  ImportOptions options;
+  options.dry_run = args.dry_run;
+  options.verbose = args.verbose;
+  options.tags = args.tags;
+  if (!args.circle.empty()) {
+    const auto circle = core::ParseCircle(args.circle);
+    if (!circle) {
+      err << "warmctl: --circle: expected inner, close, network, acquaintance or unsorted\n";
+      return std::nullopt;
+    }
+    options.circle = static_cast<v1::Circle>(*circle);
+  }
+  return options;
+}
+
+std::string SummaryPrefix(const ImportArgs& args) {
+  return args.dry_run ? "Dry run, nothing changed. " : "";
+}
+
+CalendarOptions CalendarOptionsOf(const ImportArgs& args, const base::Config& config) {
+  CalendarOptions copts;
+  copts.now = base::Now();
+  copts.me_city = config.me_city;
+  for (const auto& a : config.me_addresses) {
+    copts.me_addresses.push_back(a);
+    for (char& c : copts.me_addresses.back()) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  copts.max_attendees = args.max_attendees;
+  copts.timezone = config.timezone.empty() ? "UTC" : config.timezone;
+  return copts;
+}
+
+// The summary line of an ics import.
+std::string CalendarSummary(const ImportArgs& args, const CalendarFile& calendar,
+                            const CalendarTotals& totals) {
+  std::ostringstream s;
+  s << SummaryPrefix(args) << "ics: " << calendar.events << " events, " << calendar.instances
+    << " past occurrences: " << totals.meetings << " meetings";
+  if (!args.dry_run) {
+    s << " (" << totals.accepted << " accepted, " << totals.duplicate << " duplicate";
+    if (totals.rejected > 0) {
+      s << ", " << totals.rejected << " rejected";
+    }
+    s << ")";
+  }
+  s << "; " << calendar.trips.size() << " trips (" << totals.trips_new << " new, "
+    << totals.trips_changed << " changed, " << totals.trips_unchanged << " unchanged)";
+  int skipped = 0;
+  for (const auto& [reason, n] : calendar.skipped) {
+    skipped += n;
+  }
+  s << "; " << skipped << " skipped";
+  bool first = true;
+  for (const auto& [reason, n] : calendar.skipped) {
+    s << (first ? " (" : ", ") << n << ' ' << reason;
+    first = false;
+  }
+  s << (first ? "" : ")") << "; " << calendar.problems.size() << " problems.";
+  if (totals.offline) {
+    s << " (warmthd is not running: every trip is counted as new)";
+  }
+  return s.str();
+}
+
+int RunCalendarImport(const std::string& text, const ImportArgs& args, const ImportOptions& options,
+                      client::Client& client, const base::Config& config, std::ostream& out,
+                      std::ostream& err) {
+  const CalendarFile calendar = ParseCalendar(text, CalendarOptionsOf(args, config));
+  PrintProblems(args.file, calendar.problems, err);
+  for (const auto& n : calendar.notes) {
+    err << "warmctl: " << args.file << ": " << n << '\n';
+  }
+  auto totals = ApplyCalendar(client, calendar, options, out, err);
+  if (!totals.ok()) {
+    return Unavailable(totals.status(), err);
+  }
+  out << CalendarSummary(args, calendar, *totals) << '\n';
+  return totals->rejected > 0 ? base::kExitError : 0;
+}
+
+int RunContactsImport(const std::string& kind, const std::string& text, const ImportArgs& args,
+                      const ImportOptions& options, client::Client& client, std::ostream& out,
+                      std::ostream& err) {
+  const ContactsFile file = kind == "vcard" ? ParseVcards(text) : ParseLinkedinCsv(text);
+  PrintProblems(args.file, file.problems, err);
+  for (const auto& n : file.notes) {
+    err << "warmctl: " << args.file << ": " << n << '\n';
+  }
+  auto totals = ApplyContacts(client, file.contacts, options, out, err);
+  if (!totals.ok()) {
+    return Unavailable(totals.status(), err);
+  }
+  const std::string records = kind == "vcard" ? "cards" : "rows";
+  out << SummaryPrefix(args) << kind << ": " << file.records << ' ' << records << ": "
+      << file.contacts.size() << " contacts (" << totals->created
+      << (args.dry_run ? " to create, " : " created, ") << totals->updated
+      << (args.dry_run ? " to update, " : " updated, ") << totals->unchanged << " unchanged";
+  if (totals->failed > 0) {
+    out << ", " << totals->failed << " refused";
+  }
+  out << "); " << file.skipped << " skipped (no name, e-mail or phone); " << file.problems.size()
+      << " problems.";
+  if (totals->offline) {
+    out << " (warmthd is not running: every contact is counted as new)";
+  }
+  out << '\n';
+  return totals->failed > 0 ? base::kExitError : 0;
+}
+
 }  // namespace
 
 std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
-  auto* import = cli.add_subcommand("import", "Import contacts (vCard, LinkedIn) or meetings and trips (iCalendar)");
+  auto* import = cli.add_subcommand(
+      "import", "Import contacts (vCard, LinkedIn) or meetings and trips (iCalendar)");
   import->require_subcommand(1);
   import->fallthrough();
   std::vector<CLI::App*> leaves;
@@ -86,95 +202,14 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
     err << "warmctl: " << text.status().message() << '\n';
     return base::kExitUsage;
   }
-  ImportOptions options;
-  options.dry_run = args.dry_run;
-  options.verbose = args.verbose;
-  options.tags = args.tags;
-  if (!args.circle.empty()) {
-    const auto circle = core::ParseCircle(args.circle);
-    if (!circle) {
-      err << "warmctl: --circle: expected inner, close, network, acquaintance or unsorted\n";
-      return base::kExitUsage;
-    }
-    options.circle = static_cast<v1::Circle>(*circle);
+  const std::optional<ImportOptions> options = OptionsOf(args, err);
+  if (!options) {
+    return base::kExitUsage;
   }
-  const std::string prefix = args.dry_run ? "Dry run, nothing changed. " : "";
-
   if (kind == "ics") {
-    CalendarOptions copts;
-    copts.now = base::Now();
-    copts.me_city = config.me_city;
-    for (const auto& a : config.me_addresses) {
-      copts.me_addresses.push_back(a);
-      for (char& c : copts.me_addresses.back()) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-    }
-    copts.max_attendees = args.max_attendees;
-    copts.timezone = config.timezone.empty() ? "UTC" : config.timezone;
-    const CalendarFile calendar = ParseCalendar(*text, copts);
-    PrintProblems(args.file, calendar.problems, err);
-    for (const auto& n : calendar.notes) {
-      err << "warmctl: " << args.file << ": " << n << '\n';
-    }
-    auto totals = ApplyCalendar(client, calendar, options, out, err);
-    if (!totals.ok()) {
-      return Unavailable(totals.status(), err);
-    }
-    std::ostringstream s;
-    s << prefix << "ics: " << calendar.events << " events, " << calendar.instances
-      << " past occurrences: " << totals->meetings << " meetings";
-    if (!args.dry_run) {
-      s << " (" << totals->accepted << " accepted, " << totals->duplicate << " duplicate";
-      if (totals->rejected > 0) {
-        s << ", " << totals->rejected << " rejected";
-      }
-      s << ")";
-    }
-    s << "; " << calendar.trips.size() << " trips (" << totals->trips_new << " new, "
-      << totals->trips_changed << " changed, " << totals->trips_unchanged << " unchanged)";
-    int skipped = 0;
-    for (const auto& [reason, n] : calendar.skipped) {
-      skipped += n;
-    }
-    s << "; " << skipped << " skipped";
-    bool first = true;
-    for (const auto& [reason, n] : calendar.skipped) {
-      s << (first ? " (" : ", ") << n << ' ' << reason;
-      first = false;
-    }
-    s << (first ? "" : ")") << "; " << calendar.problems.size() << " problems.";
-    if (totals->offline) {
-      s << " (warmthd is not running: every trip is counted as new)";
-    }
-    out << s.str() << '\n';
-    return totals->rejected > 0 ? base::kExitError : 0;
+    return RunCalendarImport(*text, args, *options, client, config, out, err);
   }
-
-  const ContactsFile file = kind == "vcard" ? ParseVcards(*text) : ParseLinkedinCsv(*text);
-  PrintProblems(args.file, file.problems, err);
-  for (const auto& n : file.notes) {
-    err << "warmctl: " << args.file << ": " << n << '\n';
-  }
-  auto totals = ApplyContacts(client, file.contacts, options, out, err);
-  if (!totals.ok()) {
-    return Unavailable(totals.status(), err);
-  }
-  const std::string records = kind == "vcard" ? "cards" : "rows";
-  out << prefix << kind << ": " << file.records << ' ' << records << ": " << file.contacts.size()
-      << " contacts (" << totals->created << (args.dry_run ? " to create, " : " created, ")
-      << totals->updated << (args.dry_run ? " to update, " : " updated, ") << totals->unchanged
-      << " unchanged";
-  if (totals->failed > 0) {
-    out << ", " << totals->failed << " refused";
-  }
-  out << "); " << file.skipped << " skipped (no name, e-mail or phone); " << file.problems.size()
-      << " problems.";
-  if (totals->offline) {
-    out << " (warmthd is not running: every contact is counted as new)";
-  }
-  out << '\n';
-  return totals->failed > 0 ? base::kExitError : 0;
+  return RunContactsImport(kind, *text, args, *options, client, out, err);
 }
 
 }  // namespace warmth::import

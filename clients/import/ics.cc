@@ -1,7 +1,5 @@
 #include "clients/import/ics.h"
 
-#include <libical/ical.h>
-
 #include <algorithm>
 #include <cctype>
 #include <deque>
@@ -9,8 +7,10 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <sstream>
 
+#include <libical/ical.h>
+
+#include "clients/import/location.h"
 #include "daemon/core/identifiers.h"
 #include "daemon/core/text.h"
 #include "daemon/transport/codec.h"
@@ -37,55 +37,6 @@ std::string Hex(std::uint64_t h, int digits) {
   return out;
 }
 
-std::vector<std::string> SplitWords(std::string_view s) {
-  std::vector<std::string> words;
-  std::istringstream in{std::string(s)};
-  std::string w;
-  while (in >> w) {
-    words.push_back(w);
-  }
-  return words;
-}
-
-bool HasDigit(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
-
-bool IsCode(std::string_view s) {  // "IL", "NY", "UK", "USA"
-  return !s.empty() && s.size() <= 3 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
-}
-
-bool IsCountry(const std::string& s) {
-  static const std::set<std::string> countries = {
-      "germany", "deutschland", "france", "usa", "us", "united states", "united states of america",
-      "uk", "united kingdom", "england", "scotland", "canada", "spain", "españa", "italy", "italia",
-      "netherlands", "the netherlands", "nederland", "switzerland", "schweiz", "suisse", "austria",
-      "österreich", "belgium", "poland", "polska", "sweden", "norway", "denmark", "finland",
-      "ireland", "portugal", "japan", "china", "india", "australia", "new zealand", "brazil",
-      "mexico", "argentina", "south africa", "singapore", "israel", "czech republic", "czechia"};
-  return countries.contains(Lower(s));
-}
-
-const std::vector<std::string_view>& VideoHosts() {
-  static const std::vector<std::string_view> hosts = {
-      "zoom.us/",       "meet.google.com", "teams.microsoft.com", "teams.live.com",
-      "webex.com",      "whereby.com",     "meet.jit.si",         "gotomeeting.com",
-      "bluejeans.com",  "join.skype.com",  "chime.aws"};
-  return hosts;
-}
-
-bool MentionsVideoHost(std::string_view text) {
-  const std::string lower = Lower(text);
-  return std::any_of(VideoHosts().begin(), VideoHosts().end(),
-                     [&](std::string_view h) { return lower.find(h) != std::string::npos; });
-}
-
-bool IsUrl(std::string_view s) {
-  const std::string lower = Lower(s.substr(0, 8));
-  return lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0;
-}
-
 void InitLibical() {
   static std::once_flag once;
   // Never abort() on bad input; errors become X-LIC-ERROR properties.
@@ -96,7 +47,9 @@ struct ComponentFree {
   void operator()(icalcomponent* c) const { icalcomponent_free(c); }
 };
 
-std::string Text(const char* s) { return s == nullptr ? "" : Trim(s); }
+std::string Text(const char* s) {
+  return s == nullptr ? "" : Trim(s);
+}
 
 // "mailto:Ann@Example.com" -> "ann@example.com"; empty if not an address.
 std::string Address(const char* value) {
@@ -142,7 +95,9 @@ time_t ToTimeT(icaltimetype t, const icaltimezone* zone) {
   return icaltime_as_timet_with_zone(t, t.zone != nullptr ? t.zone : zone);
 }
 
-core::TimePoint FromTimeT(time_t t) { return core::TimePoint(std::chrono::seconds(t)); }
+core::TimePoint FromTimeT(time_t t) {
+  return core::TimePoint(std::chrono::seconds(t));
+}
 
 struct EventInfo {
   std::string uid;
@@ -163,8 +118,8 @@ EventInfo ReadEvent(icalcomponent* ev, const CalendarOptions& options) {
            options.me_addresses.end();
   };
   std::set<std::string> seen;
-  for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
-       p != nullptr; p = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
+  for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY); p != nullptr;
+       p = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
     const std::string a = Address(icalproperty_get_attendee(p));
     if (a.empty()) {
       continue;
@@ -305,9 +260,10 @@ class Collector {
 
   // Merges overlapping trips to one city and names them.
   void FinishTrips(const icaltimezone* local) {
-    std::sort(pending_trips_.begin(), pending_trips_.end(), [](const v1::Trip& a, const v1::Trip& b) {
-      return a.starts_at().seconds() < b.starts_at().seconds();
-    });
+    std::sort(pending_trips_.begin(), pending_trips_.end(),
+              [](const v1::Trip& a, const v1::Trip& b) {
+                return a.starts_at().seconds() < b.starts_at().seconds();
+              });
     std::vector<v1::Trip> merged;
     for (auto& t : pending_trips_) {
       auto it = std::find_if(merged.begin(), merged.end(), [&](const v1::Trip& m) {
@@ -371,70 +327,121 @@ void CollectOccurrence(icalcomponent* /*comp*/, icaltime_span* span, void* data)
   }
 }
 
-void ReadCalendar(icalcomponent* calendar, const CalendarOptions& options, const icaltimezone* local,
-                  Collector& collector, CalendarFile& out, int& index) {
-  const time_t now = static_cast<time_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(options.now.time_since_epoch()).count());
-  // RECURRENCE-ID overrides, by UID: the occurrences they replace.
-  std::map<std::string, std::set<time_t>> overridden;
-  for (icalcomponent* ev = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
-       ev != nullptr; ev = icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT)) {
-    if (icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
-      const icaltimetype t = icalproperty_get_recurrenceid(rid);
-      if (!icaltime_is_null_time(t) && icaltime_is_valid_time(t)) {
-        overridden[Text(icalcomponent_get_uid(ev))].insert(ToTimeT(t, ZoneOf(calendar, rid, local)));
+// Reads the events of one file into a Collector, and what it could not read
+// into the CalendarFile.
+class CalendarReader {
+ public:
+  CalendarReader(const CalendarOptions& options, const icaltimezone* local, Collector& collector,
+                 CalendarFile& out)
+      : options_(options),
+        local_(local),
+        now_(static_cast<time_t>(
+            std::chrono::duration_cast<std::chrono::seconds>(options.now.time_since_epoch())
+                .count())),
+        collector_(collector),
+        out_(out) {}
+
+  // The VEVENTs of `calendar`, then those of every other component it holds.
+  void Read(icalcomponent* calendar) {
+    std::map<std::string, std::set<time_t>> overridden = Overridden(calendar);
+    for (icalcomponent* ev = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
+         ev != nullptr; ev = icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT)) {
+      ReadVevent(calendar, ev, overridden);
+    }
+    // A VCALENDAR left open swallows the next ones as children, and custom
+    // components may hold events: read those too.
+    std::vector<icalcomponent*> nested;
+    for (icalcomponent* c = icalcomponent_get_first_component(calendar, ICAL_ANY_COMPONENT);
+         c != nullptr; c = icalcomponent_get_next_component(calendar, ICAL_ANY_COMPONENT)) {
+      const icalcomponent_kind k = icalcomponent_isa(c);
+      if (k != ICAL_VEVENT_COMPONENT) {
+        nested.push_back(c);
       }
     }
+    for (icalcomponent* c : nested) {
+      Read(c);
+    }
   }
-  for (icalcomponent* ev = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
-       ev != nullptr; ev = icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT)) {
-    ++out.events;
-    ++index;
-    EventInfo info = ReadEvent(ev, options);
-    info.where = "VEVENT " + std::to_string(index) +
+
+ private:
+  // RECURRENCE-ID overrides, by UID: the occurrences they replace.
+  std::map<std::string, std::set<time_t>> Overridden(icalcomponent* calendar) const {
+    std::map<std::string, std::set<time_t>> overridden;
+    for (icalcomponent* ev = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
+         ev != nullptr; ev = icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT)) {
+      if (icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
+        const icaltimetype t = icalproperty_get_recurrenceid(rid);
+        if (!icaltime_is_null_time(t) && icaltime_is_valid_time(t)) {
+          overridden[Text(icalcomponent_get_uid(ev))].insert(
+              ToTimeT(t, ZoneOf(calendar, rid, local_)));
+        }
+      }
+    }
+    return overridden;
+  }
+
+  void ReadVevent(icalcomponent* calendar, icalcomponent* ev,
+                  std::map<std::string, std::set<time_t>>& overridden) {
+    ++out_.events;
+    ++index_;
+    EventInfo info = ReadEvent(ev, options_);
+    info.where = "VEVENT " + std::to_string(index_) +
                  (info.uid.empty() ? "" : " (uid " + info.uid.substr(0, 60) + ")");
     for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_XLICERROR_PROPERTY);
          p != nullptr; p = icalcomponent_get_next_property(ev, ICAL_XLICERROR_PROPERTY)) {
-      out.problems.push_back({info.where, Text(icalproperty_get_xlicerror(p))});
+      out_.problems.push_back({info.where, Text(icalproperty_get_xlicerror(p))});
     }
     icalproperty* dtstart_prop = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
     const icaltimetype dtstart =
         dtstart_prop == nullptr ? icaltime_null_time() : icalproperty_get_dtstart(dtstart_prop);
     if (icaltime_is_null_time(dtstart) || !icaltime_is_valid_time(dtstart)) {
-      out.problems.push_back({info.where, "no valid DTSTART"});
-      continue;
+      out_.problems.push_back({info.where, "no valid DTSTART"});
+      return;
     }
-    const icaltimezone* zone = ZoneOf(calendar, dtstart_prop, local);
+    const icaltimezone* zone = ZoneOf(calendar, dtstart_prop, local_);
     const time_t start = ToTimeT(dtstart, zone);
+    const time_t end = EndOf(calendar, ev, dtstart, start);
+    // The same event in two files, or without a UID: identify it by what it is.
+    const std::string identity = !info.uid.empty()
+                                     ? info.uid
+                                     : "no-uid|" + std::to_string(start) + "|" + info.location +
+                                           "|" + Text(icalcomponent_get_summary(ev));
+    const bool is_override =
+        icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY) != nullptr;
+    const bool recurs =
+        !is_override && (icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY) != nullptr ||
+                         icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY) != nullptr);
+    if (!recurs) {
+      if (start <= now_) {
+        collector_.Meeting(info, identity, start);
+      } else {
+        collector_.MaybeTrip(info, identity, start, end, dtstart.is_date != 0);
+      }
+      return;
+    }
+    ReadRecurring(ev, info, identity, start, overridden);
+  }
+
+  // Where an event starting at `start` ends: DTEND, else DTSTART plus
+  // DURATION, else a day after an all-day DTSTART, else at its start.
+  time_t EndOf(icalcomponent* calendar, icalcomponent* ev, icaltimetype dtstart,
+               time_t start) const {
     time_t end = start;
     if (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY)) {
       const icaltimetype t = icalproperty_get_dtend(p);
       if (!icaltime_is_null_time(t) && icaltime_is_valid_time(t)) {
-        end = ToTimeT(t, ZoneOf(calendar, p, local));
+        end = ToTimeT(t, ZoneOf(calendar, p, local_));
       }
     } else if (icalproperty* d = icalcomponent_get_first_property(ev, ICAL_DURATION_PROPERTY)) {
       end = start + icaldurationtype_as_int(icalproperty_get_duration(d));
     } else if (dtstart.is_date) {
       end = start + kDaySeconds;
     }
-    // The same event in two files, or without a UID: identify it by what it is.
-    const std::string identity =
-        !info.uid.empty() ? info.uid
-                          : "no-uid|" + std::to_string(start) + "|" + info.location + "|" +
-                                Text(icalcomponent_get_summary(ev));
-    const bool is_override = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY) != nullptr;
-    const bool recurs = !is_override &&
-                        (icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY) != nullptr ||
-                         icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY) != nullptr);
-    if (!recurs) {
-      if (start <= now) {
-        collector.Meeting(info, identity, start);
-      } else {
-        collector.MaybeTrip(info, identity, start, end, dtstart.is_date != 0);
-      }
-      continue;
-    }
-    // Sub-daily rules (every minute since 1970…) are not meetings with people.
+    return end;
+  }
+
+  // Sub-daily rules (every minute since 1970…) are not meetings with people.
+  static bool RepeatsTooOften(icalcomponent* ev) {
     bool too_frequent = false;
     for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY); p != nullptr;
          p = icalcomponent_get_next_property(ev, ICAL_RRULE_PROPERTY)) {
@@ -442,105 +449,52 @@ void ReadCalendar(icalcomponent* calendar, const CalendarOptions& options, const
       too_frequent = too_frequent || r.freq == ICAL_SECONDLY_RECURRENCE ||
                      r.freq == ICAL_MINUTELY_RECURRENCE || r.freq == ICAL_HOURLY_RECURRENCE;
     }
-    if (too_frequent) {
-      out.notes.push_back(info.where + ": repeats more often than daily; only its first occurrence is used");
-      if (start <= now) {
-        collector.Meeting(info, identity, start);
+    return too_frequent;
+  }
+
+  // A recurring event: its past occurrences up to now, overrides left out.
+  void ReadRecurring(icalcomponent* ev, const EventInfo& info, const std::string& identity,
+                     time_t start, std::map<std::string, std::set<time_t>>& overridden) {
+    if (RepeatsTooOften(ev)) {
+      out_.notes.push_back(info.where +
+                           ": repeats more often than daily; only its first occurrence is used");
+      if (start <= now_) {
+        collector_.Meeting(info, identity, start);
       }
-      continue;
+      return;
     }
-    if (start > now) {
-      collector.Skip("future, recurring", identity);
-      continue;
+    if (start > now_) {
+      collector_.Skip("future, recurring", identity);
+      return;
     }
     Occurrences occ;
     // The window opens a day early: libical leaves out a span that starts
     // exactly at its start.
-    icalcomponent_foreach_recurrence(ev, icaltime_from_timet_with_zone(start - kDaySeconds, 0, icaltimezone_get_utc_timezone()),
-                                     icaltime_from_timet_with_zone(now, 0, icaltimezone_get_utc_timezone()),
-                                     CollectOccurrence, &occ);
+    icalcomponent_foreach_recurrence(
+        ev, icaltime_from_timet_with_zone(start - kDaySeconds, 0, icaltimezone_get_utc_timezone()),
+        icaltime_from_timet_with_zone(now_, 0, icaltimezone_get_utc_timezone()), CollectOccurrence,
+        &occ);
     if (occ.capped) {
-      out.notes.push_back(info.where + ": only its last " + std::to_string(kMaxPastOccurrences) +
-                          " occurrences are used");
+      out_.notes.push_back(info.where + ": only its last " + std::to_string(kMaxPastOccurrences) +
+                           " occurrences are used");
     }
     const auto& skip = overridden[info.uid];
     for (time_t t : occ.starts) {
-      if (t <= now && !skip.contains(t)) {
-        collector.Meeting(info, identity, t);
+      if (t <= now_ && !skip.contains(t)) {
+        collector_.Meeting(info, identity, t);
       }
     }
   }
-  // A VCALENDAR left open swallows the next ones as children, and custom
-  // components may hold events: read those too.
-  std::vector<icalcomponent*> nested;
-  for (icalcomponent* c = icalcomponent_get_first_component(calendar, ICAL_ANY_COMPONENT);
-       c != nullptr; c = icalcomponent_get_next_component(calendar, ICAL_ANY_COMPONENT)) {
-    const icalcomponent_kind k = icalcomponent_isa(c);
-    if (k != ICAL_VEVENT_COMPONENT) {
-      nested.push_back(c);
-    }
-  }
-  for (icalcomponent* c : nested) {
-    ReadCalendar(c, options, local, collector, out, index);
-  }
-}
+
+  const CalendarOptions& options_;
+  const icaltimezone* local_;
+  const time_t now_;
+  Collector& collector_;
+  CalendarFile& out_;
+  int index_ = 0;  // VEVENTs read so far, in every calendar of the file
+};
 
 }  // namespace
-
-std::string CityOf(std::string_view location, bool* address_like) {
-  if (address_like != nullptr) {
-    *address_like = false;
-  }
-  const std::string loc = Trim(location);
-  if (loc.empty() || IsUrl(loc) || MentionsVideoHost(loc)) {
-    return "";
-  }
-  std::vector<std::string> parts;
-  std::size_t pos = 0;
-  while (pos <= loc.size()) {
-    const std::size_t comma = std::min(loc.find_first_of(",\n;", pos), loc.size());
-    std::string part = Trim(std::string_view{loc}.substr(pos, comma - pos));
-    if (!part.empty()) {
-      parts.push_back(std::move(part));
-    }
-    pos = comma + 1;
-  }
-  if (address_like != nullptr) {
-    *address_like = parts.size() >= 2;
-  }
-  while (parts.size() > 1 && IsCountry(parts.back())) {
-    parts.pop_back();
-  }
-  // From the end: the first part that is not a street or a code, with
-  // postal codes taken off ("10117 Berlin" -> "Berlin", "IL 62701" -> a code).
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-    const std::vector<std::string> words = SplitWords(*it);
-    bool postal = false;
-    bool street = false;
-    std::string kept;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-      const std::string& w = words[i];
-      if (!HasDigit(w)) {
-        kept += (kept.empty() ? "" : " ") + w;
-        continue;
-      }
-      const auto digits = std::count_if(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-      if (digits >= 4 || (i > 0 && IsCode(words[i - 1]))) {
-        postal = true;
-      } else {
-        street = true;  // a house number: "Linden 77", "123 Main St"
-      }
-    }
-    if ((street && !postal) || kept.empty() || IsCode(kept) || IsCountry(kept)) {
-      continue;
-    }
-    if (parts.size() > 1 && !postal && it == parts.rend() - 1 && parts.size() > 2) {
-      continue;  // "Venue, Street 5, Town": the first part is a venue
-    }
-    return kept;
-  }
-  return "";
-}
 
 CalendarFile ParseCalendar(std::string_view text, const CalendarOptions& options) {
   InitLibical();
@@ -576,18 +530,18 @@ CalendarFile ParseCalendar(std::string_view text, const CalendarOptions& options
     return out;
   }
   Collector collector(options, out);
-  int index = 0;
+  CalendarReader reader(options, local, collector, out);
   const icalcomponent_kind kind = icalcomponent_isa(root.get());
   if (kind == ICAL_VCALENDAR_COMPONENT || kind == ICAL_XROOT_COMPONENT) {
     // A calendar, or a root holding several (concatenated VCALENDARs).
-    ReadCalendar(root.get(), options, local, collector, out, index);
+    reader.Read(root.get());
   } else {
     // A bare component (a VEVENT exported on its own): read it as if a
     // VCALENDAR held it.
     std::unique_ptr<icalcomponent, ComponentFree> wrapper(
         icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
     icalcomponent_add_component(wrapper.get(), root.release());
-    ReadCalendar(wrapper.get(), options, local, collector, out, index);
+    reader.Read(wrapper.get());
   }
   collector.FinishTrips(local);
   return out;

@@ -1,11 +1,13 @@
 #include "clients/import/vcard.h"
 
-#include <libebook-contacts/libebook-contacts.h>
-
 #include <algorithm>
 #include <cctype>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
+
+#include <libebook-contacts/libebook-contacts.h>
 
 #include "daemon/core/text.h"
 
@@ -32,8 +34,9 @@ std::vector<std::string> Values(EVCardAttribute* attr) {
 }
 
 bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(),
-                                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 int Number(std::string_view s) {
@@ -85,74 +88,94 @@ struct Unref {
   void operator()(EVCard* p) const { g_object_unref(p); }
 };
 
-ContactRecord ReadCard(EVCard* card) {
-  ContactRecord r;
+// What a card's attributes say that is not a ContactRecord field yet: the
+// candidates for its name, city and key.
+struct CardNames {
   std::string fn;
   std::string from_n;
   std::string uid;
   std::string home_city;
   std::string any_city;
-  for (GList* l = e_vcard_get_attributes(card); l != nullptr; l = l->next) {
-    auto* attr = static_cast<EVCardAttribute*>(l->data);
-    const char* raw_name = e_vcard_attribute_get_name(attr);
-    if (raw_name == nullptr) {
-      continue;
-    }
-    const std::string name = Upper(raw_name);
-    const std::vector<std::string> values = Values(attr);
-    const std::string first = values.empty() ? "" : Trim(values[0]);
-    if (name == "FN") {
-      if (fn.empty()) {
-        fn = first;
-      }
-    } else if (name == "N") {
-      if (from_n.empty()) {
-        // family;given;additional;prefixes;suffixes
-        std::string joined;
-        for (std::size_t i : {1, 2, 0}) {
-          const std::string part = i < values.size() ? Trim(values[i]) : "";
-          if (!part.empty()) {
-            joined += (joined.empty() ? "" : " ") + part;
-          }
-        }
-        from_n = joined;
-      }
-    } else if (name == "EMAIL") {
-      if (first.find('@') != std::string::npos) {
-        AddIdentifier(r.identifiers, first);
-      }
-    } else if (name == "TEL") {
-      std::string number = first;
-      if (Upper(number.substr(0, 4)) == "TEL:") {
-        number = number.substr(4);
-      }
-      if (std::count_if(number.begin(), number.end(),
-                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) >= 3) {
-        AddIdentifier(r.identifiers, "tel:" + number);
-      }
-    } else if (name == "BDAY") {
-      if (!r.birthday) {
-        r.birthday = ParseBirthday(first);
-      }
-    } else if (name == "ADR") {
-      const std::string locality = values.size() > 3 ? Trim(values[3]) : "";
-      if (!locality.empty()) {
-        if (home_city.empty() && e_vcard_attribute_has_type(attr, "HOME")) {
-          home_city = locality;
-        }
-        if (any_city.empty()) {
-          any_city = locality;
-        }
-      }
-    } else if (name == "CATEGORIES") {
-      for (const auto& v : values) {
-        AddTag(r.tags, v);
-      }
-    } else if (name == "UID") {
-      uid = first;
+};
+
+// "given additional family" from N (family;given;additional;prefixes;suffixes).
+std::string NameFromN(const std::vector<std::string>& values) {
+  std::string joined;
+  for (std::size_t i : {1, 2, 0}) {
+    const std::string part = i < values.size() ? Trim(values[i]) : "";
+    if (!part.empty()) {
+      joined += (joined.empty() ? "" : " ") + part;
     }
   }
-  r.display_name = !fn.empty() ? fn : !from_n.empty() ? from_n : "";
+  return joined;
+}
+
+// A TEL value with at least three digits, as a "tel:" identifier.
+void AddPhone(const std::string& value, std::vector<std::string>& identifiers) {
+  std::string number = value;
+  if (Upper(number.substr(0, 4)) == "TEL:") {
+    number = number.substr(4);
+  }
+  if (std::count_if(number.begin(), number.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) >= 3) {
+    AddIdentifier(identifiers, "tel:" + number);
+  }
+}
+
+// The locality of an ADR, as the home city (a HOME address) or any city.
+void AddCity(EVCardAttribute* attr, const std::vector<std::string>& values, CardNames& names) {
+  const std::string locality = values.size() > 3 ? Trim(values[3]) : "";
+  if (!locality.empty()) {
+    if (names.home_city.empty() && e_vcard_attribute_has_type(attr, "HOME")) {
+      names.home_city = locality;
+    }
+    if (names.any_city.empty()) {
+      names.any_city = locality;
+    }
+  }
+}
+
+// One attribute of a card, into `r` or `names`.
+void ReadAttribute(EVCardAttribute* attr, ContactRecord& r, CardNames& names) {
+  const char* raw_name = e_vcard_attribute_get_name(attr);
+  if (raw_name == nullptr) {
+    return;
+  }
+  const std::string name = Upper(raw_name);
+  const std::vector<std::string> values = Values(attr);
+  const std::string first = values.empty() ? "" : Trim(values[0]);
+  if (name == "FN") {
+    if (names.fn.empty()) {
+      names.fn = first;
+    }
+  } else if (name == "N") {
+    if (names.from_n.empty()) {
+      names.from_n = NameFromN(values);
+    }
+  } else if (name == "EMAIL") {
+    if (first.find('@') != std::string::npos) {
+      AddIdentifier(r.identifiers, first);
+    }
+  } else if (name == "TEL") {
+    AddPhone(first, r.identifiers);
+  } else if (name == "BDAY") {
+    if (!r.birthday) {
+      r.birthday = ParseBirthday(first);
+    }
+  } else if (name == "ADR") {
+    AddCity(attr, values, names);
+  } else if (name == "CATEGORIES") {
+    for (const auto& v : values) {
+      AddTag(r.tags, v);
+    }
+  } else if (name == "UID") {
+    names.uid = first;
+  }
+}
+
+// The display name, city and key of a card, once all its attributes are read.
+void FinishCard(const CardNames& names, ContactRecord& r) {
+  r.display_name = !names.fn.empty() ? names.fn : !names.from_n.empty() ? names.from_n : "";
   if (r.display_name.empty() && !r.identifiers.empty()) {
     r.display_name = r.identifiers.front();
   }
@@ -161,10 +184,19 @@ ContactRecord ReadCard(EVCard* card) {
       c = ' ';
     }
   }
-  r.city = !home_city.empty() ? home_city : any_city;
-  r.key = !uid.empty()                ? "vcard-uid:" + uid
-          : !r.identifiers.empty()   ? r.identifiers.front()
-                                     : "vcard-name:" + r.display_name;
+  r.city = !names.home_city.empty() ? names.home_city : names.any_city;
+  r.key = !names.uid.empty()       ? "vcard-uid:" + names.uid
+          : !r.identifiers.empty() ? r.identifiers.front()
+                                   : "vcard-name:" + r.display_name;
+}
+
+ContactRecord ReadCard(EVCard* card) {
+  ContactRecord r;
+  CardNames names;
+  for (GList* l = e_vcard_get_attributes(card); l != nullptr; l = l->next) {
+    ReadAttribute(static_cast<EVCardAttribute*>(l->data), r, names);
+  }
+  FinishCard(names, r);
   return r;
 }
 
@@ -224,8 +256,9 @@ ContactsFile ParseVcards(std::string_view text) {
   static std::once_flag quiet;
   std::call_once(quiet, [] {
     // EVCard warns on stderr about every odd escape; the summary speaks for it.
-    g_log_set_handler("libebook-contacts", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
-                      [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
+    g_log_set_handler(
+        "libebook-contacts", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
+        [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
   });
   for (const Span& span : cards) {
     // EVCard turns bytes that are not UTF-8 into U+FFFD: convert first.

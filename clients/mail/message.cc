@@ -1,10 +1,10 @@
 #include "clients/mail/message.h"
 
-#include <gmime/gmime.h>
-
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+
+#include <gmime/gmime.h>
 
 #include "daemon/core/identifiers.h"
 #include "daemon/core/text.h"
@@ -74,9 +74,8 @@ std::optional<core::TimePoint> FromGDateTime(GDateTime* dt) {
 }
 
 std::string Sha256Hex(std::string_view bytes) {
-  gchar* hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-                                           reinterpret_cast<const guchar*>(bytes.data()),
-                                           bytes.size());
+  gchar* hex = g_compute_checksum_for_data(
+      G_CHECKSUM_SHA256, reinterpret_cast<const guchar*>(bytes.data()), bytes.size());
   std::string out(hex, 32);
   g_free(hex);
   return out;
@@ -317,61 +316,67 @@ bool IsNoReplyAddress(std::string_view address) {
   return false;
 }
 
-Verdict Classify(const MessageFacts& facts, const Me& me, core::TimePoint fallback_time,
-                 core::TimePoint now) {
-  Verdict v;
+namespace {
+
+// Why a message is not about a person at all; kNone when it may be.
+Skip MessageSkip(const MessageFacts& facts) {
   if (!facts.list_marker.empty()) {
-    v.skip = Skip::kMailingList;
-    return v;
+    return Skip::kMailingList;
   }
   if (!facts.auto_submitted.empty() || facts.report) {
-    v.skip = Skip::kAutoSubmitted;
-    return v;
+    return Skip::kAutoSubmitted;
   }
   if (facts.from.empty()) {
-    v.skip = Skip::kNoSender;
-    return v;
+    return Skip::kNoSender;
   }
   if (IsNoReplyAddress(facts.from)) {
-    v.skip = Skip::kNoReply;
-    return v;
+    return Skip::kNoReply;
   }
-  const bool from_me = me.Has(facts.from);
-  std::vector<std::string> contacts;
-  v1::Direction direction = v1::INBOUND;
-  if (from_me) {
-    direction = v1::OUTBOUND;
-    for (const auto& a : facts.to) {
-      if (!me.Has(a) && !IsNoReplyAddress(a)) {
-        contacts.push_back(a);
-      }
-    }
-    if (contacts.empty()) {
-      v.skip = Skip::kNoCounterpart;
-      return v;
-    }
-  } else {
-    if (!me.addresses.empty()) {
-      const auto mine = [&](const std::vector<std::string>& list) {
-        return std::any_of(list.begin(), list.end(), [&](const auto& a) { return me.Has(a); });
-      };
-      if (!mine(facts.to) && !mine(facts.delivered_to)) {
-        v.skip = Skip::kNotAddressedToMe;
-        return v;
-      }
-    }
-    contacts.push_back(facts.from);
-  }
+  return Skip::kNone;
+}
 
-  // A Date outside [1980, now + 5 min] is broken (no year, a wrong clock).
+// The people a message from me went to; kNoCounterpart when none.
+Skip Recipients(const MessageFacts& facts, const Me& me, std::vector<std::string>& contacts) {
+  for (const auto& a : facts.to) {
+    if (!me.Has(a) && !IsNoReplyAddress(a)) {
+      contacts.push_back(a);
+    }
+  }
+  return contacts.empty() ? Skip::kNoCounterpart : Skip::kNone;
+}
+
+// The sender of a message to me; kNotAddressedToMe when it is not (known
+// to be) to me.
+Skip Sender(const MessageFacts& facts, const Me& me, std::vector<std::string>& contacts) {
+  if (!me.addresses.empty()) {
+    const auto mine = [&](const std::vector<std::string>& list) {
+      return std::any_of(list.begin(), list.end(), [&](const auto& a) { return me.Has(a); });
+    };
+    if (!mine(facts.to) && !mine(facts.delivered_to)) {
+      return Skip::kNotAddressedToMe;
+    }
+  }
+  contacts.push_back(facts.from);
+  return Skip::kNone;
+}
+
+// When the message was sent: its Date, else its latest Received, else
+// `fallback_time`. A Date outside [1980, now + 5 min] is broken (no year, a
+// wrong clock).
+core::TimePoint SentAt(const MessageFacts& facts, core::TimePoint fallback_time,
+                       core::TimePoint now) {
   const core::TimePoint earliest = core::TimePoint(std::chrono::seconds(315532800));  // 1980-01-01
   const auto plausible = [&](const std::optional<core::TimePoint>& t) {
     return t && *t >= earliest && *t <= now + std::chrono::minutes(5);
   };
-  const core::TimePoint at = plausible(facts.date)       ? *facts.date
-                             : plausible(facts.received) ? *facts.received
-                                                         : fallback_time;
+  return plausible(facts.date)       ? *facts.date
+         : plausible(facts.received) ? *facts.received
+                                     : fallback_time;
+}
 
+// "mail:<Message-ID>", "mail:#<its hash>" when it is long, "mail:~<content
+// hash>" when there is none.
+std::string MailEventId(const MessageFacts& facts) {
   std::string event_id;
   if (!facts.message_id.empty() && facts.message_id.size() <= 120) {
     event_id = "mail:" + facts.message_id;
@@ -383,12 +388,17 @@ Verdict Classify(const MessageFacts& facts, const Me& me, core::TimePoint fallba
   } else {
     event_id = "mail:~" + facts.content_hash;
   }
+  return event_id;
+}
 
-  // The daemon takes at most 100 contacts per interaction; a mail to more
-  // becomes several, "#2", "#3", … after the first.
+// The daemon takes at most 100 contacts per interaction; a mail to more
+// becomes several, "#2", "#3", … after the first.
+void AddInteractions(const std::vector<std::string>& contacts, const std::string& event_id,
+                     v1::Direction direction, core::TimePoint at,
+                     std::vector<v1::Interaction>& interactions) {
   constexpr std::size_t kPerInteraction = 100;
   for (std::size_t first = 0; first < contacts.size(); first += kPerInteraction) {
-    v1::Interaction& in = v.interactions.emplace_back();
+    v1::Interaction& in = interactions.emplace_back();
     in.set_event_id(first == 0 ? event_id
                                : event_id.substr(0, 120) + "#" +
                                      std::to_string(first / kPerInteraction + 1));
@@ -400,6 +410,26 @@ Verdict Classify(const MessageFacts& facts, const Me& me, core::TimePoint fallba
     transport::ToProto(at, in.mutable_occurred_at());
     in.set_source("warmth-mail");
   }
+}
+
+}  // namespace
+
+Verdict Classify(const MessageFacts& facts, const Me& me, core::TimePoint fallback_time,
+                 core::TimePoint now) {
+  Verdict v;
+  v.skip = MessageSkip(facts);
+  if (v.skip != Skip::kNone) {
+    return v;
+  }
+  const bool from_me = me.Has(facts.from);
+  std::vector<std::string> contacts;
+  v.skip = from_me ? Recipients(facts, me, contacts) : Sender(facts, me, contacts);
+  if (v.skip != Skip::kNone) {
+    return v;
+  }
+  const v1::Direction direction = from_me ? v1::OUTBOUND : v1::INBOUND;
+  AddInteractions(contacts, MailEventId(facts), direction, SentAt(facts, fallback_time, now),
+                  v.interactions);
   return v;
 }
 
