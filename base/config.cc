@@ -202,6 +202,9 @@ void ReadRules(Section s, core::RuleOptions& r) {
   if (auto v = online.Integer("min_streak", 1, 10000)) {
     r.online_only.min_streak = *v;
   }
+  if (auto v = online.Duration("active_within")) {
+    r.online_only.active_within = *v;
+  }
   if (auto v = online.Duration("no_live_for")) {
     r.online_only.no_live_for = *v;
   }

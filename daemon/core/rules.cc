@@ -41,8 +41,14 @@ std::optional<Candidate> OnlineOnlyCandidate(std::int64_t cid, const Summary& s,
   if (s.last_live_at && *s.last_live_at + opts.no_live_for > due) {
     due = *s.last_live_at + opts.no_live_for;
   }
+  // Alive until active_within after the latest message; a waiting one
+  // expires then, like FOLLOW_UP.
+  const TimePoint alive_until = s.last_conversation_at.value_or(due) + opts.active_within;
+  if (due >= alive_until) {
+    return std::nullopt;
+  }
   const TimePoint streak_key = s.last_live_at.value_or(TimePoint{});
-  return Candidate{NudgeKind::kOnlineOnly, Key("online", cid, streak_key), due, std::nullopt};
+  return Candidate{NudgeKind::kOnlineOnly, Key("online", cid, streak_key), due, alive_until};
 }
 
 std::optional<Candidate> FollowUpCandidate(std::int64_t cid, const Summary& s,

@@ -18,6 +18,9 @@ struct RuleOptions {
   struct OnlineOnly {
     int min_streak = 5;                // online interactions since the last live one
     Duration no_live_for = 90 * kDay;  // and no live interaction for this long
+    // and the latest message this recent: an exchange that is alive, not an
+    // old thread brought in by a backfill
+    Duration active_within = 30 * kDay;
   } online_only;
   struct FollowUp {
     Duration after = 2 * kDay;  // nudge when a pitch is unanswered this long

@@ -248,6 +248,40 @@ TEST_F(EngineTest, DoneRecordsACallAndClearsPendingNudges) {
   EXPECT_EQ(engine_.Dismiss(nudges[0].id, now).status().code(), Code::kFailedPrecondition);
 }
 
+// Issue 11: a call logged by any client (warmctl log, the phone's call log,
+// the calendar) settles the nudge that asked for it, as Done does.
+TEST_F(EngineTest, ALiveInteractionFromAnyClientSettlesTheNudge) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("cy", Circle::kInner), T0()).ok());
+  IngestOne(Make("1", {"cy"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  const auto nudges = RunUntil(T0(), T0() + 8 * kDay);
+  ASSERT_EQ(nudges.size(), 1u);
+  ASSERT_EQ(nudges[0].kind, NudgeKind::kCooling);
+  const TimePoint now = T0() + 9 * kDay;
+  // A meeting from a calendar backfill, long before the nudge: no answer to it.
+  IngestOne(Make("old", {"cy"}, Channel::kInPerson, Direction::kMutual, T0() - 30 * kDay), now);
+  EXPECT_EQ(engine_.ListNudges({}, "", 0).size(), 1u);
+  // An e-mail is not the call it asks for.
+  IngestOne(Make("mail", {"cy"}, Channel::kEmail, Direction::kInbound, now), now);
+  EXPECT_EQ(engine_.ListNudges({}, "", 0).size(), 1u);
+  IngestOne(Make("call", {"cy"}, Channel::kCall, Direction::kOutbound, now), now);
+  EXPECT_TRUE(engine_.ListNudges({}, "", 0).empty());
+  const NudgeState done_state[] = {NudgeState::kDone};
+  const auto done = engine_.ListNudges(done_state, "", 0);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].id, nudges[0].id);
+}
+
+TEST_F(EngineTest, AReplySettlesAFollowUp) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("val", Circle::kNetwork), T0()).ok());
+  IngestOne(Make("pitch", {"val"}, Channel::kEmail, Direction::kOutbound, T0(), {"pitch"}), T0());
+  const auto nudges = RunUntil(T0(), T0() + 3 * kDay);
+  ASSERT_EQ(nudges.size(), 1u);
+  ASSERT_EQ(nudges[0].kind, NudgeKind::kFollowUp);
+  const TimePoint now = T0() + 3 * kDay;
+  IngestOne(Make("reply", {"val"}, Channel::kEmail, Direction::kInbound, now), now);
+  EXPECT_TRUE(engine_.ListNudges({}, "", 0).empty());
+}
+
 TEST_F(EngineTest, SnoozeBringsTheNudgeBackAsANewOne) {
   ASSERT_TRUE(engine_.UpsertContact(Person("ann", Circle::kInner), T0()).ok());
   IngestOne(Make("1", {"ann"}, Channel::kInPerson, Direction::kMutual, T0()), T0());

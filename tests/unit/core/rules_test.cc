@@ -155,7 +155,11 @@ TEST_F(RulesTest, OnlineOnlyAfterFiveMessagesBothWaysAndNoLiveContact) {
 }
 
 TEST_F(RulesTest, OnlineOnlyWaitsNinetyDaysAfterTheLastCallAndResetsOnACall) {
-  Start(ImmediateOptions(), At("2026-01-01T10:00:00Z"));
+  // The 90-day wait alone: these messages stop early, so the exchange must
+  // count as alive for long (active_within, tested below).
+  EngineOptions o = ImmediateOptions();
+  o.rules.online_only.active_within = 365 * kDay;
+  Start(o, At("2026-01-01T10:00:00Z"));
   const auto d = [](int day) { return At("2026-01-01T10:00:00Z") + day * kDay; };
   Add(Person("kim", Circle::kNetwork));
   Log("kim", Channel::kCall, Direction::kMutual, d(0));
@@ -177,6 +181,23 @@ TEST_F(RulesTest, OnlineOnlyWaitsNinetyDaysAfterTheLastCallAndResetsOnACall) {
   EXPECT_EQ(Of(NudgeKind::kOnlineOnly).size(), 1u);
   RunUntil(d(191));
   EXPECT_EQ(Of(NudgeKind::kOnlineOnly).size(), 2u);
+}
+
+// Issue 11: a backfilled old thread is history, not a conversation to take
+// offline; an exchange that went quiet before its nudge fell due lapses.
+TEST_F(RulesTest, OnlineOnlyOnlyForAnExchangeThatIsAlive) {
+  // (The backfill of a 2015 thread: tests/e2e/replay/issue-11-old-thread-is-not-alive.)
+  Start(ImmediateOptions(), At("2026-06-01T10:00:00Z"));
+  Add(Person("kim", Circle::kNetwork));
+  Log("kim", Channel::kCall, Direction::kMutual, At("2026-06-01T10:00:00Z"));
+  for (int i = 1; i <= 6; ++i) {
+    Log("kim", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        At("2026-06-01T10:00:00Z") + i * kDay);
+  }
+  // Kim's nudge would wait 90 days after the call; the messages stopped on
+  // day 6, so by day 90 the exchange is not alive.
+  RunUntil(At("2026-12-01T10:00:00Z"));
+  EXPECT_TRUE(Of(NudgeKind::kOnlineOnly).empty());
 }
 
 TEST_F(RulesTest, LikesAndMutedContactsDoNotCount) {
