@@ -12,7 +12,9 @@
 namespace warmth {
 namespace {
 
-core::TimePoint Start() { return *core::ParseUtc("2026-01-01T00:00:00Z"); }
+core::TimePoint Start() {
+  return *core::ParseUtc("2026-01-01T00:00:00Z");
+}
 
 // Ingest into the in-memory engine, one batch of 1000 per iteration, across
 // 2000 contacts, in time order (the common case).
@@ -52,9 +54,13 @@ void BM_EngineBackfillReverse(benchmark::State& state) {
     engine.set_journaling(false);
     std::vector<core::Interaction> batch;
     for (int i = 999; i >= 0; --i) {
-      batch.push_back(core::Interaction{"e" + std::to_string(i), {"ann@example.com"},
-                                        core::Channel::kEmail, core::Direction::kInbound,
-                                        Start() + std::chrono::hours(i), "", {}});
+      batch.push_back(core::Interaction{"e" + std::to_string(i),
+                                        {"ann@example.com"},
+                                        core::Channel::kEmail,
+                                        core::Direction::kInbound,
+                                        Start() + std::chrono::hours(i),
+                                        "",
+                                        {}});
     }
     state.ResumeTiming();
     benchmark::DoNotOptimize(engine.Ingest(batch, Start() + std::chrono::hours(1000)));

@@ -1,12 +1,12 @@
 // Mail parsing throughput: mail::ParseMessage (GMime) and Classify over the
 // corpus's messages, held in memory so that only parsing is measured.
 //   build/bench/mail_bench --benchmark_min_time=2
-#include <benchmark/benchmark.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <benchmark/benchmark.h>
 
 #include "base/clock.h"
 #include "clients/mail/message.h"

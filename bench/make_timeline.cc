@@ -17,7 +17,9 @@
 
 namespace {
 
-std::string Iso(warmth::core::TimePoint t) { return warmth::core::FormatUtc(t); }
+std::string Iso(warmth::core::TimePoint t) {
+  return warmth::core::FormatUtc(t);
+}
 
 }  // namespace
 
@@ -45,15 +47,18 @@ int main(int argc, char** argv) {
   const int sorted = contacts / 4;
   for (int i = 0; i < sorted; ++i) {
     // Inner 5, close 15, network 50, the rest acquaintances: Dunbar's layers.
-    const char* circle = i < 5 ? kCircles[0] : i < 20 ? kCircles[1] : i < 70 ? kCircles[2] : kCircles[3];
+    const char* circle = i < 5    ? kCircles[0]
+                         : i < 20 ? kCircles[1]
+                         : i < 70 ? kCircles[2]
+                                  : kCircles[3];
     std::printf(
         "{\"at\":\"%s\",\"request\":{\"upsertContact\":{\"contact\":{\"id\":\"c%d\","
         "\"displayName\":\"Person %d\",\"identifiers\":[\"%s\"],\"circle\":\"%s\","
         "\"city\":\"%s\",\"tags\":[\"t%d\"]%s}}}}\n",
-        Iso(start).c_str(), i, i, who[static_cast<std::size_t>(i)].c_str(), circle,
-        kCities[i % 5], i % 7,
-        i % 3 == 0 ? (",\"birthday\":{\"month\":" + std::to_string(1 + i % 12) + ",\"day\":" +
-                      std::to_string(1 + i % 28) + "}")
+        Iso(start).c_str(), i, i, who[static_cast<std::size_t>(i)].c_str(), circle, kCities[i % 5],
+        i % 7,
+        i % 3 == 0 ? (",\"birthday\":{\"month\":" + std::to_string(1 + i % 12) +
+                      ",\"day\":" + std::to_string(1 + i % 28) + "}")
                          .c_str()
                    : "");
   }
@@ -64,7 +69,7 @@ int main(int argc, char** argv) {
   }
   std::discrete_distribution<int> pick(weights.begin(), weights.end());
   std::discrete_distribution<int> channel({3, 8, 4, 1, 1, 30, 38, 15});  // IN_PERSON … SOCIAL
-  static const char* kChannels[] = {"IN_PERSON", "CALL", "VIDEO", "VOICE_MESSAGE",
+  static const char* kChannels[] = {"IN_PERSON", "CALL",    "VIDEO", "VOICE_MESSAGE",
                                     "LETTER",    "MESSAGE", "EMAIL", "SOCIAL"};
   static const char* kDirections[] = {"OUTBOUND", "INBOUND", "MUTUAL"};
   const auto span = 365 * kDay;

@@ -1,8 +1,5 @@
 #include "bench/load/load.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -11,6 +8,9 @@
 #include <functional>
 #include <sstream>
 #include <unordered_map>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace warmth::bench {
 namespace {
@@ -158,16 +158,16 @@ core::Result<LoadReport> RunLoad(zmq::context_t& context, const LoadOptions& opt
   const auto base = std::chrono::system_clock::now();
   const std::int64_t batch = std::max(1, options.batch);
   const std::int64_t batches = (options.events + batch - 1) / batch;
-  const std::string run_id = std::to_string(::getpid()) + "-" +
-                             std::to_string(SplitMix(static_cast<std::uint64_t>(
-                                 Clock::now().time_since_epoch().count())) %
-                                            1000000);
+  const std::string run_id =
+      std::to_string(::getpid()) + "-" +
+      std::to_string(SplitMix(static_cast<std::uint64_t>(Clock::now().time_since_epoch().count())) %
+                     1000000);
 
   struct Attempt {
     std::int64_t index;
     Clock::time_point sent;
   };
-  std::unordered_map<std::string, Attempt> attempts;  // every request sent, by request_id
+  std::unordered_map<std::string, Attempt> attempts;     // every request sent, by request_id
   std::unordered_map<std::int64_t, std::string> flying;  // batch -> its request in flight
   std::vector<bool> done(static_cast<std::size_t>(batches), false);
   std::vector<int> busy_count(static_cast<std::size_t>(batches), 0);
@@ -308,13 +308,17 @@ core::Result<LoadReport> RunLoad(zmq::context_t& context, const LoadOptions& opt
       }
       for (const auto& result : reply.ingest().items()) {
         switch (result.outcome()) {
-          case v1::IngestResult::ACCEPTED: ++report.accepted; break;
-          case v1::IngestResult::DUPLICATE: ++report.duplicate; break;
-          default: ++report.rejected;
+          case v1::IngestResult::ACCEPTED:
+            ++report.accepted;
+            break;
+          case v1::IngestResult::DUPLICATE:
+            ++report.duplicate;
+            break;
+          default:
+            ++report.rejected;
         }
       }
-      latencies.push_back(
-          std::chrono::duration<double, std::micro>(now - it->second.sent).count());
+      latencies.push_back(std::chrono::duration<double, std::micro>(now - it->second.sent).count());
       if (!done[slot]) {
         done[slot] = true;
         ++completed;

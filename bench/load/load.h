@@ -16,21 +16,21 @@ namespace v1 = ::warmth::v1;
 
 // What warmth-load sends and how.
 struct LoadOptions {
-  std::string endpoint;           // the daemon's API endpoint
-  std::string prefix = "load";    // event ids are "<prefix>-<n>", n from 0
-  std::int64_t events = 100000;   // how many interactions in all
-  int batch = 100;                // interactions per request
-  int window = 16;                // requests in flight
-  int contacts = 50;              // identifier pool: p0@load.test … p<contacts-1>@load.test
-  std::chrono::milliseconds timeout{5000};  // an unanswered request is sent again after this
+  std::string endpoint;          // the daemon's API endpoint
+  std::string prefix = "load";   // event ids are "<prefix>-<n>", n from 0
+  std::int64_t events = 100000;  // how many interactions in all
+  int batch = 100;               // interactions per request
+  int window = 16;               // requests in flight
+  int contacts = 50;             // identifier pool: p0@load.test … p<contacts-1>@load.test
+  std::chrono::milliseconds timeout{5000};     // an unanswered request is sent again after this
   std::chrono::milliseconds deadline{120000};  // gives up when not done by then
   // Percent of events (0-100) given a random time in the year before the
   // run (a backfill: each one makes its contacts refold their histories);
   // the others are 1 ms apart in event order, ending at the start of the run.
   int backfill_percent = 0;
-  std::uint64_t seed = 1;         // what the events look like; same seed, same events
-  std::string ack_log;            // "" or a file: one line per item of every reply
-  bool fsync = false;             // fsync the ack log after each reply
+  std::uint64_t seed = 1;  // what the events look like; same seed, same events
+  std::string ack_log;     // "" or a file: one line per item of every reply
+  bool fsync = false;      // fsync the ack log after each reply
 };
 
 // What happened. Outcomes count every item of every reply, late replies to a
@@ -51,9 +51,7 @@ struct LoadReport {
   double p999_us = 0;
   double max_us = 0;
 
-  double acks_per_second() const {
-    return seconds > 0 ? static_cast<double>(events) / seconds : 0;
-  }
+  double acks_per_second() const { return seconds > 0 ? static_cast<double>(events) / seconds : 0; }
   // One line of key=value pairs.
   std::string Line() const;
 };

@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
   std::int64_t deadline_s = 120;
   cli.add_option("--api", options.endpoint, "API endpoint (default " + options.endpoint + ")");
   cli.add_option("--events", options.events, "Interactions to send")->check(CLI::PositiveNumber);
-  cli.add_option("--batch", options.batch, "Interactions per request")
-      ->check(CLI::Range(1, 10000));
+  cli.add_option("--batch", options.batch, "Interactions per request")->check(CLI::Range(1, 10000));
   cli.add_option("--window", options.window, "Requests in flight")->check(CLI::Range(1, 4096));
   cli.add_option("--contacts", options.contacts, "Identifier pool p<k>@load.test")
       ->check(CLI::Range(1, 1000000));
@@ -27,8 +26,7 @@ int main(int argc, char** argv) {
   cli.add_option("--seed", options.seed, "Same seed, same events");
   cli.add_option("--timeout-ms", timeout_ms, "Send a request again when unanswered this long")
       ->check(CLI::PositiveNumber);
-  cli.add_option("--deadline-s", deadline_s, "Give up after this long")
-      ->check(CLI::PositiveNumber);
+  cli.add_option("--deadline-s", deadline_s, "Give up after this long")->check(CLI::PositiveNumber);
   cli.add_option("--acks", options.ack_log, "Append 'A|D|R <event_id>' per reply item here");
   cli.add_flag("--fsync", options.fsync, "fsync the ack log after each reply");
   CLI11_PARSE(cli, argc, argv);

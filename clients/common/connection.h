@@ -4,9 +4,9 @@
 #include <initializer_list>
 #include <string>
 
+#include "base/config.h"
 #include "clients/common/client.h"
 #include "clients/common/security.h"
-#include "base/config.h"
 #include "daemon/core/status.h"
 
 namespace CLI {

@@ -84,7 +84,8 @@ core::Result<core::TimePoint> ParseWhen(const std::string& text, const date::tim
   auto t = core::ParseUtc(s);
   if (!t.ok()) {
     return core::Status::InvalidArgument(
-        "expected a time like 2026-11-20T18:30:00Z, \"2026-11-20 18:30\", 2026-11-20 or \"2h ago\"");
+        "expected a time like 2026-11-20T18:30:00Z, \"2026-11-20 18:30\", 2026-11-20 or \"2h "
+        "ago\"");
   }
   return *t;
 }

@@ -34,10 +34,10 @@ ContactPlan PlanContact(const ContactRecord& record, const v1::Contact* existing
                         std::optional<v1::Circle> circle);
 
 struct ImportOptions {
-  bool dry_run = false;                 // look, print, change nothing
-  std::optional<v1::Circle> circle;     // unset: imported contacts stay unsorted
-  std::vector<std::string> tags;        // added to every imported contact
-  bool verbose = false;                 // print unchanged records too
+  bool dry_run = false;              // look, print, change nothing
+  std::optional<v1::Circle> circle;  // unset: imported contacts stay unsorted
+  std::vector<std::string> tags;     // added to every imported contact
+  bool verbose = false;              // print unchanged records too
 };
 
 struct ContactTotals {

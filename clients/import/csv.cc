@@ -45,8 +45,8 @@ CsvFile ParseCsv(std::string_view text) {
           field += c;
         }
         if (!closed) {
-          out.problems.push_back({"line " + std::to_string(record.line),
-                                  "a quoted field is never closed"});
+          out.problems.push_back(
+              {"line " + std::to_string(record.line), "a quoted field is never closed"});
           broken = true;
           i = text.size();
           break;

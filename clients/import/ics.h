@@ -14,8 +14,8 @@ namespace warmth::import {
 namespace v1 = ::warmth::v1;
 
 struct CalendarOptions {
-  core::TimePoint now;                   // events starting before it are past
-  std::string me_city;                   // [me] city; empty: no trips
+  core::TimePoint now;                    // events starting before it are past
+  std::string me_city;                    // [me] city; empty: no trips
   std::vector<std::string> me_addresses;  // lower case; empty: every event is yours
   // More counterparts than this make a big meeting (an all-hands, a
   // webinar), not a personal one: skipped.

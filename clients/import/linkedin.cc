@@ -131,10 +131,10 @@ ContactsFile ParseLinkedinCsv(std::string_view text) {
       continue;
     }
     const std::string company = Field(fields, c.company);
-    contact.key = !slug.empty()                   ? "linkedin:" + slug
-                  : !contact.identifiers.empty() ? contact.identifiers.front()
-                                                 : "linkedin-name:" + Lower(contact.display_name) +
-                                                       "|" + Lower(company);
+    contact.key = !slug.empty() ? "linkedin:" + slug
+                  : !contact.identifiers.empty()
+                      ? contact.identifiers.front()
+                      : "linkedin-name:" + Lower(contact.display_name) + "|" + Lower(company);
     AddTag(contact.tags, "linkedin");
     AddTag(contact.tags, company);
     out.contacts.push_back(std::move(contact));

@@ -39,8 +39,8 @@ struct ContactRecord {
 struct ContactsFile {
   int records = 0;  // cards or rows found
   std::vector<ContactRecord> contacts;
-  int skipped = 0;  // records with neither a name nor an identifier
-  std::vector<Problem> problems;  // records that could not be read
+  int skipped = 0;                 // records with neither a name nor an identifier
+  std::vector<Problem> problems;   // records that could not be read
   std::vector<std::string> notes;  // things the user should know ("no header line: …")
 };
 
@@ -56,6 +56,5 @@ void AddTag(std::vector<std::string>& tags, const std::string& raw);
 // Adds the normalized form of `raw` (core::NormalizeIdentifier) unless it is
 // there already; false, and nothing added, when it is not a valid identifier.
 bool AddIdentifier(std::vector<std::string>& identifiers, const std::string& raw);
-
 
 }  // namespace warmth::import

@@ -1,7 +1,5 @@
 #include "clients/mail/mail.h"
 
-#include <sys/stat.h>
-
 #include <array>
 #include <cctype>
 #include <filesystem>
@@ -10,6 +8,7 @@
 #include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <sys/stat.h>
 
 #include "base/clock.h"
 #include "base/config.h"
@@ -252,8 +251,8 @@ void PrintSummary(const Options& options, const Io& io, const Summary& s) {
              << "\":" << s.skipped[static_cast<std::size_t>(k)];
       first = false;
     }
-    io.out << "},\"unparseable\":" << s.unparseable << ",\"dry_run\":"
-           << (options.dry_run ? "true" : "false") << "}\n";
+    io.out << "},\"unparseable\":" << s.unparseable
+           << ",\"dry_run\":" << (options.dry_run ? "true" : "false") << "}\n";
     return;
   }
   io.out << "Read " << s.read << " messages: " << s.interactions << " interactions "
@@ -293,9 +292,9 @@ int Backfills(const Options& options, const Io& io, const Me& me, client::Client
   }
   const auto fail = [&](const Status& s) {
     io.err << "\nwarmth-mail: " << s.message() << '\n';
-    return options.exit_zero ? 0
+    return options.exit_zero                      ? 0
            : s.code() == core::Code::kUnavailable ? base::kExitUnavailable
-                                                   : base::kExitError;
+                                                  : base::kExitError;
   };
   for (const auto& dir : options.maildirs) {
     auto files = ListMaildir(dir);
@@ -333,7 +332,9 @@ int Backfills(const Options& options, const Io& io, const Me& me, client::Client
                                    m.facts, mtime);
           }
         },
-        [&](std::int64_t at, std::int64_t size) { progress.Update(at >> 20, size >> 20, messages); });
+        [&](std::int64_t at, std::int64_t size) {
+          progress.Update(at >> 20, size >> 20, messages);
+        });
     progress.Finish();
     if (!failure.ok()) {
       return fail(failure);

@@ -5,9 +5,9 @@
 namespace warmth::mail {
 
 struct Io {
-  std::istream& in;   // the message, in hook mode
-  std::ostream& out;  // summary, dry-run listing
-  std::ostream& err;  // errors, progress bar
+  std::istream& in;              // the message, in hook mode
+  std::ostream& out;             // summary, dry-run listing
+  std::ostream& err;             // errors, progress bar
   bool err_is_terminal = false;  // draw the progress bar
 };
 

@@ -25,9 +25,9 @@ struct MessageFacts {
   // SHA-256 (hex, 32 digits) of the message bytes after any mbox From_
   // line: the identity of a message without a Message-ID.
   std::string content_hash;
-  std::string from;                // the first From mailbox (else Sender); empty: none
-  std::vector<std::string> to;     // To and Cc mailboxes, in order, without repeats
-  std::vector<std::string> delivered_to;  // Delivered-To and X-Original-To
+  std::string from;                         // the first From mailbox (else Sender); empty: none
+  std::vector<std::string> to;              // To and Cc mailboxes, in order, without repeats
+  std::vector<std::string> delivered_to;    // Delivered-To and X-Original-To
   std::optional<core::TimePoint> date;      // the Date field, when it reads as a time
   std::optional<core::TimePoint> received;  // the newest date among Received fields
   std::string list_marker;     // "List-Id", "List-Unsubscribe" or "Precedence: bulk"; empty: none
@@ -61,12 +61,12 @@ struct Me {
 
 enum class Skip {
   kNone = 0,
-  kMailingList,      // List-Id, List-Unsubscribe, Precedence bulk/list/junk
-  kAutoSubmitted,    // Auto-Submitted other than "no", or a multipart/report
-  kNoReply,          // the sender is noreply@…, mailer-daemon@…, …
-  kNotAddressedToMe, // me is known and the message neither comes from nor goes to it
-  kNoCounterpart,    // from me to nobody else
-  kNoSender,         // no usable From address
+  kMailingList,       // List-Id, List-Unsubscribe, Precedence bulk/list/junk
+  kAutoSubmitted,     // Auto-Submitted other than "no", or a multipart/report
+  kNoReply,           // the sender is noreply@…, mailer-daemon@…, …
+  kNotAddressedToMe,  // me is known and the message neither comes from nor goes to it
+  kNoCounterpart,     // from me to nobody else
+  kNoSender,          // no usable From address
 };
 inline constexpr int kSkipCount = 7;
 // "mailing list", "auto-submitted", … for summaries.

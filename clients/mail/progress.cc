@@ -6,7 +6,10 @@
 namespace warmth::mail {
 
 Progress::Progress(std::ostream& out, bool enabled, std::string unit)
-    : out_(out), enabled_(enabled), unit_(std::move(unit)), start_(std::chrono::steady_clock::now()) {}
+    : out_(out),
+      enabled_(enabled),
+      unit_(std::move(unit)),
+      start_(std::chrono::steady_clock::now()) {}
 
 std::string Progress::Clock(double seconds) {
   const auto s = static_cast<long long>(std::llround(std::max(0.0, seconds)));
@@ -31,11 +34,9 @@ std::string Progress::Line(std::int64_t done, std::int64_t total, const std::str
     line = "[" + std::string(static_cast<std::size_t>(filled), '#') +
            std::string(static_cast<std::size_t>(kWidth - filled), ' ') + "]";
     std::snprintf(buf, sizeof buf, " %3d%%  %lld/%lld %s", static_cast<int>(frac * 100),
-                  static_cast<long long>(done), static_cast<long long>(total),
-                  unit.c_str());
+                  static_cast<long long>(done), static_cast<long long>(total), unit.c_str());
   } else {
-    std::snprintf(buf, sizeof buf, "%lld %s", static_cast<long long>(done),
-                  unit.c_str());
+    std::snprintf(buf, sizeof buf, "%lld %s", static_cast<long long>(done), unit.c_str());
   }
   line += buf;
   if (messages >= 0) {

@@ -1,16 +1,15 @@
 #include "clients/mail/sources.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <gmime/gmime.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
+
+#include <fcntl.h>
+#include <gmime/gmime.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace warmth::mail {
 namespace {

@@ -1,12 +1,11 @@
 #include "clients/notify/desktop.h"
 
-#include <poll.h>
-#include <systemd/sd-bus.h>
-
 #include <cstring>
 #include <utility>
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <systemd/sd-bus.h>
 
 namespace warmth::notify {
 namespace {
@@ -16,7 +15,9 @@ constexpr const char* kPath = "/org/freedesktop/Notifications";
 constexpr const char* kInterface = "org.freedesktop.Notifications";
 constexpr auto kReopenEvery = std::chrono::seconds(10);
 
-std::string ErrorText(int r) { return std::strerror(r < 0 ? -r : r); }
+std::string ErrorText(int r) {
+  return std::strerror(r < 0 ? -r : r);
+}
 
 std::string ErrorText(const sd_bus_error* e) {
   if (e == nullptr || e->name == nullptr) {
@@ -44,7 +45,9 @@ DesktopNotifications::~DesktopNotifications() {
   }
 }
 
-void DesktopNotifications::Start() { Open(); }
+void DesktopNotifications::Start() {
+  Open();
+}
 
 void DesktopNotifications::Open() {
   sd_bus* bus = nullptr;
@@ -178,9 +181,9 @@ void DesktopNotifications::Probe() {
         if (e == nullptr) {
           sd_bus_message_read(r, "ssss", &name, &vendor, &version, &spec);
         }
-        spdlog::info("{} notifications through {} {}{}", again ? "again showing" : "showing",
-                     name, version,
-                     actions ? "" : " (it shows no action buttons: use warmctl done/snooze/dismiss)");
+        spdlog::info(
+            "{} notifications through {} {}{}", again ? "again showing" : "showing", name, version,
+            actions ? "" : " (it shows no action buttons: use warmctl done/snooze/dismiss)");
       });
     }
     if (callbacks_.server_ready) {
@@ -193,9 +196,10 @@ void DesktopNotifications::Probe() {
 void DesktopNotifications::ServerMissing(const std::string& why) {
   server_ = Server::kAbsent;
   if (!server_missing_logged_) {
-    spdlog::warn("no notification server on the session bus ({}); {} nudge(s) wait until one "
-                 "starts",
-                 why, queue_.size());
+    spdlog::warn(
+        "no notification server on the session bus ({}); {} nudge(s) wait until one "
+        "starts",
+        why, queue_.size());
     server_missing_logged_ = true;
   }
 }
@@ -246,8 +250,8 @@ void DesktopNotifications::CloseNotification(std::uint32_t id) {
     return;
   }
   sd_bus_message* m = nullptr;
-  if (sd_bus_message_new_method_call(bus_, &m, kService, kPath, kInterface,
-                                     "CloseNotification") < 0 ||
+  if (sd_bus_message_new_method_call(bus_, &m, kService, kPath, kInterface, "CloseNotification") <
+          0 ||
       sd_bus_message_append(m, "u", id) < 0) {
     sd_bus_message_unref(m);
     return;
@@ -275,8 +279,8 @@ void DesktopNotifications::Send(const v1::Nudge& nudge) {
   int r = sd_bus_message_new_method_call(bus_, &m, kService, kPath, kInterface, "Notify");
   if (r >= 0) {
     const std::string body = markup_ ? EscapeMarkup(n.body) : n.body;
-    r = sd_bus_message_append(m, "susss", n.app_name.c_str(), 0U, n.icon.c_str(),
-                              n.summary.c_str(), body.c_str());
+    r = sd_bus_message_append(m, "susss", n.app_name.c_str(), 0U, n.icon.c_str(), n.summary.c_str(),
+                              body.c_str());
   }
   if (r >= 0) {
     r = sd_bus_message_open_container(m, 'a', "s");

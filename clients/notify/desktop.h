@@ -105,7 +105,7 @@ class DesktopNotifications {
   bool server_missing_logged_ = false;
   bool was_ready_ = false;
   bool reprobe_ = false;  // the server changed while a probe was in flight
-  std::string owner_;  // the server's unique bus name, when known
+  std::string owner_;     // the server's unique bus name, when known
   bool markup_ = false;
   std::deque<v1::Nudge> queue_;
   std::map<std::string, v1::Nudge> sending_;  // by id: a Notify call is in flight

@@ -3,4 +3,6 @@
 
 #include "clients/notify/notifier.h"
 
-int main(int argc, char** argv) { return warmth::notify::Run(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return warmth::notify::Run(argc, argv, std::cout, std::cerr);
+}

@@ -3,8 +3,8 @@
 #include <google/protobuf/duration.pb.h>
 
 #include "clients/common/format.h"
-#include "daemon/core/wording.h"
 #include "daemon/core/types.h"
+#include "daemon/core/wording.h"
 
 namespace warmth::notify {
 namespace {
@@ -48,9 +48,12 @@ std::string Plural(long long n, const char* unit) {
 
 std::string_view ActionKey(Action action) {
   switch (action) {
-    case Action::kCalled: return "called";
-    case Action::kSnooze: return "snooze";
-    case Action::kDismiss: return "dismiss";
+    case Action::kCalled:
+      return "called";
+    case Action::kSnooze:
+      return "snooze";
+    case Action::kDismiss:
+      return "dismiss";
   }
   return "";
 }
@@ -129,7 +132,9 @@ v1::Request RequestFor(Action action, const v1::Nudge& nudge, core::Duration sno
       s->mutable_duration()->set_seconds(secs.count());
       break;
     }
-    case Action::kDismiss: request.mutable_dismiss()->set_nudge_id(nudge.id()); break;
+    case Action::kDismiss:
+      request.mutable_dismiss()->set_nudge_id(nudge.id());
+      break;
   }
   return request;
 }
@@ -139,10 +144,17 @@ std::string EscapeMarkup(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

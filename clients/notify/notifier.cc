@@ -1,7 +1,5 @@
 #include "clients/notify/notifier.h"
 
-#include <systemd/sd-daemon.h>
-
 #include <algorithm>
 #include <csignal>
 #include <ostream>
@@ -9,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
 
 #include "base/clock.h"
 #include "base/config.h"
@@ -43,9 +42,12 @@ constexpr auto kPruneGrace = std::chrono::minutes(10);
 
 std::string ActionName(Action action) {
   switch (action) {
-    case Action::kCalled: return "Called";
-    case Action::kSnooze: return "Snooze";
-    case Action::kDismiss: return "Dismiss";
+    case Action::kCalled:
+      return "Called";
+    case Action::kSnooze:
+      return "Snooze";
+    case Action::kDismiss:
+      return "Dismiss";
   }
   return "?";
 }
@@ -80,7 +82,8 @@ Notifier::Notifier(NotifierOptions options, std::ostream& out)
     socket.set(zmq::sockopt::reconnect_ivl_max, 1000);
     sub_monitor_ = Monitor(context_, socket, "warmth-notify-sub");
   };
-  subscriber_ = std::make_unique<client::Subscriber>(context_, options_.publish_endpoint, sub_setup);
+  subscriber_ =
+      std::make_unique<client::Subscriber>(context_, options_.publish_endpoint, sub_setup);
 
   dealer_.set(zmq::sockopt::linger, 0);
   // Queue nothing for a daemon that is not there: Outgoing keeps requests
@@ -98,10 +101,9 @@ Notifier::Notifier(NotifierOptions options, std::ostream& out)
   if (options_.output == Output::kDesktop) {
     desktop_ = std::make_unique<DesktopNotifications>(
         options_.snooze,
-        DesktopNotifications::Callbacks{
-            [this](const v1::Nudge& n) { Shown(n); },
-            [this](const v1::Nudge& n, Action a) { Act(n, a); },
-            [this] { Resync("the notification server is ready"); }});
+        DesktopNotifications::Callbacks{[this](const v1::Nudge& n) { Shown(n); },
+                                        [this](const v1::Nudge& n, Action a) { Act(n, a); },
+                                        [this] { Resync("the notification server is ready"); }});
   }
 }
 
@@ -126,8 +128,7 @@ void Notifier::Offer(const v1::Nudge& nudge) {
 void Notifier::Shown(const v1::Nudge& nudge) {
   const core::Status s = shown_.Add(nudge.id(), base::Now());
   if (!s.ok() && !state_error_logged_) {
-    spdlog::warn("cannot remember shown nudges ({}); a restart may show them again",
-                 s.message());
+    spdlog::warn("cannot remember shown nudges ({}); a restart may show them again", s.message());
     state_error_logged_ = true;
   } else if (s.ok()) {
     state_error_logged_ = false;
@@ -161,21 +162,22 @@ void Notifier::Resync(const char* why) {
   v1::Request request;
   request.mutable_list_nudges();
   const SteadyTime asked_at = std::chrono::steady_clock::now();
-  Enqueue(std::move(request), "ListNudges", kListGiveUp,
-          [this, asked_at](const core::Result<v1::Reply>& reply) {
-            if (!reply.ok()) {
-              // Unavailable: the daemon is away, which is logged already, and
-              // its return brings another list.
-              if (reply.status().code() == core::Code::kUnavailable) {
-                spdlog::debug("no pending list: {}", reply.status().message());
-              } else {
-                spdlog::warn("cannot list pending nudges: {}", reply.status().message());
-              }
-              return;
-            }
-            OnPending(reply->nudges(), asked_at);
-          },
-          true);
+  Enqueue(
+      std::move(request), "ListNudges", kListGiveUp,
+      [this, asked_at](const core::Result<v1::Reply>& reply) {
+        if (!reply.ok()) {
+          // Unavailable: the daemon is away, which is logged already, and
+          // its return brings another list.
+          if (reply.status().code() == core::Code::kUnavailable) {
+            spdlog::debug("no pending list: {}", reply.status().message());
+          } else {
+            spdlog::warn("cannot list pending nudges: {}", reply.status().message());
+          }
+          return;
+        }
+        OnPending(reply->nudges(), asked_at);
+      },
+      true);
 }
 
 void Notifier::OnPending(const v1::NudgeList& list, SteadyTime asked_at) {
@@ -204,9 +206,8 @@ void Notifier::Enqueue(v1::Request request, std::string what, std::chrono::secon
                        std::function<void(const core::Result<v1::Reply>&)> done, bool is_list) {
   request.set_request_id(id_prefix_ + std::to_string(next_id_++));
   const std::string id = request.request_id();
-  outgoing_.emplace(id, Outgoing{std::move(request), std::move(what), std::move(done),
-                                 std::nullopt, std::chrono::steady_clock::now() + give_up,
-                                 is_list});
+  outgoing_.emplace(id, Outgoing{std::move(request), std::move(what), std::move(done), std::nullopt,
+                                 std::chrono::steady_clock::now() + give_up, is_list});
   SendOutgoing();
 }
 
@@ -508,8 +509,9 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   options.output = json ? Output::kJson : text ? Output::kText : Output::kDesktop;
   // Desktop and console keep separate lists: a nudge printed on a terminal
   // has not been seen on the desktop.
-  options.state_file = (state_dir.empty() ? base::StateDir() : state_dir) + "/" +
-                       (options.output == Output::kDesktop ? "notify-shown" : "notify-shown-stdout");
+  options.state_file =
+      (state_dir.empty() ? base::StateDir() : state_dir) + "/" +
+      (options.output == Output::kDesktop ? "notify-shown" : "notify-shown-stdout");
   try {
     // Block the signals before ZeroMQ starts its threads, so that only the
     // signalfd sees them.

@@ -30,8 +30,8 @@ struct NotifierOptions {
   std::string publish_endpoint;  // the daemon's nudges
   Output output = Output::kDesktop;
   core::Duration snooze = 3 * core::kDay;  // the Snooze action
-  std::string state_file;  // shown nudge ids; empty: remember in memory only
-  const date::time_zone* zone = nullptr;  // for --stdout times; nullptr: UTC
+  std::string state_file;                  // shown nudge ids; empty: remember in memory only
+  const date::time_zone* zone = nullptr;   // for --stdout times; nullptr: UTC
   transport::SocketSetup setup;            // for the API socket: e.g. CURVE keys
   transport::SocketSetup publish_setup;    // for the nudge socket
 };
@@ -99,7 +99,7 @@ class Notifier {
   bool daemon_missing_logged_ = false;
   bool state_error_logged_ = false;
   std::optional<SteadyTime> missing_check_at_;  // log once if the daemon is not there by then
-  std::optional<SteadyTime> resync_at_;          // a second ListNudges after (re)connecting
+  std::optional<SteadyTime> resync_at_;         // a second ListNudges after (re)connecting
 };
 
 // The whole warmth-notify command line; main() is a call to this.

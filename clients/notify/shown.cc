@@ -1,14 +1,14 @@
 #include "clients/notify/shown.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace warmth::notify {
 namespace {
@@ -78,9 +78,8 @@ core::Status ShownNudges::Save() const {
   std::string text;
   for (const auto& [id, at] : shown_) {
     text += id + " " +
-            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                               at.time_since_epoch())
-                               .count()) +
+            std::to_string(
+                std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count()) +
             "\n";
   }
   const std::string tmp = path_ + ".tmp";

@@ -1,9 +1,9 @@
-#include "base/clock.h"
 #include "clients/warmctl/context.h"
 
 #include <iomanip>
 #include <sstream>
 
+#include "base/clock.h"
 #include "clients/common/format.h"
 #include "clients/common/security.h"
 #include "clients/warmctl/warmctl.h"

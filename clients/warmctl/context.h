@@ -10,9 +10,9 @@
 #include <google/protobuf/message.h>
 #include <zmq.hpp>
 
+#include "base/config.h"
 #include "clients/common/client.h"
 #include "clients/common/connection.h"
-#include "base/config.h"
 #include "daemon/core/status.h"
 #include "daemon/core/time.h"
 #include "daemon/transport/sockets.h"

@@ -4,8 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "clients/warmctl/commands.h"
 #include "base/paths.h"
+#include "clients/warmctl/commands.h"
 #include "daemon/transport/curve.h"
 
 namespace warmth::warmctl {

@@ -4,10 +4,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/config.h"
 #include "clients/common/connection.h"
 #include "clients/warmctl/commands.h"
 #include "clients/warmctl/context.h"
-#include "base/config.h"
 #include "daemon/version.h"
 
 namespace warmth::warmctl {

@@ -65,7 +65,9 @@ std::optional<Role> ParseRole(std::string_view name) {
   return std::nullopt;
 }
 
-bool MaySubscribe(Role role) { return role == Role::kAdmin || role == Role::kNotify; }
+bool MaySubscribe(Role role) {
+  return role == Role::kAdmin || role == Role::kNotify;
+}
 
 core::Result<AuthorizedKeys> AuthorizedKeys::Parse(std::string_view text,
                                                    const std::string& source) {

@@ -32,7 +32,7 @@ bool MaySubscribe(Role role);
 struct AuthorizedKey {
   std::string public_key;  // Z85
   Role role = Role::kIngest;
-  std::string label;       // names the client in logs
+  std::string label;  // names the client in logs
   int line = 0;
 };
 
@@ -104,8 +104,7 @@ class Gatekeeper {
 
  private:
   void LogRefusal(const transport::ZapRequest& request, const std::string& why);
-  void LogRefused(const std::string& socket_name, const std::string& peer,
-                  const std::string& why);
+  void LogRefused(const std::string& socket_name, const std::string& peer, const std::string& why);
 
   std::string keys_path_;
   AuthorizedKeys keys_;

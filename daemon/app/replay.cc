@@ -20,8 +20,9 @@ class Simulation {
  public:
   Simulation(const base::Config& config, std::ostream& out)
       : engine_(config.engine, base::ResolveTimeZone(config.timezone)),
-        service_(&engine_, nullptr, ServiceInfo{kVersion, "(replay)", "", "",
-                                                engine_.calendar().ZoneName(), TimePoint{}}),
+        service_(
+            &engine_, nullptr,
+            ServiceInfo{kVersion, "(replay)", "", "", engine_.calendar().ZoneName(), TimePoint{}}),
         out_(out) {
     engine_.set_journaling(false);
   }
@@ -125,8 +126,8 @@ int Replay(const base::Config& config, std::istream& timeline, const std::string
     last = *at;
     const v1::Reply reply = sim.Apply(entry.request(), *at);
     if (reply.has_error()) {
-      err << where << v1::Error::Code_Name(reply.error().code()) << ": "
-          << reply.error().message() << '\n';
+      err << where << v1::Error::Code_Name(reply.error().code()) << ": " << reply.error().message()
+          << '\n';
     } else if (reply.has_ingest()) {
       for (const auto& item : reply.ingest().items()) {
         if (item.outcome() == v1::IngestResult::REJECTED) {

@@ -55,7 +55,8 @@ Result<LocalWindow> ParseLocalWindow(std::string_view text) {
 Result<WeeklyTime> ParseWeeklyTime(std::string_view text) {
   static constexpr std::array<std::string_view, 7> kDays = {"sun", "mon", "tue", "wed",
                                                             "thu", "fri", "sat"};
-  const auto bad = Status::InvalidArgument("weekly time: expected a day and HH:MM, like \"Fri 15:00\"");
+  const auto bad =
+      Status::InvalidArgument("weekly time: expected a day and HH:MM, like \"Fri 15:00\"");
   const auto space = text.find(' ');
   if (space == std::string_view::npos || space < 3) {
     return bad;

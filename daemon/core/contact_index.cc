@@ -132,7 +132,8 @@ void ContactIndex::Erase(std::int64_t cid) {
     by_id_.erase(it);
   }
   for (const auto& ident : r.contact.identifiers) {
-    if (const auto it = by_identifier_.find(ident); it != by_identifier_.end() && it->second == cid) {
+    if (const auto it = by_identifier_.find(ident);
+        it != by_identifier_.end() && it->second == cid) {
       by_identifier_.erase(it);
     }
   }

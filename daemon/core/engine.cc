@@ -35,7 +35,9 @@ void Engine::LoadEventId(std::string_view event_id) {
   ++interactions_;
 }
 
-void Engine::LoadTrip(const Trip& trip) { trips_.Put(trip); }
+void Engine::LoadTrip(const Trip& trip) {
+  trips_.Put(trip);
+}
 
 void Engine::LoadNudge(const Nudge& nudge) {
   std::vector<std::int64_t> cids;

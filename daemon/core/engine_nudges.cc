@@ -32,7 +32,9 @@ Status Engine::RemoveTrip(std::string_view id, TimePoint /*now*/) {
   return Status::Ok();
 }
 
-std::vector<Trip> Engine::ListTrips() const { return trips_.List(); }
+std::vector<Trip> Engine::ListTrips() const {
+  return trips_.List();
+}
 
 // --- Nudges --------------------------------------------------------------------
 
@@ -48,9 +50,9 @@ std::vector<Nudge> Engine::ListNudges(std::span<const NudgeState> states, std::s
   }
   std::vector<Nudge> out;
   for (const auto& [id, n] : nudges_.all()) {
-    const bool state_ok = states.empty() ? n.nudge.state == NudgeState::kPending
-                                         : std::find(states.begin(), states.end(),
-                                                     n.nudge.state) != states.end();
+    const bool state_ok =
+        states.empty() ? n.nudge.state == NudgeState::kPending
+                       : std::find(states.begin(), states.end(), n.nudge.state) != states.end();
     if (!state_ok || (cid && std::find(n.cids.begin(), n.cids.end(), *cid) == n.cids.end())) {
       continue;
     }
@@ -157,9 +159,8 @@ void Engine::RecordDone(Record& r, Channel channel, TimePoint now) {
   Ingest(std::span<const Interaction>(&in, 1), now);
 }
 
-Result<std::vector<std::string>> Engine::Snooze(std::string_view contact,
-                                                std::string_view nudge_id, Duration duration,
-                                                TimePoint now) {
+Result<std::vector<std::string>> Engine::Snooze(std::string_view contact, std::string_view nudge_id,
+                                                Duration duration, TimePoint now) {
   if (Status s = ValidateSnooze(duration); !s.ok()) {
     return s;
   }

@@ -25,8 +25,8 @@ void Engine::Refresh(Record& r, TimePoint now) {
   r.candidates[static_cast<int>(NudgeKind::kBirthday)] =
       // Collecting is not connecting: no birthday nudges for unsorted contacts.
       r.contact.birthday && r.IsSorted()
-          ? BirthdayCandidate(r.cid, *r.contact.birthday, calendar_,
-                              rules.birthday.at, now, published, s.last_live_at)
+          ? BirthdayCandidate(r.cid, *r.contact.birthday, calendar_, rules.birthday.at, now,
+                              published, s.last_live_at)
           : std::nullopt;
   for (NudgeKind kind : slots::kContactRules) {
     const auto& c = r.candidates[static_cast<int>(kind)];
@@ -98,8 +98,8 @@ void Engine::HandleWeekend(TimePoint now) {
   nudges_.MarkWeekendHandled(weekend_->key);
   if (now < *weekend_->expires_at) {
     const auto warmth = [&](const Record& r) { return WarmthNow(r, now); };
-    if (const auto cid = PickWeekendContact(contacts_, nudges_, options_.rules.weekend_call, now,
-                                            warmth)) {
+    if (const auto cid =
+            PickWeekendContact(contacts_, nudges_, options_.rules.weekend_call, now, warmth)) {
       AddWaiting(Waiting{*weekend_, weekend_->key, {*cid}, {}});
     }
   }
@@ -139,8 +139,8 @@ void Engine::HandleSnoozes(TimePoint now) {
     if (n.nudge.kind == NudgeKind::kWeekendCall || n.nudge.kind == NudgeKind::kBirthday) {
       // Bound to its day: "It's Frank's birthday today" does not come back
       // three days later. Within the day it may.
-      w.candidate.expires_at = calendar_.At(calendar_.Day(n.nudge.due_at) + date::days(1),
-                                            std::chrono::minutes(0));
+      w.candidate.expires_at =
+          calendar_.At(calendar_.Day(n.nudge.due_at) + date::days(1), std::chrono::minutes(0));
     }
     if (w.candidate.expires_at && now >= *w.candidate.expires_at) {
       SetState(n, NudgeState::kDismissed, std::nullopt);  // the occasion passed
@@ -267,11 +267,12 @@ std::string Engine::Describe(const Nudge& n, const Record& first, TimePoint now)
       return TripText(Trim(trip.city), TripDates(calendar_, trip), n.contact_names);
     }
     case NudgeKind::kCooling:
-      return s.last_live_at ? CoolingText(name, now - *s.last_live_at, true)
-                            : CoolingText(name, s.last_at ? now - *s.last_at : Duration::zero(),
-                                          false);
+      return s.last_live_at
+                 ? CoolingText(name, now - *s.last_live_at, true)
+                 : CoolingText(name, s.last_at ? now - *s.last_at : Duration::zero(), false);
     case NudgeKind::kOnlineOnly:
-      return OnlineOnlyText(name, s.streak, SinceDay(calendar_, s.streak_first_at.value_or(now), now),
+      return OnlineOnlyText(name, s.streak,
+                            SinceDay(calendar_, s.streak_first_at.value_or(now), now),
                             s.last_live_at.has_value());
     case NudgeKind::kFollowUp: {
       Channel pitched = Channel::kEmail;

@@ -10,10 +10,9 @@ void Step(Summary& s, const Event& e, const FoldParams& params) {
   }
   s.warmth = ApplyGain(s.warmth, params.model->GainFor(e.channel, e.direction));
   if (s.warmth > params.threshold) {
-    const auto crossed =
-        s.episode_at ? CrossingTime(s.episode_warmth, *s.episode_at, params.half_life,
-                                    params.threshold)
-                     : std::nullopt;
+    const auto crossed = s.episode_at ? CrossingTime(s.episode_warmth, *s.episode_at,
+                                                     params.half_life, params.threshold)
+                                      : std::nullopt;
     const bool cooled = s.episode_at && (!crossed || *crossed <= e.at);
     if (!cooled || IsLive(e.channel) || s.warmth >= params.threshold * (1 + kRearmMargin)) {
       s.episode_at = e.at;
@@ -90,8 +89,8 @@ const Summary& History::Refresh(const FoldParams& params) {
 std::span<const Event> History::Between(TimePoint from, TimePoint to) const {
   const auto lo = std::lower_bound(events_.begin(), events_.end(), from,
                                    [](const Event& x, TimePoint t) { return x.at < t; });
-  const auto hi = std::upper_bound(lo, events_.end(), to,
-                                   [](TimePoint t, const Event& x) { return t < x.at; });
+  const auto hi =
+      std::upper_bound(lo, events_.end(), to, [](TimePoint t, const Event& x) { return t < x.at; });
   return {lo, hi};
 }
 

@@ -10,9 +10,8 @@ Duration ModelOptions::HalfLife(Circle circle, bool family) const {
   if (!family) {
     return base;
   }
-  return std::chrono::duration_cast<Duration>(
-      std::chrono::duration<double, Duration::period>(static_cast<double>(base.count()) *
-                                                      family_factor));
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double, Duration::period>(
+      static_cast<double>(base.count()) * family_factor));
 }
 
 double ModelOptions::GainFor(Channel channel, Direction direction) const {
@@ -36,14 +35,13 @@ double ApplyGain(double warmth, double gain) {
   return std::clamp(warmth + gain * (1.0 - warmth / kMaxWarmth), 0.0, kMaxWarmth);
 }
 
-std::optional<TimePoint> CrossingTime(double w, TimePoint t, Duration half_life,
-                                      double threshold) {
+std::optional<TimePoint> CrossingTime(double w, TimePoint t, Duration half_life, double threshold) {
   if (threshold <= 0 || w <= threshold) {
     return std::nullopt;
   }
   const double halvings = std::log2(w / threshold);
-  const auto offset = static_cast<Duration::rep>(
-      std::ceil(halvings * static_cast<double>(half_life.count())));
+  const auto offset =
+      static_cast<Duration::rep>(std::ceil(halvings * static_cast<double>(half_life.count())));
   return t + Duration(offset);
 }
 

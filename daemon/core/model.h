@@ -10,7 +10,7 @@ namespace warmth::core {
 
 // [model] in warmth.toml: the numbers of the warmth model.
 struct ModelOptions {
-  double threshold = 30.0;     // below this a contact is "cooling"
+  double threshold = 30.0;      // below this a contact is "cooling"
   double inbound_factor = 0.5;  // gain multiplier for INBOUND on non-live channels
   double family_factor = 2.0;   // half-life multiplier for family
   // Indexed by Circle; [0] is unsorted. After Dunbar's layers: kept up by

@@ -11,7 +11,9 @@ constexpr std::string_view kSnoozeMark = "/snooze/";
 
 }  // namespace
 
-bool IsOpen(NudgeState s) { return s == NudgeState::kPending || s == NudgeState::kSnoozed; }
+bool IsOpen(NudgeState s) {
+  return s == NudgeState::kPending || s == NudgeState::kSnoozed;
+}
 
 std::string SnoozeKey(const std::string& key, TimePoint until) {
   return key + std::string(kSnoozeMark) + std::to_string(ToUnixMicros(until));
@@ -25,8 +27,8 @@ std::string BaseKey(const std::string& key) {
 std::string RekeyContact(const std::string& key, std::int64_t from, std::int64_t into) {
   const auto first = key.find('/');
   const auto second = first == std::string::npos ? first : key.find('/', first + 1);
-  if (second == std::string::npos || key.compare(first + 1, second - first - 1,
-                                                 std::to_string(from)) != 0) {
+  if (second == std::string::npos ||
+      key.compare(first + 1, second - first - 1, std::to_string(from)) != 0) {
     return key;
   }
   return key.substr(0, first + 1) + std::to_string(into) + key.substr(second);

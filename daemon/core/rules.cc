@@ -17,7 +17,6 @@ std::string Key(std::string_view rule, std::int64_t id, TimePoint t) {
   return key;
 }
 
-
 }  // namespace
 
 std::optional<Candidate> CoolingCandidate(std::int64_t cid, const Summary& s, Circle circle,
@@ -81,8 +80,7 @@ std::optional<Candidate> BirthdayCandidate(std::int64_t cid, const Birthday& bir
     }
     const date::local_days day(ymd);
     const TimePoint ends = cal.At(day + date::days(1), std::chrono::minutes(0));
-    std::string key = "birthday/" + std::to_string(cid) + "/" +
-                      std::to_string(static_cast<int>(y));
+    std::string key = "birthday/" + std::to_string(cid) + "/" + std::to_string(static_cast<int>(y));
     if (ends <= now || published(key) ||
         (last_live && *last_live >= cal.At(day, std::chrono::minutes(0)) && *last_live < ends)) {
       continue;
@@ -114,13 +112,20 @@ Candidate WeekendCandidate(const LocalCalendar& cal, const WeeklyTime& at, TimeP
 
 int KindRank(NudgeKind kind) {
   switch (kind) {
-    case NudgeKind::kBirthday: return 0;
-    case NudgeKind::kFollowUp: return 1;
-    case NudgeKind::kTrip: return 2;
-    case NudgeKind::kCooling: return 3;
-    case NudgeKind::kOnlineOnly: return 4;
-    case NudgeKind::kWeekendCall: return 5;
-    default: return 6;
+    case NudgeKind::kBirthday:
+      return 0;
+    case NudgeKind::kFollowUp:
+      return 1;
+    case NudgeKind::kTrip:
+      return 2;
+    case NudgeKind::kCooling:
+      return 3;
+    case NudgeKind::kOnlineOnly:
+      return 4;
+    case NudgeKind::kWeekendCall:
+      return 5;
+    default:
+      return 6;
   }
 }
 
@@ -129,13 +134,12 @@ int CircleRank(Circle circle) {
 }
 
 std::string NudgeId(NudgeKind kind, const std::string& key) {
-  static constexpr std::string_view kPrefixes[] = {"n", "cool", "online", "follow",
+  static constexpr std::string_view kPrefixes[] = {"n",    "cool",    "online", "follow",
                                                    "trip", "weekend", "bday"};
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(StableHash(key)));
-  return std::string(kPrefixes[static_cast<int>(kind) < kNudgeKindCount ? static_cast<int>(kind)
-                                                                          : 0]) +
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(StableHash(key)));
+  return std::string(
+             kPrefixes[static_cast<int>(kind) < kNudgeKindCount ? static_cast<int>(kind) : 0]) +
          "-" + std::string(hex, 10);
 }
 

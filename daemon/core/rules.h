@@ -35,9 +35,9 @@ struct RuleOptions {
   } trip;
   struct WeekendCall {
     bool enabled = true;
-    WeeklyTime at;                      // Fri 15:00
-    Duration window = 90 * kDay;        // count online interactions this far back
-    Duration no_live_for = 30 * kDay;   // candidates had no live interaction this long
+    WeeklyTime at;                     // Fri 15:00
+    Duration window = 90 * kDay;       // count online interactions this far back
+    Duration no_live_for = 30 * kDay;  // candidates had no live interaction this long
   } weekend_call;
   struct BirthdayRule {
     std::chrono::minutes at = std::chrono::hours(9);

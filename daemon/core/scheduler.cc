@@ -18,7 +18,9 @@ void Scheduler::Set(Slot slot, TimePoint due) {
   }
 }
 
-void Scheduler::Cancel(Slot slot) { live_.erase(slot); }
+void Scheduler::Cancel(Slot slot) {
+  live_.erase(slot);
+}
 
 std::optional<TimePoint> Scheduler::DueOf(Slot slot) const {
   const auto it = live_.find(slot);

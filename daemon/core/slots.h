@@ -23,11 +23,21 @@ inline constexpr std::array kContactRules = {NudgeKind::kCooling, NudgeKind::kOn
 inline Scheduler::Slot Contact(std::int64_t cid, NudgeKind kind) {
   return (static_cast<std::uint64_t>(cid) << 3) | static_cast<std::uint64_t>(kind);
 }
-inline Scheduler::Slot Trip(std::uint64_t seq) { return kTripRange | (seq << 3); }
+inline Scheduler::Slot Trip(std::uint64_t seq) {
+  return kTripRange | (seq << 3);
+}
 
-inline bool IsGlobal(Scheduler::Slot slot) { return (slot & kGlobalRange) != 0; }
-inline bool IsTrip(Scheduler::Slot slot) { return !IsGlobal(slot) && (slot & kTripRange) != 0; }
-inline std::int64_t ContactOf(Scheduler::Slot slot) { return static_cast<std::int64_t>(slot >> 3); }
-inline NudgeKind KindOf(Scheduler::Slot slot) { return static_cast<NudgeKind>(slot & 7); }
+inline bool IsGlobal(Scheduler::Slot slot) {
+  return (slot & kGlobalRange) != 0;
+}
+inline bool IsTrip(Scheduler::Slot slot) {
+  return !IsGlobal(slot) && (slot & kTripRange) != 0;
+}
+inline std::int64_t ContactOf(Scheduler::Slot slot) {
+  return static_cast<std::int64_t>(slot >> 3);
+}
+inline NudgeKind KindOf(Scheduler::Slot slot) {
+  return static_cast<NudgeKind>(slot & 7);
+}
 
 }  // namespace warmth::core::slots

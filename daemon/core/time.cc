@@ -30,12 +30,23 @@ Result<Duration> ParseDuration(std::string_view text) {
     }
     Duration unit{};
     switch (text[i]) {
-      case 's': unit = std::chrono::seconds(1); break;
-      case 'm': unit = kMinute; break;
-      case 'h': unit = kHour; break;
-      case 'd': unit = kDay; break;
-      case 'w': unit = 7 * kDay; break;
-      default: return bad();
+      case 's':
+        unit = std::chrono::seconds(1);
+        break;
+      case 'm':
+        unit = kMinute;
+        break;
+      case 'h':
+        unit = kHour;
+        break;
+      case 'd':
+        unit = kDay;
+        break;
+      case 'w':
+        unit = 7 * kDay;
+        break;
+      default:
+        return bad();
     }
     ++i;
     // Compare before multiplying: n * unit overflows for "400000000d".

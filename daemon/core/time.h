@@ -18,8 +18,12 @@ inline constexpr Duration kMinute = std::chrono::minutes(1);
 inline constexpr Duration kHour = std::chrono::hours(1);
 inline constexpr Duration kDay = std::chrono::hours(24);
 
-inline std::int64_t ToUnixMicros(TimePoint t) { return t.time_since_epoch().count(); }
-inline TimePoint FromUnixMicros(std::int64_t us) { return TimePoint(Duration(us)); }
+inline std::int64_t ToUnixMicros(TimePoint t) {
+  return t.time_since_epoch().count();
+}
+inline TimePoint FromUnixMicros(std::int64_t us) {
+  return TimePoint(Duration(us));
+}
 
 // Parses "7d", "12h", "90m", "30s", "2w" and sums like "1d12h". Fails with
 // kInvalidArgument on anything else, on zero units, or past 100 years.

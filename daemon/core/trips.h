@@ -51,9 +51,9 @@ class TripBook {
 // Who to meet on `trip`: unmuted contacts in its city (case-insensitive) or
 // sharing one of its tags; inner circle first, then coldest, then by id; at
 // most `max_contacts`.
-std::vector<std::int64_t> PickTripContacts(const Trip& trip, const ContactIndex& contacts,
-                                           int max_contacts,
-                                           const std::function<double(const ContactRecord&)>& warmth);
+std::vector<std::int64_t> PickTripContacts(
+    const Trip& trip, const ContactIndex& contacts, int max_contacts,
+    const std::function<double(const ContactRecord&)>& warmth);
 
 // True when any tag of `a` equals one of `b`, ignoring ASCII case.
 bool SharesTag(const std::vector<std::string>& a, const std::vector<std::string>& b);

@@ -7,12 +7,12 @@ namespace warmth::core {
 namespace {
 
 constexpr std::array<std::string_view, kChannelCount> kChannelNames = {
-    "unspecified", "in_person", "call", "video", "voice_message",
+    "unspecified", "in_person", "call",  "video", "voice_message",
     "letter",      "message",   "email", "social"};
 constexpr std::array<std::string_view, kDirectionCount> kDirectionNames = {
     "unspecified", "outbound", "inbound", "mutual"};
-constexpr std::array<std::string_view, kCircleCount> kCircleNames = {
-    "unsorted", "inner", "close", "network", "acquaintance"};
+constexpr std::array<std::string_view, kCircleCount> kCircleNames = {"unsorted", "inner", "close",
+                                                                     "network", "acquaintance"};
 constexpr std::array<std::string_view, kNudgeKindCount> kKindNames = {
     "unspecified", "cooling", "online_only", "follow_up", "trip", "weekend_call", "birthday"};
 constexpr std::array<std::string_view, 5> kStateNames = {"unspecified", "pending", "done",
@@ -44,11 +44,21 @@ std::string_view At(const std::array<std::string_view, N>& names, std::size_t i)
 
 }  // namespace
 
-std::string_view Name(Channel c) { return At(kChannelNames, static_cast<std::size_t>(c)); }
-std::string_view Name(Direction d) { return At(kDirectionNames, static_cast<std::size_t>(d)); }
-std::string_view Name(Circle c) { return At(kCircleNames, static_cast<std::size_t>(c)); }
-std::string_view Name(NudgeKind k) { return At(kKindNames, static_cast<std::size_t>(k)); }
-std::string_view Name(NudgeState s) { return At(kStateNames, static_cast<std::size_t>(s)); }
+std::string_view Name(Channel c) {
+  return At(kChannelNames, static_cast<std::size_t>(c));
+}
+std::string_view Name(Direction d) {
+  return At(kDirectionNames, static_cast<std::size_t>(d));
+}
+std::string_view Name(Circle c) {
+  return At(kCircleNames, static_cast<std::size_t>(c));
+}
+std::string_view Name(NudgeKind k) {
+  return At(kKindNames, static_cast<std::size_t>(k));
+}
+std::string_view Name(NudgeState s) {
+  return At(kStateNames, static_cast<std::size_t>(s));
+}
 
 std::optional<Channel> ParseChannel(std::string_view s) {
   if (Fold(s) == "phone") {

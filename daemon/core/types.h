@@ -62,7 +62,9 @@ constexpr bool IsLive(Channel c) {
 }
 // Messages and e-mail: written conversation, what ONLINE_ONLY and
 // WEEKEND_CALL count (a "like" is not a conversation).
-constexpr bool IsConversation(Channel c) { return c == Channel::kMessage || c == Channel::kEmail; }
+constexpr bool IsConversation(Channel c) {
+  return c == Channel::kMessage || c == Channel::kEmail;
+}
 
 struct Birthday {
   int month = 0;  // 1-12

@@ -19,22 +19,21 @@ std::string JoinNames(const std::vector<std::string>& names) {
 std::string CoolingText(const std::string& name, Duration since, bool talked) {
   const auto days = std::chrono::floor<std::chrono::days>(since).count();
   const std::string span = days == 1 ? "a day" : std::to_string(days) + " days";
-  return "It's been " + span + (talked ? " since you talked with " : " since you were last in touch with ") +
-         name + ". Time to pick up the phone.";
+  return "It's been " + span +
+         (talked ? " since you talked with " : " since you were last in touch with ") + name +
+         ". Time to pick up the phone.";
 }
 
 std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,
                            bool ever_spoke) {
-  return "You and " + name + " have exchanged " + std::to_string(messages) +
-         " messages since " + since_day +
-         (ever_spoke ? " without a call or a meeting." : " but never spoke.") +
+  return "You and " + name + " have exchanged " + std::to_string(messages) + " messages since " +
+         since_day + (ever_spoke ? " without a call or a meeting." : " but never spoke.") +
          " Take it offline.";
 }
 
 std::string FollowUpText(const std::string& name, Channel pitched_on) {
-  return std::string("Follow up your ") +
-         (pitched_on == Channel::kMessage ? "message" : "e-mail") + " to " + name +
-         " with a phone call.";
+  return std::string("Follow up your ") + (pitched_on == Channel::kMessage ? "message" : "e-mail") +
+         " to " + name + " with a phone call.";
 }
 
 std::string TripText(const std::string& city, const std::string& dates,
@@ -56,11 +55,16 @@ std::string BirthdayText(const std::string& name, int age) {
 
 std::string NudgeTitle(NudgeKind kind, const std::string& who) {
   switch (kind) {
-    case NudgeKind::kTrip: return "Meet people in " + who;
-    case NudgeKind::kBirthday: return "Birthday: " + who;
-    case NudgeKind::kOnlineOnly: return "Take it offline with " + who;
-    case NudgeKind::kFollowUp: return "Follow up with " + who;
-    default: return "Time to call " + who;
+    case NudgeKind::kTrip:
+      return "Meet people in " + who;
+    case NudgeKind::kBirthday:
+      return "Birthday: " + who;
+    case NudgeKind::kOnlineOnly:
+      return "Take it offline with " + who;
+    case NudgeKind::kFollowUp:
+      return "Follow up with " + who;
+    default:
+      return "Time to call " + who;
   }
 }
 
@@ -82,9 +86,9 @@ std::string TripDates(const LocalCalendar& calendar, const Trip& trip) {
   if (last_day != first_day) {
     const bool same_month =
         date::year_month_day(first_day).month() == date::year_month_day(last_day).month();
-    dates += same_month ? "–" + std::to_string(static_cast<unsigned>(
-                                    date::year_month_day(last_day).day()))
-                        : " – " + calendar.FormatDay(last_day);
+    dates += same_month
+                 ? "–" + std::to_string(static_cast<unsigned>(date::year_month_day(last_day).day()))
+                 : " – " + calendar.FormatDay(last_day);
   }
   return dates;
 }

@@ -84,7 +84,9 @@ CREATE TABLE nudges (
 
 }  // namespace
 
-std::span<const Migration> Migrations() { return kMigrations; }
+std::span<const Migration> Migrations() {
+  return kMigrations;
+}
 
 std::string JoinList(std::span<const std::string> items) {
   std::string out;

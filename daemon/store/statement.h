@@ -1,11 +1,11 @@
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <type_traits>
+
+#include <sqlite3.h>
 
 #include "daemon/core/time.h"
 
@@ -46,8 +46,7 @@ class Statement {
     return *this;
   }
   template <typename E>
-    requires std::is_enum_v<E>
-  Statement& Bind(int i, E e) {
+  requires std::is_enum_v<E> Statement& Bind(int i, E e) {
     return Bind(i, static_cast<std::int64_t>(e));
   }
 
@@ -72,8 +71,9 @@ class Statement {
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string_view Text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p == nullptr ? std::string_view() : std::string_view(p, static_cast<std::size_t>(
-                                                                       sqlite3_column_bytes(stmt_, col)));
+    return p == nullptr
+               ? std::string_view()
+               : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
   }
   std::optional<core::TimePoint> Time(int col) const {
     return IsNull(col) ? std::nullopt : std::optional(core::FromUnixMicros(Int(col)));

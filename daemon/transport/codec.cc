@@ -92,8 +92,8 @@ std::string PeekRequestId(std::string_view bytes) {
         WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
       std::uint32_t size = 0;
       std::string id;
-      if (!in.ReadVarint32(&size) || size > core::kMaxIdBytes || !in.ReadString(&id, static_cast<int>(size)) ||
-          !IsUtf8(id)) {
+      if (!in.ReadVarint32(&size) || size > core::kMaxIdBytes ||
+          !in.ReadString(&id, static_cast<int>(size)) || !IsUtf8(id)) {
         return {};
       }
       return id;
@@ -112,9 +112,9 @@ core::Result<core::TimePoint> ToTimePoint(const google::protobuf::Timestamp& ts,
       ts.nanos() > 999'999'999) {
     return Status::InvalidArgument(std::string(field) + ": out of range (1970 to 9999)");
   }
-  return core::TimePoint(std::chrono::seconds(ts.seconds()) +
-                         std::chrono::duration_cast<core::Duration>(
-                             std::chrono::nanoseconds(ts.nanos())));
+  return core::TimePoint(
+      std::chrono::seconds(ts.seconds()) +
+      std::chrono::duration_cast<core::Duration>(std::chrono::nanoseconds(ts.nanos())));
 }
 
 core::Result<core::Duration> ToDuration(const google::protobuf::Duration& d,
@@ -306,6 +306,8 @@ void ToProto(const core::Status& status, v1::Error* out) {
   out->set_message(status.message());
 }
 
-std::string Topic(core::NudgeKind kind) { return "nudge." + std::string(core::Name(kind)); }
+std::string Topic(core::NudgeKind kind) {
+  return "nudge." + std::string(core::Name(kind));
+}
 
 }  // namespace warmth::transport

@@ -1,9 +1,5 @@
 #include "daemon/transport/curve.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -11,6 +7,10 @@
 #include <fstream>
 #include <sstream>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon/core/text.h"
 
@@ -141,7 +141,8 @@ core::Result<KeyPair> ReadSecretKeyFile(const std::string& path) {
     return Status::PermissionDenied(path + ": " + std::strerror(errno));
   }
   if ((st.st_mode & 077) != 0) {
-    return Status::PermissionDenied(path + ": a secret key must not be open to other users; run chmod 600 on it");
+    return Status::PermissionDenied(
+        path + ": a secret key must not be open to other users; run chmod 600 on it");
   }
   auto text = ReadFile(path);
   if (!text.ok()) {
@@ -197,9 +198,10 @@ core::Result<std::pair<std::string, std::string>> WriteKeyPair(const KeyPair& ke
       }
     }
   }
-  const std::string secret_text = "# warmth CURVE secret key \"" + name +
-                                  "\": keep it private (mode 0600).\n# public key: " +
-                                  keys.public_key + "\n" + keys.secret_key + "\n";
+  const std::string secret_text =
+      "# warmth CURVE secret key \"" + name +
+      "\": keep it private (mode 0600).\n# public key: " + keys.public_key + "\n" +
+      keys.secret_key + "\n";
   if (Status s = WriteFile(secret_path, secret_text, 0600, overwrite); !s.ok()) {
     return s;
   }
@@ -276,9 +278,9 @@ HandshakeMonitor::HandshakeMonitor(zmq::context_t& context, zmq::socket_t& watch
                                    const std::string& name)
     : socket_(context, zmq::socket_type::pair) {
   const std::string endpoint = "inproc://warmth-handshakes-" + name;
-  if (zmq_socket_monitor(watched.handle(), endpoint.c_str(),
-                         ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0) {
+  if (zmq_socket_monitor(
+          watched.handle(), endpoint.c_str(),
+          ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0) {
     throw zmq::error_t();
   }
   socket_.set(zmq::sockopt::linger, 0);

@@ -1,11 +1,11 @@
 #include "daemon/transport/sockets.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon/transport/codec.h"
 
@@ -53,8 +53,8 @@ core::Status PrepareEndpoint(const std::string& endpoint) {
   if (!std::filesystem::exists(dir, ec)) {
     std::filesystem::create_directories(dir, ec);
     if (ec) {
-      return core::Status::Unavailable("endpoint " + endpoint + ": cannot create " +
-                                       dir.string() + ": " + ec.message());
+      return core::Status::Unavailable("endpoint " + endpoint + ": cannot create " + dir.string() +
+                                       ": " + ec.message());
     }
     ::chmod(dir.c_str(), 0700);
   }
@@ -74,8 +74,7 @@ core::Status PrepareEndpoint(const std::string& endpoint) {
   return core::Status::Ok();
 }
 
-ApiServer::ApiServer(zmq::context_t& context, const std::string& endpoint,
-                     const SocketSetup& setup)
+ApiServer::ApiServer(zmq::context_t& context, const std::string& endpoint, const SocketSetup& setup)
     : socket_(context, zmq::socket_type::router) {
   socket_.set(zmq::sockopt::maxmsgsize, kHardFrameLimit);
   socket_.set(zmq::sockopt::linger, 1000);

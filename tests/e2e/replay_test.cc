@@ -54,8 +54,8 @@ TEST_P(ReplayGolden, PrintsExactlyTheExpectedNudges) {
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, ReplayGolden, ::testing::ValuesIn(Scenarios()),
                          [](const ::testing::TestParamInfo<fs::path>& param_info) {
-                           std::string name = param_info.param.parent_path().filename().string() + "_" +
-                                              param_info.param.filename().string();
+                           std::string name = param_info.param.parent_path().filename().string() +
+                                              "_" + param_info.param.filename().string();
                            for (char& c : name) {
                              c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            }
@@ -64,8 +64,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, ReplayGolden, ::testing::ValuesIn(Scenarios(
 
 TEST(Replay, BadLineIsReportedWithItsNumber) {
   testing::TempDir dir;
-  const std::string good =
-      R"({"at":"2026-01-01T00:00:00Z","request":{"status":{}}})";
+  const std::string good = R"({"at":"2026-01-01T00:00:00Z","request":{"status":{}}})";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"{\"at\": 12", "not a TimelineEntry"},
       {R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{"interactions":[{"channel":"PIGEON"}]}}})",
@@ -74,7 +73,8 @@ TEST(Replay, BadLineIsReportedWithItsNumber) {
       {R"({"at":"2025-12-31T00:00:00Z","request":{"status":{}}})", "goes back in time"},
   };
   for (const auto& [line, message] : cases) {
-    const std::string path = dir.Write("t.jsonl", good + "\n\n" + good + "\n" + line + "\n" + good + "\n");
+    const std::string path =
+        dir.Write("t.jsonl", good + "\n\n" + good + "\n" + line + "\n" + good + "\n");
     const auto r = testing::RunCommand({testing::WarmthdPath(), "replay", path});
     EXPECT_EQ(r.exit_code, 2) << line;
     EXPECT_EQ(r.err.rfind(path + ":4: ", 0), 0u) << r.err;
@@ -86,11 +86,14 @@ TEST(Replay, RequestErrorsAreReportedAndReplayGoesOn) {
   testing::TempDir dir;
   const std::string path = dir.Write(
       "t.jsonl",
-      R"({"at":"2026-01-01T00:00:00Z","request":{"done":{"contactId":"nobody"}}})" "\n"
-      R"({"at":"2026-01-01T00:00:00Z","request":{"upsertContact":{"contact":{"id":"ann","circle":"INNER"}}}})" "\n"
-      R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{"interactions":[{"eventId":"e","contacts":["ann"],"channel":"IN_PERSON","occurredAt":"2026-01-01T00:00:00Z"}]}}})" "\n");
-  const auto r = testing::RunCommand({testing::WarmthdPath(), "replay", path, "--until",
-                                      "2026-01-09T00:00:00Z"});
+      R"({"at":"2026-01-01T00:00:00Z","request":{"done":{"contactId":"nobody"}}})"
+      "\n"
+      R"({"at":"2026-01-01T00:00:00Z","request":{"upsertContact":{"contact":{"id":"ann","circle":"INNER"}}}})"
+      "\n"
+      R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{"interactions":[{"eventId":"e","contacts":["ann"],"channel":"IN_PERSON","occurredAt":"2026-01-01T00:00:00Z"}]}}})"
+      "\n");
+  const auto r = testing::RunCommand(
+      {testing::WarmthdPath(), "replay", path, "--until", "2026-01-09T00:00:00Z"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.err.find(":1: NOT_FOUND: contact_id: no such contact"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("\"kind\":\"COOLING\""), std::string::npos) << r.out;
@@ -99,8 +102,10 @@ TEST(Replay, RequestErrorsAreReportedAndReplayGoesOn) {
 TEST(Replay, ReadsStdin) {
   const auto r = testing::RunCommand(
       {testing::WarmthdPath(), "replay", "-", "--until", "2026-01-09T00:00:00Z"}, {},
-      R"({"at":"2026-01-01T00:00:00Z","request":{"upsertContact":{"contact":{"id":"ann","circle":"INNER"}}}})" "\n"
-      R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{"interactions":[{"eventId":"e","contacts":["ann"],"channel":"IN_PERSON","occurredAt":"2026-01-01T00:00:00Z"}]}}})" "\n");
+      R"({"at":"2026-01-01T00:00:00Z","request":{"upsertContact":{"contact":{"id":"ann","circle":"INNER"}}}})"
+      "\n"
+      R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{"interactions":[{"eventId":"e","contacts":["ann"],"channel":"IN_PERSON","occurredAt":"2026-01-01T00:00:00Z"}]}}})"
+      "\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"dueAt\":\"2026-01-08T00:00:00Z\""), std::string::npos) << r.out;
 }

@@ -54,8 +54,10 @@ class Bystander {
  private:
   void Run(const std::string& endpoint) {
     zmq::context_t context(1);
-    client::Client c(context, client::ClientOptions{endpoint, std::chrono::milliseconds(2000),
-                                                    std::chrono::milliseconds(10000), {}});
+    client::Client c(
+        context,
+        client::ClientOptions{
+            endpoint, std::chrono::milliseconds(2000), std::chrono::milliseconds(10000), {}});
     for (int n = 1; !stop_; ++n) {
       v1::Request log;
       auto* in = log.mutable_ingest()->add_interactions();
@@ -166,8 +168,10 @@ class BadInputTest : public ::testing::Test {
   }
 
   void ExpectStillServing() {
-    client::Client c(context_, client::ClientOptions{daemon_.api(), std::chrono::milliseconds(1000),
-                                                     std::chrono::milliseconds(5000), {}});
+    client::Client c(
+        context_,
+        client::ClientOptions{
+            daemon_.api(), std::chrono::milliseconds(1000), std::chrono::milliseconds(5000), {}});
     v1::Request r;
     auto* in = r.mutable_ingest()->add_interactions();
     in->set_event_id("after-" + std::to_string(++n_));
@@ -253,7 +257,8 @@ TEST_F(BadInputTest, UnknownChannelAndEmptyRequest) {
 
 TEST_F(BadInputTest, ManyBadRequestsInARowDoNotStopTheDaemon) {
   for (int i = 0; i < 500; ++i) {
-    const auto reply = Exchange({"", std::string(static_cast<std::size_t>(i % 50 + 1), static_cast<char>(0xff - i % 7))});
+    const auto reply = Exchange(
+        {"", std::string(static_cast<std::size_t>(i % 50 + 1), static_cast<char>(0xff - i % 7))});
     ASSERT_TRUE(reply) << i;
   }
   ExpectStillServing();
@@ -336,9 +341,9 @@ TEST_F(BadInputTest, RandomBytesAndFrameShapesAreAnsweredEachTime) {
   // Bad input is logged at a bounded rate (20 a second and a summary), and
   // protobuf's own complaints (invalid UTF-8) stay out of the log.
   const std::string log = daemon_.Log();
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start)
+          .count();
   EXPECT_LE(std::count(log.begin(), log.end(), '\n'), 25 * (seconds + 2)) << log;
   EXPECT_EQ(log.find("libprotobuf"), std::string::npos) << log;
 }
@@ -415,14 +420,15 @@ TEST_F(BadInputTest, AbsurdValuesGetClearErrors) {
   {
     v1::Request r;
     interaction(r)->set_event_id(std::string(900 << 10, 'e'));
-    cases.push_back({"a 900 KB event id", r, v1::Error::INVALID_ARGUMENT,
-                     "event_id: longer than 128 bytes"});
+    cases.push_back(
+        {"a 900 KB event id", r, v1::Error::INVALID_ARGUMENT, "event_id: longer than 128 bytes"});
   }
   cases.push_back({"a 10 MB display name",
                    contact([](v1::Contact* c) { c->set_display_name(std::string(10 << 20, 'n')); }),
                    v1::Error::RESOURCE_EXHAUSTED, "larger than 1 MiB"});
-  cases.push_back({"a 500 KB display name",
-                   contact([](v1::Contact* c) { c->set_display_name(std::string(500 << 10, 'n')); }),
+  cases.push_back({"a 500 KB display name", contact([](v1::Contact* c) {
+                     c->set_display_name(std::string(500 << 10, 'n'));
+                   }),
                    v1::Error::INVALID_ARGUMENT, "display_name: longer than"});
   {
     v1::Request r;
@@ -430,8 +436,8 @@ TEST_F(BadInputTest, AbsurdValuesGetClearErrors) {
       auto* in = r.mutable_ingest()->add_interactions();
       in->set_event_id("b" + std::to_string(i));
     }
-    cases.push_back({"10001 interactions in one batch", r, v1::Error::RESOURCE_EXHAUSTED,
-                     "more than 10000"});
+    cases.push_back(
+        {"10001 interactions in one batch", r, v1::Error::RESOURCE_EXHAUSTED, "more than 10000"});
   }
   cases.push_back({"occurred_at seconds at INT64_MAX", at(kMax, 0), v1::Error::INVALID_ARGUMENT,
                    "occurred_at: out of range"});
@@ -505,8 +511,8 @@ TEST_F(BadInputTest, AbsurdValuesGetClearErrors) {
   {
     v1::Request r;
     interaction(r)->add_tags(std::string("a\nb"));
-    cases.push_back({"a tag with a line feed", r, v1::Error::INVALID_ARGUMENT,
-                     "control characters"});
+    cases.push_back(
+        {"a tag with a line feed", r, v1::Error::INVALID_ARGUMENT, "control characters"});
   }
   {
     v1::Request r;
@@ -600,8 +606,7 @@ TEST_F(BadInputTest, EveryRequestTypeWithMissingFieldsIsAnswered) {
        true, "contacts[0]"},
       {"upsert_contact: no contact", body([](auto& r) { r.mutable_upsert_contact(); }), true,
        "contact.id"},
-      {"remove_contact: no id", body([](auto& r) { r.mutable_remove_contact(); }), true,
-       "contact"},
+      {"remove_contact: no id", body([](auto& r) { r.mutable_remove_contact(); }), true, "contact"},
       {"get_contact: no id", body([](auto& r) { r.mutable_get_contact(); }), true, "contact_id"},
       {"list_contacts: nothing", body([](auto& r) { r.mutable_list_contacts(); }), false, ""},
       {"upsert_trip: no trip", body([](auto& r) { r.mutable_upsert_trip(); }), true, "trip."},
@@ -615,10 +620,9 @@ TEST_F(BadInputTest, EveryRequestTypeWithMissingFieldsIsAnswered) {
       {"done: nothing", body([](auto& r) { r.mutable_done(); }), true, "contact_id or nudge_id"},
       {"snooze: nothing", body([](auto& r) { r.mutable_snooze(); }), true,
        "snooze.duration: required"},
-      {"snooze: no contact", body([](auto& r) {
-         r.mutable_snooze()->mutable_duration()->set_seconds(3600);
-       }),
-       true, "contact_id or nudge_id"},
+      {"snooze: no contact",
+       body([](auto& r) { r.mutable_snooze()->mutable_duration()->set_seconds(3600); }), true,
+       "contact_id or nudge_id"},
       {"dismiss: no id", body([](auto& r) { r.mutable_dismiss(); }), true, "nudge_id"},
       {"status: nothing", body([](auto& r) { r.mutable_status(); }), false, ""},
       {"no body at all", body([](auto&) {}), true, "request: no body"},

@@ -27,8 +27,10 @@ class DaemonTest : public ::testing::Test {
   DaemonTest() : daemon_(dir_) {}
 
   client::Client Connect() {
-    return client::Client(context_, client::ClientOptions{daemon_.api(), std::chrono::milliseconds(1000),
-                                                          std::chrono::milliseconds(5000), {}});
+    return client::Client(
+        context_,
+        client::ClientOptions{
+            daemon_.api(), std::chrono::milliseconds(1000), std::chrono::milliseconds(5000), {}});
   }
 
   v1::Reply Call(client::Client& c, const v1::Request& r) {
@@ -149,7 +151,8 @@ class StickySubscriber {
     std::vector<zmq::message_t> frames;
     while (zmq::recv_multipart(socket_, std::back_inserter(frames))) {
       v1::Nudge n;
-      if (frames.size() == 2 && n.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) {
+      if (frames.size() == 2 &&
+          n.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) {
         out.push_back(n);
       }
       frames.clear();
@@ -261,9 +264,9 @@ TEST_F(DaemonTest, DownAcrossTheDueTimeThePendingNudgeIsPublishedOnceOnStart) {
 TEST_F(DaemonTest, SecondDaemonOnTheSameStoreRefusesToStart) {
   ASSERT_TRUE(daemon_.Start());
   TempDir other;
-  const auto r = testing::RunCommand({testing::WarmthdPath(), "--data-dir", daemon_.data_dir(),
-                                      "--api", "ipc://" + other.File("api"), "--pub",
-                                      "ipc://" + other.File("pub")});
+  const auto r =
+      testing::RunCommand({testing::WarmthdPath(), "--data-dir", daemon_.data_dir(), "--api",
+                           "ipc://" + other.File("api"), "--pub", "ipc://" + other.File("pub")});
   EXPECT_EQ(r.exit_code, 78);
   EXPECT_NE(r.err.find("in use by another warmthd"), std::string::npos) << r.err;
 }
@@ -280,9 +283,9 @@ TEST_F(DaemonTest, BadConfigRefusesToStartNamingTheKey) {
 
 TEST_F(DaemonTest, PlainTcpIsRefusedWithoutCurve) {
   TempDir other;
-  const auto r = testing::RunCommand({testing::WarmthdPath(), "--data-dir", other.File("data"),
-                                      "--api", "tcp://0.0.0.0:0", "--pub",
-                                      "ipc://" + other.File("pub")});
+  const auto r =
+      testing::RunCommand({testing::WarmthdPath(), "--data-dir", other.File("data"), "--api",
+                           "tcp://0.0.0.0:0", "--pub", "ipc://" + other.File("pub")});
   EXPECT_EQ(r.exit_code, 78);
   EXPECT_NE(r.err.find("CURVE"), std::string::npos) << r.err;
 }
@@ -292,9 +295,9 @@ TEST_F(DaemonTest, DamagedStoreIsRefusedNotReset) {
   const std::string data = other.File("data");
   std::filesystem::create_directories(data);
   other.Write("data/warmth.db", std::string(4096, '\x42'));
-  const auto r = testing::RunCommand({testing::WarmthdPath(), "--data-dir", data, "--api",
-                                      "ipc://" + other.File("api"), "--pub",
-                                      "ipc://" + other.File("pub")});
+  const auto r =
+      testing::RunCommand({testing::WarmthdPath(), "--data-dir", data, "--api",
+                           "ipc://" + other.File("api"), "--pub", "ipc://" + other.File("pub")});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("not a warmth database"), std::string::npos) << r.err;
   EXPECT_EQ(std::filesystem::file_size(data + "/warmth.db"), 4096u);

@@ -17,7 +17,9 @@ using testing::ReadFile;
 using testing::RunCommand;
 using testing::TempDir;
 
-std::string Corpus(const std::string& path) { return testing::CorpusDir() + "/" + path; }
+std::string Corpus(const std::string& path) {
+  return testing::CorpusDir() + "/" + path;
+}
 
 // The number after "name": in JSON (int64s come quoted).
 long long Field(const std::string& json, const std::string& name) {
@@ -90,7 +92,8 @@ TEST_F(ImportTest, VcardTwiceCreatesOnceAndThenChangesNothing) {
   EXPECT_EQ(Field(Status(), "unsorted_contacts"), cards);
   r = Warmctl({"contact", "show", "guenther.bluemchen@oracle.com", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"display_name\":\"G\xC3\xBCnther Bl\xC3\xBCmchen\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"display_name\":\"G\xC3\xBCnther Bl\xC3\xBCmchen\""), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("\"city\":\"Redwood Shores\""), std::string::npos) << r.out;
 }
 
@@ -108,13 +111,14 @@ TEST_F(ImportTest, DryRunShowsChangesAndChangesNothing) {
 
 TEST_F(ImportTest, AnIdentifierOfAnExistingContactUpdatesThatContact) {
   ASSERT_TRUE(daemon_.Start());
-  auto r = Warmctl({"contact", "add", "frank", "--name", "Franky", "--email", "Frank_Dawson@Lotus.com",
-                    "--circle", "close"});
+  auto r = Warmctl({"contact", "add", "frank", "--name", "Franky", "--email",
+                    "Frank_Dawson@Lotus.com", "--circle", "close"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Mail from Tim made him an unsorted contact already.
   r = Warmctl({"log", "howes@netscape.com", "--channel", "email"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = Warmctl({"import", "vcard", Corpus("vcard/ez-vcard/rfc2426-example.vcf"), "--circle", "network"});
+  r = Warmctl(
+      {"import", "vcard", Corpus("vcard/ez-vcard/rfc2426-example.vcf"), "--circle", "network"});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("(0 created, 2 updated, 0 unchanged)"), std::string::npos) << r.out;
   const std::string status = Status();
@@ -124,7 +128,8 @@ TEST_F(ImportTest, AnIdentifierOfAnExistingContactUpdatesThatContact) {
   EXPECT_NE(r.out.find("\"circle\":\"CLOSE\""), std::string::npos) << "the chosen circle stays";
   EXPECT_NE(r.out.find("\"city\":\"Raleigh\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("fdawson@earthlink.net"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"display_name\":\"Franky\""), std::string::npos) << "names are not overwritten";
+  EXPECT_NE(r.out.find("\"display_name\":\"Franky\""), std::string::npos)
+      << "names are not overwritten";
   r = Warmctl({"contact", "show", "howes@netscape.com", "--json"});
   EXPECT_NE(r.out.find("\"display_name\":\"Tim Howes\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"circle\":\"NETWORK\""), std::string::npos) << r.out;
@@ -167,24 +172,28 @@ TEST_F(ImportTest, CalendarMeetingsOnceAndTrips) {
   const auto day = std::chrono::hours(24);
   const std::string ics =
       "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
-      "BEGIN:VEVENT\r\nUID:coffee\r\nDTSTART:" + Utc(now - 3 * day, "%Y%m%dT%H%M%SZ") +
+      "BEGIN:VEVENT\r\nUID:coffee\r\nDTSTART:" +
+      Utc(now - 3 * day, "%Y%m%dT%H%M%SZ") +
       "\r\nORGANIZER:mailto:me@example.com\r\nATTENDEE:mailto:ann@example.com\r\n"
       "LOCATION:Cafe Luna\r\nEND:VEVENT\r\n"
-      "BEGIN:VEVENT\r\nUID:call\r\nDTSTART:" + Utc(now - 2 * day, "%Y%m%dT%H%M%SZ") +
+      "BEGIN:VEVENT\r\nUID:call\r\nDTSTART:" +
+      Utc(now - 2 * day, "%Y%m%dT%H%M%SZ") +
       "\r\nORGANIZER:mailto:bob@example.com\r\nATTENDEE:mailto:me@example.com\r\n"
       "LOCATION:https://meet.google.com/abc-defg-hij\r\nEND:VEVENT\r\n"
-      "BEGIN:VEVENT\r\nUID:trip\r\nDTSTART;VALUE=DATE:" + Utc(now + 20 * day, "%Y%m%d") +
-      "\r\nDTEND;VALUE=DATE:" + Utc(now + 23 * day, "%Y%m%d") +
+      "BEGIN:VEVENT\r\nUID:trip\r\nDTSTART;VALUE=DATE:" +
+      Utc(now + 20 * day, "%Y%m%d") + "\r\nDTEND;VALUE=DATE:" + Utc(now + 23 * day, "%Y%m%d") +
       "\r\nLOCATION:Hotel Adlon\\, Unter den Linden 77\\, 10117 Berlin\\, Germany\r\nEND:VEVENT\r\n"
       "END:VCALENDAR\r\n";
   const std::string path = dir_.Write("cal.ics", ics);
   auto r = Warmctl({"import", "ics", path});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("2 meetings (2 accepted, 0 duplicate); 1 trips (1 new"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 meetings (2 accepted, 0 duplicate); 1 trips (1 new"), std::string::npos)
+      << r.out;
   r = Warmctl({"import", "ics", path});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("2 meetings (0 accepted, 2 duplicate); 1 trips (0 new, 0 changed, 1 unchanged)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("2 meetings (0 accepted, 2 duplicate); 1 trips (0 new, 0 changed, 1 unchanged)"),
+      std::string::npos)
       << r.out;
   EXPECT_EQ(Field(Status(), "interactions"), 2);
   r = Warmctl({"contact", "show", "bob@example.com"});
@@ -239,7 +248,8 @@ TEST_F(ImportTest, MboxBackfillAndHook) {
             "Read 3 messages: 2 interactions sent, 2 accepted, 0 duplicate.\n"
             "Skipped 1: 1 mailing list.\nUnparseable: 0.\n");
   r = Mail({"--mbox", mbox});
-  EXPECT_NE(r.out.find("2 interactions sent, 0 accepted, 2 duplicate."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 interactions sent, 0 accepted, 2 duplicate."), std::string::npos)
+      << r.out;
 
   // The hook: one message on stdin, with an envelope line, as an MDA hands it.
   const std::string message =
@@ -295,7 +305,8 @@ TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
   EXPECT_NE(r.err.find("cut.vcf: line 13: card has no END:VCARD"), std::string::npos) << r.err;
   r = Warmctl({"import", "ics", dir_.Write("junk.ics", garbage)});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("junk.ics: line 1: libical found no complete calendar"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("junk.ics: line 1: libical found no complete calendar"), std::string::npos)
+      << r.err;
   r = Warmctl({"import", "linkedin", dir_.Write("big.csv", std::string(10 << 20, 'z'))});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("big.csv: line 1: expected 6 or 7 fields, found 1"), std::string::npos)
@@ -319,10 +330,12 @@ TEST_F(ImportTest, WithoutTheDaemonEveryToolSaysSo) {
   // A dry run still shows what is in the file.
   r = Warmctl({"import", "vcard", "--dry-run", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("warmthd is not running: every contact is counted as new"), std::string::npos);
+  EXPECT_NE(r.out.find("warmthd is not running: every contact is counted as new"),
+            std::string::npos);
   r = Mail({"--dry-run", "--maildir", Corpus("mail/notmuch/default")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Read 53 messages: 12 interactions to send (dry run)."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Read 53 messages: 12 interactions to send (dry run)."), std::string::npos)
+      << r.out;
 }
 
 TEST(WarmthMail, HelpReadsLikeAManPage) {

@@ -1,7 +1,5 @@
 // warmth-notify in its headless modes (--json, --stdout) against a real
 // warmthd: what it prints, and when it prints it again (never).
-#include <signal.h>
-
 #include <memory>
 #include <set>
 #include <sstream>
@@ -9,6 +7,7 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "clients/common/client.h"
 #include "tests/support/process.h"
@@ -114,8 +113,8 @@ class NotifyTest : public ::testing::Test {
   }
 
   std::vector<std::string> Flags(const std::string& mode) {
-    return {mode, "--config", daemon_.config_path(), "--api", daemon_.api(),
-            "--pub", daemon_.pub(), "--state-dir", dir_.File("state")};
+    return {mode,    "--config",    daemon_.config_path(), "--api",           daemon_.api(),
+            "--pub", daemon_.pub(), "--state-dir",         dir_.File("state")};
   }
 
   // The nudge ids in --json output, one per line; fails on a bad line.

@@ -1,14 +1,13 @@
 // Readiness and watchdog without systemd: the test plays the service manager
 // on a datagram socket named by NOTIFY_SOCKET, as systemd would.
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <cstring>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "clients/common/client.h"
 #include "tests/support/support.h"
@@ -56,8 +55,8 @@ class NotifySocket {
                                             std::vector<std::string>* seen = nullptr) {
     const auto deadline = Steady::now() + timeout;
     while (Steady::now() < deadline) {
-      auto d = Receive(std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                             Steady::now()));
+      auto d =
+          Receive(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now()));
       if (!d) {
         break;
       }
@@ -94,8 +93,7 @@ TEST(SdNotify, ReadyOnceServingThenWatchdogAtHalfThePeriodThenStopping) {
   constexpr auto kWatchdog = 1000ms;  // WATCHDOG_USEC: pings expected every 500 ms
   testing::DaemonProcess daemon(dir);
   daemon.SetEnv({"NOTIFY_SOCKET=" + dir.File("notify"),
-                 "WATCHDOG_USEC=" + std::to_string(
-                                        std::chrono::microseconds(kWatchdog).count())});
+                 "WATCHDOG_USEC=" + std::to_string(std::chrono::microseconds(kWatchdog).count())});
   daemon.Launch();
 
   std::vector<std::string> before_ready;
@@ -113,8 +111,8 @@ TEST(SdNotify, ReadyOnceServingThenWatchdogAtHalfThePeriodThenStopping) {
   std::vector<Steady::time_point> pings;
   const auto until = Steady::now() + 3500ms;
   while (Steady::now() < until) {
-    auto d = manager.Receive(std::chrono::duration_cast<std::chrono::milliseconds>(
-        until - Steady::now()));
+    auto d = manager.Receive(
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - Steady::now()));
     if (!d) {
       continue;
     }

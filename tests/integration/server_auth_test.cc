@@ -1,6 +1,4 @@
 // warmthd on tcp:// with CURVE: real sockets, real keys, the real binary.
-#include <signal.h>
-
 #include <cctype>
 #include <cstring>
 #include <filesystem>
@@ -8,12 +6,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
-#include <gtest/gtest.h>
 #include <google/protobuf/descriptor.h>
+#include <gtest/gtest.h>
+#include <signal.h>
 
 #include "clients/common/client.h"
 #include "daemon/transport/codec.h"
@@ -42,7 +41,9 @@ KeyPair NewKeys() {
   return *k;
 }
 
-std::string Tcp(int port) { return "tcp://127.0.0.1:" + std::to_string(port); }
+std::string Tcp(int port) {
+  return "tcp://127.0.0.1:" + std::to_string(port);
+}
 
 // What each role may ask, written out here from the security table in
 // DESIGN.md rather than taken from the code under test. Admin may ask all.
@@ -81,7 +82,8 @@ class ServerAuthTest : public ::testing::Test {
     if (!written.ok()) {
       throw std::runtime_error(written.status().message());
     }
-    WriteKeys({{admin_, "admin", "laptop"}, {notify_, "notify", "desktop"},
+    WriteKeys({{admin_, "admin", "laptop"},
+               {notify_, "notify", "desktop"},
                {ingest_, "ingest", "mail-hook"}});
     // Relative paths: next to the config file.
     daemon_.emplace(dir_, std::string(testing::kImmediateConfig) +
@@ -250,8 +252,8 @@ TEST_F(ServerAuthTest, UnknownKeysPlainClientsAndWrongServerKeysGetNoReply) {
   EXPECT_TRUE(AnyReply(context_, api_, Setup(admin_), 5s));
   EXPECT_FALSE(AnyReply(context_, api_, Setup(stranger_), 1500ms)) << "unknown key";
   EXPECT_FALSE(AnyReply(context_, api_, {}, 1500ms)) << "plain TCP";
-  EXPECT_FALSE(AnyReply(context_, api_, transport::CurveClientSetup(stranger_.public_key, admin_),
-                        1500ms))
+  EXPECT_FALSE(
+      AnyReply(context_, api_, transport::CurveClientSetup(stranger_.public_key, admin_), 1500ms))
       << "admin key, wrong server key";
   // The client library says why it cannot connect.
   auto c = Connect(stranger_, 500ms);
@@ -295,8 +297,8 @@ TEST_F(ServerAuthTest, FailedHandshakesAreLoggedWithThePeerAddress) {
   EXPECT_TRUE(logged("not a CURVE client (mechanism mismatch)") ||
               logged("handshake failed (errno 32: Broken pipe)"))
       << daemon_->Log();
-  EXPECT_FALSE(AnyReply(context_, api_, transport::CurveClientSetup(stranger_.public_key, admin_),
-                        300ms))
+  EXPECT_FALSE(
+      AnyReply(context_, api_, transport::CurveClientSetup(stranger_.public_key, admin_), 300ms))
       << "admin key, wrong server key";
   EXPECT_TRUE(logged("wrong server key")) << daemon_->Log();
   // The daemon serves the right clients all along.
@@ -424,7 +426,9 @@ struct StartCase {
   bool allow_insecure_tcp = false;
 };
 
-void PrintTo(const StartCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const StartCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class ServerStartTest : public ::testing::TestWithParam<StartCase> {};
 
@@ -437,12 +441,20 @@ TEST_P(ServerStartTest, RefusesToStart) {
   if (c.prepare) {
     c.prepare(dir);
   }
-  const std::string config = dir.Write("warmth.toml", std::string(testing::kImmediateConfig) +
-                                                          c.config);
+  const std::string config =
+      dir.Write("warmth.toml", std::string(testing::kImmediateConfig) + c.config);
   const std::string api = c.api.empty() ? Tcp(testing::FreeTcpPort()) : c.api;
-  std::vector<std::string> argv = {"timeout", "20",       testing::WarmthdPath(), "--config",
-                                   config,    "--data-dir", dir.File("data"),      "--api",
-                                   api,       "--pub",      "ipc://" + dir.File("nudges")};
+  std::vector<std::string> argv = {"timeout",
+                                   "20",
+                                   testing::WarmthdPath(),
+                                   "--config",
+                                   config,
+                                   "--data-dir",
+                                   dir.File("data"),
+                                   "--api",
+                                   api,
+                                   "--pub",
+                                   "ipc://" + dir.File("nudges")};
   if (c.allow_insecure_tcp) {
     argv.push_back("--allow-insecure-tcp");
   }
@@ -454,16 +466,27 @@ TEST_P(ServerStartTest, RefusesToStart) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ServerStartTest,
     ::testing::Values(
-        StartCase{"no keys", "", {}, "curve.secret_key: not set, but api.endpoint tcp://127.0.0.1:"},
-        StartCase{"no keys beyond loopback", "", "tcp://0.0.0.0:1",
-                  "--allow-insecure-tcp only allows loopback addresses", {}, true},
-        StartCase{"no authorized keys", "[curve]\nsecret_key = \"server.key\"\n", {},
+        StartCase{
+            "no keys", "", {}, "curve.secret_key: not set, but api.endpoint tcp://127.0.0.1:"},
+        StartCase{"no keys beyond loopback",
+                  "",
+                  "tcp://0.0.0.0:1",
+                  "--allow-insecure-tcp only allows loopback addresses",
+                  {},
+                  true},
+        StartCase{"no authorized keys",
+                  "[curve]\nsecret_key = \"server.key\"\n",
+                  {},
                   "curve.authorized_keys: not set"},
-        StartCase{"missing secret key file", "[curve]\nsecret_key = \"nope.key\"\n"
-                  "authorized_keys = \"authorized_keys\"\n", {}, "nope.key: no such file"},
+        StartCase{"missing secret key file",
+                  "[curve]\nsecret_key = \"nope.key\"\n"
+                  "authorized_keys = \"authorized_keys\"\n",
+                  {},
+                  "nope.key: no such file"},
         StartCase{"secret key readable by others",
                   "[curve]\nsecret_key = \"server.key\"\nauthorized_keys = \"authorized_keys\"\n",
-                  {}, "chmod 600",
+                  {},
+                  "chmod 600",
                   [](const TempDir& d) {
                     std::filesystem::permissions(d.File("server.key"),
                                                  std::filesystem::perms::others_read,
@@ -471,15 +494,20 @@ INSTANTIATE_TEST_SUITE_P(
                   }},
         StartCase{"bad authorized keys",
                   "[curve]\nsecret_key = \"server.key\"\nauthorized_keys = \"authorized_keys\"\n",
-                  {}, "authorized_keys:3: unknown role \"root\"",
+                  {},
+                  "authorized_keys:3: unknown role \"root\"",
                   [](const TempDir& d) {
                     d.Write("authorized_keys", "# two clients\n" + NewKeys().public_key +
                                                    " admin laptop\n" + NewKeys().public_key +
                                                    " root phone\n");
                   }},
-        StartCase{"unknown key in [curve]", "[curve]\nsecretkey = \"server.key\"\n", {},
+        StartCase{"unknown key in [curve]",
+                  "[curve]\nsecretkey = \"server.key\"\n",
+                  {},
                   "curve.secretkey: unknown key"},
-        StartCase{"empty key path", "[curve]\nsecret_key = \"\"\n", {},
+        StartCase{"empty key path",
+                  "[curve]\nsecret_key = \"\"\n",
+                  {},
                   "curve.secret_key: expected a file name"}),
     [](const auto& test_info) {
       std::string n = test_info.param.name;
@@ -522,10 +550,9 @@ TEST_F(ServerAuthTest, WarmctlUsesKeysFromFlagsOrConfig) {
 
   // Not authorized yet: warmctl cannot reach the daemon (exit 69).
   const std::string no_config = home.Write("empty.toml", "");
-  const std::vector<std::string> by_flags = {testing::WarmctlPath(), "--config", no_config,
-                                             "--api", api_,
-                                             "--server-key", dir_.File("server.pub"),
-                                             "--key", secret, "--timeout", "5"};
+  const std::vector<std::string> by_flags = {
+      testing::WarmctlPath(),  "--config", no_config, "--api",     api_, "--server-key",
+      dir_.File("server.pub"), "--key",    secret,    "--timeout", "5"};
   auto cmd = by_flags;
   cmd.push_back("status");
   EXPECT_EQ(testing::RunCommand(cmd).exit_code, 69);
@@ -545,9 +572,9 @@ TEST_F(ServerAuthTest, WarmctlUsesKeysFromFlagsOrConfig) {
   EXPECT_NE(r.err.find("not allowed"), std::string::npos) << r.err;
 
   // The same from the config file, with the server key given as text.
-  const std::string config = home.Write(
-      "warmth.toml", "[api]\nendpoint = \"" + api_ + "\"\n[client]\nserver_key = \"" +
-                         server_.public_key + "\"\nsecret_key = \"keys/laptop.key\"\n");
+  const std::string config =
+      home.Write("warmth.toml", "[api]\nendpoint = \"" + api_ + "\"\n[client]\nserver_key = \"" +
+                                    server_.public_key + "\"\nsecret_key = \"keys/laptop.key\"\n");
   r = testing::RunCommand({testing::WarmctlPath(), "--config", config, "nudges"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 
@@ -562,10 +589,10 @@ TEST_F(ServerAuthTest, WarmctlWatchWithANotifyKeyPrintsNudges) {
   ASSERT_TRUE(daemon_->Start());
   TempDir home;
   ASSERT_TRUE(transport::WriteKeyPair(notify_, home.path().string(), "desktop").ok());
-  const std::string config = home.Write(
-      "warmth.toml", "[api]\nendpoint = \"" + api_ + "\"\npublish = \"" + pub_ +
-                         "\"\n[client]\nserver_key = \"" + dir_.File("server.pub") +
-                         "\"\nsecret_key = \"desktop.key\"\n");
+  const std::string config =
+      home.Write("warmth.toml", "[api]\nendpoint = \"" + api_ + "\"\npublish = \"" + pub_ +
+                                    "\"\n[client]\nserver_key = \"" + dir_.File("server.pub") +
+                                    "\"\nsecret_key = \"desktop.key\"\n");
   const std::string out = home.File("watch.out");
   testing::ChildProcess watch({testing::WarmctlPath(), "--config", config, "--json", "watch"},
                               testing::ChildIo{"", out, out});
@@ -639,10 +666,10 @@ TEST_F(ServerAuthTest, WarmthMailDeliversOverCurveWithAnIngestKey) {
       "From: Pat <pat@example.com>\r\nTo: me@example.org\r\nSubject: hi\r\n"
       "Date: Mon, 16 Nov 2026 10:00:00 +0000\r\nMessage-ID: <m1@example.com>\r\n\r\nHello\r\n";
   const auto run = [&](const std::string& key) {
-    return testing::RunCommand({WARMTH_MAIL_PATH, "--config", config, "--api", api_,
-                                "--server-key", dir_.File("server.pub"), "--key",
-                                dir_.File(key + ".key"), "--timeout", "3"},
-                               {}, message);
+    return testing::RunCommand(
+        {WARMTH_MAIL_PATH, "--config", config, "--api", api_, "--server-key",
+         dir_.File("server.pub"), "--key", dir_.File(key + ".key"), "--timeout", "3"},
+        {}, message);
   };
   const auto refused = run("stranger");
   EXPECT_NE(refused.exit_code, 0);

@@ -1,13 +1,11 @@
 // warmctl as a user runs it: the real binary against the real daemon.
-#include <signal.h>
-
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
-#include <gtest/gtest.h>
-
 #include <date/date.h>
+#include <gtest/gtest.h>
+#include <signal.h>
 
 #include "tests/support/process.h"
 #include "tests/support/support.h"
@@ -30,9 +28,16 @@ class WarmctlTest : public ::testing::Test {
 };
 
 TEST_F(WarmctlTest, EveryCommandSaysSoWhenTheDaemonIsNotRunning) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"status"}, {"list"}, {"nudges"}, {"log", "a@example.com"}, {"contact", "show", "bob"},
-           {"done", "bob"}, {"snooze", "bob", "3d"}, {"dismiss", "x"}, {"watch"}, {"trip", "list"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"status"},
+                                                                {"list"},
+                                                                {"nudges"},
+                                                                {"log", "a@example.com"},
+                                                                {"contact", "show", "bob"},
+                                                                {"done", "bob"},
+                                                                {"snooze", "bob", "3d"},
+                                                                {"dismiss", "x"},
+                                                                {"watch"},
+                                                                {"trip", "list"}}) {
     const auto r = Warmctl(args);
     EXPECT_EQ(r.exit_code, 69) << args[0];
     EXPECT_EQ(r.err, "warmctl: warmthd is not running (no socket at " + dir_.File("api") + ")\n")
@@ -63,11 +68,13 @@ TEST(WarmthdDefaults, StoreAndSocketsFollowXdgWithoutAnyFlag) {
   EXPECT_NE(r.out.find("store:        " + dir.File("data/warmth/warmth.db")), std::string::npos)
       << r.out;
   EXPECT_TRUE(std::filesystem::exists(dir.File("data/warmth/warmth.db")));
-  EXPECT_EQ(std::filesystem::status(dir.File("run/warmth")).permissions() & std::filesystem::perms::all,
-            std::filesystem::perms::owner_all)
+  EXPECT_EQ(
+      std::filesystem::status(dir.File("run/warmth")).permissions() & std::filesystem::perms::all,
+      std::filesystem::perms::owner_all)
       << "the socket directory is the access control: 0700";
   EXPECT_NE(daemon_log.find(dir.File("data/warmth/warmth.db")), std::string::npos)
-      << "warmthd says where its store is\n" << daemon_log;
+      << "warmthd says where its store is\n"
+      << daemon_log;
 }
 
 TEST(WarmthdDefaults, HelpListsTheFlagsAndVersionPrintsIt) {
@@ -88,7 +95,8 @@ TEST_F(WarmctlTest, LogAddListShowDone) {
   ASSERT_TRUE(daemon_.Start());
   auto r = Warmctl({"log", "alice@example.com", "--channel", "call"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Logged call with alice@example.com: warmth 45.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Logged call with alice@example.com: warmth 45.0"), std::string::npos)
+      << r.out;
   r = Warmctl({"contact", "add", "bob", "--name", "Bob Stone", "--email", "bob@example.com",
                "--circle", "close", "--city", "Washington", "--birthday", "03-14"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -131,7 +139,8 @@ TEST_F(WarmctlTest, TripsAddListRemove) {
   EXPECT_EQ(r.out, "Added trip washington-2027-12-03: Washington, 2027-12-03 to 2027-12-05\n");
   r = Warmctl({"trip", "list"});
   EXPECT_NE(r.out.find("2027-12-03 to 2027-12-05  tags: ama"), std::string::npos) << r.out;
-  r = Warmctl({"trip", "add", "--city", "Washington", "--from", "2027-12-05", "--to", "2027-12-03"});
+  r = Warmctl(
+      {"trip", "add", "--city", "Washington", "--from", "2027-12-05", "--to", "2027-12-03"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "warmctl: trip.ends_at: before trip.starts_at\n");
   r = Warmctl({"trip", "rm", "washington-2027-12-03"});
@@ -148,7 +157,8 @@ TEST_F(WarmctlTest, WatchPrintsNudgesAsTheyArePublished) {
                               testing::ChildIo{"", out_path, ""});
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ASSERT_EQ(Warmctl({"contact", "add", "ann", "--circle", "inner"}).exit_code, 0);
-  const auto at = std::chrono::system_clock::now() - std::chrono::hours(24 * 7) + std::chrono::seconds(1);
+  const auto at =
+      std::chrono::system_clock::now() - std::chrono::hours(24 * 7) + std::chrono::seconds(1);
   const std::string when = date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(at));
   ASSERT_EQ(Warmctl({"log", "ann", "--channel", "in_person", "--at", when}).exit_code, 0);
   std::string seen;

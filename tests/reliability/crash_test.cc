@@ -11,8 +11,6 @@
 // WARMTH_CRASH_ROUNDS (default 30), WARMTH_CRASH_EVENTS (per round, default
 // 10000) and WARMTH_CRASH_SEED (default: random, printed) set the run; see
 // docs/reliability.md for a longer soak.
-#include <signal.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <map>
@@ -23,6 +21,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "clients/common/client.h"
 #include "daemon/transport/codec.h"
@@ -48,8 +47,8 @@ core::TimePoint Now() {
   return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
 }
 
-constexpr int kPool = 50;          // load identifiers p0..p49@load.test
-constexpr int kSorted = 20;        // p0..p19 belong to contacts s0..s19 with a circle
+constexpr int kPool = 50;    // load identifiers p0..p49@load.test
+constexpr int kSorted = 20;  // p0..p19 belong to contacts s0..s19 with a circle
 constexpr int kCoolingPerRound = 4;
 
 // Every nudge the PUB socket delivers, from a thread of its own.
@@ -87,10 +86,10 @@ class NudgeRecorder {
 class CrashTest : public ::testing::Test {
  protected:
   client::Client Connect() {
-    return client::Client(context_, client::ClientOptions{daemon_.api(),
-                                                          std::chrono::milliseconds(2000),
-                                                          std::chrono::milliseconds(10000),
-                                                          {}});
+    return client::Client(
+        context_,
+        client::ClientOptions{
+            daemon_.api(), std::chrono::milliseconds(2000), std::chrono::milliseconds(10000), {}});
   }
   v1::Reply Call(const v1::Request& r) {
     auto c = Connect();
@@ -135,8 +134,8 @@ TEST_F(CrashTest, NoAcknowledgedEventIsLostAcrossKills) {
   core::TimePoint last_due = Now();
 
   for (std::int64_t round = 0; round < rounds; ++round) {
-    SCOPED_TRACE("round " + std::to_string(round) + " (WARMTH_CRASH_SEED=" +
-                 std::to_string(seed) + ")");
+    SCOPED_TRACE("round " + std::to_string(round) + " (WARMTH_CRASH_SEED=" + std::to_string(seed) +
+                 ")");
     // Contacts that cool down during this round or just after: in person
     // 7 days ago (inner circle) less a few hundred milliseconds.
     for (int k = 0; k < kCoolingPerRound; ++k) {
@@ -162,11 +161,29 @@ TEST_F(CrashTest, NoAcknowledgedEventIsLostAcrossKills) {
 
     const std::string prefix = "r" + std::to_string(round);
     const std::string acks = dir_.File(prefix + ".acks");
-    ChildProcess load({testing::WarmthLoadPath(), "--api", daemon_.api(), "--events",
-                       std::to_string(events), "--batch", "50", "--window", "8", "--contacts",
-                       std::to_string(kPool), "--backfill", "5", "--prefix", prefix, "--seed",
-                       std::to_string(seed + static_cast<std::uint64_t>(round)), "--timeout-ms",
-                       "1000", "--deadline-s", "60", "--acks", acks},
+    ChildProcess load({testing::WarmthLoadPath(),
+                       "--api",
+                       daemon_.api(),
+                       "--events",
+                       std::to_string(events),
+                       "--batch",
+                       "50",
+                       "--window",
+                       "8",
+                       "--contacts",
+                       std::to_string(kPool),
+                       "--backfill",
+                       "5",
+                       "--prefix",
+                       prefix,
+                       "--seed",
+                       std::to_string(seed + static_cast<std::uint64_t>(round)),
+                       "--timeout-ms",
+                       "1000",
+                       "--deadline-s",
+                       "60",
+                       "--acks",
+                       acks},
                       dir_.File(prefix + ".out"), dir_.File(prefix + ".err"));
     // The moment: once a random number of acknowledgements are logged (one
     // line each; a tenth of the rounds wait past the end of the load).
@@ -253,10 +270,10 @@ TEST_F(CrashTest, NoAcknowledgedEventIsLostAcrossKills) {
     const core::TimePoint before = Now();
     const auto info = Call(get).contact();
     const core::TimePoint after = Now();
-    const double high = testing::RecomputeWarmth(contact.events, contact.circle, contact.family,
-                                                 before);
-    const double low = testing::RecomputeWarmth(contact.events, contact.circle, contact.family,
-                                                after);
+    const double high =
+        testing::RecomputeWarmth(contact.events, contact.circle, contact.family, before);
+    const double low =
+        testing::RecomputeWarmth(contact.events, contact.circle, contact.family, after);
     EXPECT_GE(info.warmth(), low - 1e-6) << id;
     EXPECT_LE(info.warmth(), high + 1e-6) << id;
     EXPECT_EQ(info.interaction_count(), static_cast<std::int64_t>(contact.events.size())) << id;
@@ -292,8 +309,7 @@ TEST_F(CrashTest, NoAcknowledgedEventIsLostAcrossKills) {
           << "cooling nudge for " << n.contact_ids(0) << " published twice";
     }
     ASSERT_TRUE(stored_nudges.contains(n.id())) << n.id();
-    EXPECT_EQ(stored_nudges[n.id()].published_at().seconds(), n.published_at().seconds())
-        << n.id();
+    EXPECT_EQ(stored_nudges[n.id()].published_at().seconds(), n.published_at().seconds()) << n.id();
   }
   EXPECT_GT(seen.size(), 0u);
 

@@ -2,8 +2,6 @@
 // get UNAVAILABLE with a clear message and a log line, reads go on, nothing
 // of a failed batch is half-saved, and after a restart with room again every
 // acknowledged event is there and the store is sound.
-#include <sys/mount.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +9,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 
 #include "clients/common/client.h"
 #include "tests/reliability/harness.h"
@@ -39,8 +38,10 @@ v1::Request Batch(int first, int count) {
 
 core::Result<v1::Reply> Call(zmq::context_t& context, const DaemonProcess& daemon,
                              const v1::Request& r) {
-  client::Client c(context, client::ClientOptions{daemon.api(), std::chrono::milliseconds(2000),
-                                                  std::chrono::milliseconds(10000), {}});
+  client::Client c(
+      context,
+      client::ClientOptions{
+          daemon.api(), std::chrono::milliseconds(2000), std::chrono::milliseconds(10000), {}});
   return c.Call(r);
 }
 
@@ -78,8 +79,7 @@ TEST(FullDisk, WritesFailCleanlyReadsGoOnAndNothingAcknowledgedIsLost) {
     ASSERT_GT(acknowledged, 0);
     EXPECT_NE(message.find("full"), std::string::npos) << message;
     EXPECT_NE(message.find("nothing was saved"), std::string::npos) << message;
-    EXPECT_NE(daemon.Log().find("the disk or database is full"), std::string::npos)
-        << daemon.Log();
+    EXPECT_NE(daemon.Log().find("the disk or database is full"), std::string::npos) << daemon.Log();
 
     // Reads are served; Status tells what is wrong.
     v1::Request status;

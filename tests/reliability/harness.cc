@@ -1,16 +1,18 @@
 #include "tests/reliability/harness.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
 #include <stdexcept>
 
+#include <sqlite3.h>
+
 namespace warmth::testing {
 
-std::string WarmthLoadPath() { return WARMTH_LOAD_PATH; }
+std::string WarmthLoadPath() {
+  return WARMTH_LOAD_PATH;
+}
 
 StoreReader::StoreReader(const std::string& path) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
@@ -22,7 +24,9 @@ StoreReader::StoreReader(const std::string& path) {
   sqlite3_busy_timeout(db_, 5000);
 }
 
-StoreReader::~StoreReader() { sqlite3_close(db_); }
+StoreReader::~StoreReader() {
+  sqlite3_close(db_);
+}
 
 void StoreReader::Query(const std::string& sql,
                         const std::function<void(const std::vector<std::string>&)>& row) {
@@ -59,9 +63,8 @@ std::string StoreReader::One(const std::string& sql) {
 
 std::string StoreReader::IntegrityCheck() {
   std::string out;
-  Query("PRAGMA integrity_check", [&](const std::vector<std::string>& c) {
-    out += (out.empty() ? "" : "\n") + c[0];
-  });
+  Query("PRAGMA integrity_check",
+        [&](const std::vector<std::string>& c) { out += (out.empty() ? "" : "\n") + c[0]; });
   return out;
 }
 
@@ -100,15 +103,15 @@ std::vector<std::pair<std::string, StoredContact>> ReadContacts(StoreReader& sto
     id_of_cid[c[0]] = c[1];
     by_id[c[1]] = StoredContact{std::stoi(c[2]), c[3] == "1", {}};
   });
-  store.Query("SELECT cid, occurred_at, channel, direction FROM contact_events",
-              [&](const auto& c) {
-                const auto it = id_of_cid.find(c[0]);
-                if (it == id_of_cid.end()) {
-                  throw std::runtime_error("contact_events row for a missing contact " + c[0]);
-                }
-                by_id[it->second].events.push_back(StoredEvent{
-                    core::FromUnixMicros(std::stoll(c[1])), std::stoi(c[2]), std::stoi(c[3])});
-              });
+  store.Query(
+      "SELECT cid, occurred_at, channel, direction FROM contact_events", [&](const auto& c) {
+        const auto it = id_of_cid.find(c[0]);
+        if (it == id_of_cid.end()) {
+          throw std::runtime_error("contact_events row for a missing contact " + c[0]);
+        }
+        by_id[it->second].events.push_back(
+            StoredEvent{core::FromUnixMicros(std::stoll(c[1])), std::stoi(c[2]), std::stoi(c[3])});
+      });
   return {by_id.begin(), by_id.end()};
 }
 

@@ -47,8 +47,10 @@ TEST(Overload, ExcessGetsResourceExhaustedAndARetryingClientLosesNothing) {
   core::Result<client::Client::IngestTotals> polite = core::Status::Internal("not run");
   std::thread polite_thread([&] {
     zmq::context_t context(1);
-    client::Client c(context, client::ClientOptions{daemon.api(), std::chrono::milliseconds(2000),
-                                                    std::chrono::milliseconds(20000), {}});
+    client::Client c(
+        context,
+        client::ClientOptions{
+            daemon.api(), std::chrono::milliseconds(2000), std::chrono::milliseconds(20000), {}});
     std::vector<v1::Interaction> events;
     for (int i = 0; i < kPoliteEvents; ++i) {
       events.push_back(Event("polite-" + std::to_string(i), i % 100));

@@ -1,12 +1,11 @@
 // A damaged or newer store at start: warmthd names the problem and exits
 // non-zero, and leaves the file exactly as it was (never a silent reset).
 // A file that is not a database at all is in integration/daemon_test.cc.
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "clients/common/client.h"
 #include "tests/reliability/harness.h"
@@ -26,8 +25,10 @@ class StoreDamageTest : public ::testing::Test {
     DaemonProcess daemon(dir_);
     ASSERT_TRUE(daemon.Start());
     zmq::context_t context(1);
-    client::Client c(context, client::ClientOptions{daemon.api(), std::chrono::milliseconds(2000),
-                                                    std::chrono::milliseconds(10000), {}});
+    client::Client c(
+        context,
+        client::ClientOptions{
+            daemon.api(), std::chrono::milliseconds(2000), std::chrono::milliseconds(10000), {}});
     std::vector<v1::Interaction> events;
     for (int i = 0; i < 3000; ++i) {
       v1::Interaction in;
@@ -49,11 +50,10 @@ class StoreDamageTest : public ::testing::Test {
   // Starts warmthd on the damaged store and expects it to refuse.
   void ExpectRefused(const std::string& what) {
     const std::string before = testing::ReadFile(Store());
-    const auto r = testing::RunCommand({testing::WarmthdPath(), "--config",
-                                        dir_.Write("w.toml", testing::kImmediateConfig),
-                                        "--data-dir", dir_.File("data"), "--api",
-                                        "ipc://" + dir_.File("api"), "--pub",
-                                        "ipc://" + dir_.File("pub")});
+    const auto r = testing::RunCommand(
+        {testing::WarmthdPath(), "--config", dir_.Write("w.toml", testing::kImmediateConfig),
+         "--data-dir", dir_.File("data"), "--api", "ipc://" + dir_.File("api"), "--pub",
+         "ipc://" + dir_.File("pub")});
     EXPECT_EQ(r.exit_code, 78) << r.err;
     EXPECT_NE(r.err.find(what), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(Store()), std::string::npos) << "names the file: " << r.err;

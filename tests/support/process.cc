@@ -1,11 +1,11 @@
 #include "tests/support/process.h"
 
+#include <fstream>
+#include <thread>
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fstream>
-#include <thread>
 
 namespace warmth::testing {
 namespace {

@@ -1,13 +1,13 @@
 #pragma once
 
-#include <signal.h>
-#include <sys/types.h>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <signal.h>
+#include <sys/types.h>
 
 namespace warmth::testing {
 

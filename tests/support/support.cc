@@ -1,16 +1,15 @@
 #include "tests/support/support.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <zmq.hpp>
 
 #include "clients/common/client.h"
@@ -55,7 +54,9 @@ std::string Missing(const std::set<std::string>& a, const std::set<std::string>&
   return out;
 }
 
-core::TimePoint T0() { return At("2026-11-21T00:00:00Z"); }
+core::TimePoint T0() {
+  return At("2026-11-21T00:00:00Z");
+}
 
 core::TimePoint At(const std::string& rfc3339) {
   auto t = core::ParseUtc(rfc3339);
@@ -65,9 +66,15 @@ core::TimePoint At(const std::string& rfc3339) {
   return *t;
 }
 
-std::string WarmthdPath() { return WARMTH_WARMTHD_PATH; }
-std::string WarmctlPath() { return WARMTH_WARMCTL_PATH; }
-std::string CorpusDir() { return WARMTH_CORPUS_DIR; }
+std::string WarmthdPath() {
+  return WARMTH_WARMTHD_PATH;
+}
+std::string WarmctlPath() {
+  return WARMTH_WARMCTL_PATH;
+}
+std::string CorpusDir() {
+  return WARMTH_CORPUS_DIR;
+}
 
 std::vector<std::string> UnfoldedLines(const std::string& text) {
   std::vector<std::string> lines;
@@ -95,12 +102,13 @@ DaemonProcess::DaemonProcess(const TempDir& dir, std::string config_text,
       log_path_(dir.File("warmthd.log")),
       extra_args_(std::move(extra_args)) {}
 
-DaemonProcess::~DaemonProcess() { Stop(); }
+DaemonProcess::~DaemonProcess() {
+  Stop();
+}
 
 void DaemonProcess::Launch() {
-  std::vector<std::string> args = {WarmthdPath(), "--config", config_path_, "--data-dir",
-                                   data_dir_,     "--api",    api_,         "--pub",
-                                   pub_};
+  std::vector<std::string> args = {WarmthdPath(), "--config", config_path_, "--data-dir", data_dir_,
+                                   "--api",       api_,       "--pub",      pub_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   child_ = std::make_unique<ChildProcess>(args, ChildIo{"", log_path_, log_path_, true}, env_);
 }
@@ -108,9 +116,9 @@ void DaemonProcess::Launch() {
 ::testing::AssertionResult DaemonProcess::Start() {
   Launch();
   zmq::context_t context(1);
-  client::Client client(context, client::ClientOptions{api_, std::chrono::milliseconds(200),
-                                                       std::chrono::milliseconds(2000),
-                                                       client_setup_});
+  client::Client client(context,
+                        client::ClientOptions{api_, std::chrono::milliseconds(200),
+                                              std::chrono::milliseconds(2000), client_setup_});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
     if (!Running()) {
@@ -150,7 +158,9 @@ bool DaemonProcess::Running() {
   return child_ != nullptr;
 }
 
-std::string DaemonProcess::Log() const { return ReadFile(log_path_); }
+std::string DaemonProcess::Log() const {
+  return ReadFile(log_path_);
+}
 
 CommandResult DaemonProcess::RunClient(const std::string& binary,
                                        const std::vector<std::string>& args,

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
 #include "daemon/core/status.h"
 #include "daemon/core/time.h"
@@ -18,15 +17,15 @@
 #include "tests/support/process.h"
 
 // Fails the test with the Status message when `expr` is not ok.
-#define EXPECT_OK(expr)                                      \
-  do {                                                       \
-    const ::warmth::core::Status _s = (expr);                \
-    EXPECT_TRUE(_s.ok()) << #expr << ": " << _s.message();   \
+#define EXPECT_OK(expr)                                    \
+  do {                                                     \
+    const ::warmth::core::Status _s = (expr);              \
+    EXPECT_TRUE(_s.ok()) << #expr << ": " << _s.message(); \
   } while (0)
-#define ASSERT_OK(expr)                                      \
-  do {                                                       \
-    const ::warmth::core::Status _s = (expr);                \
-    ASSERT_TRUE(_s.ok()) << #expr << ": " << _s.message();   \
+#define ASSERT_OK(expr)                                    \
+  do {                                                     \
+    const ::warmth::core::Status _s = (expr);              \
+    ASSERT_TRUE(_s.ok()) << #expr << ": " << _s.message(); \
   } while (0)
 
 namespace warmth::testing {

@@ -42,14 +42,14 @@ TEST(AuthorizedKeys, ReportsEveryBadLineWithItsNumber) {
   const auto a = NewKeys();
   const auto b = NewKeys();
   const std::string text = a.public_key + " admin laptop\n" +     // 1 ok
-                           "short admin x\n" +                     // 2
-                           b.public_key + "\n" +                   // 3
-                           b.public_key + " root phone\n" +        // 4
-                           b.public_key + " notify\n" +            // 5
-                           b.public_key + " notify my phone\n" +   // 6
-                           b.public_key + " notify ph/one\n" +     // 7
-                           a.public_key + " notify again\n" +      // 8
-                           b.public_key + " notify laptop\n";      // 9
+                           "short admin x\n" +                    // 2
+                           b.public_key + "\n" +                  // 3
+                           b.public_key + " root phone\n" +       // 4
+                           b.public_key + " notify\n" +           // 5
+                           b.public_key + " notify my phone\n" +  // 6
+                           b.public_key + " notify ph/one\n" +    // 7
+                           a.public_key + " notify again\n" +     // 8
+                           b.public_key + " notify laptop\n";     // 9
   auto keys = AuthorizedKeys::Parse(text, "keys");
   ASSERT_FALSE(keys.ok());
   const std::string m = keys.status().message();

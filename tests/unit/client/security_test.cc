@@ -1,8 +1,7 @@
 #include "clients/common/security.h"
 
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "daemon/transport/curve.h"
 #include "tests/support/support.h"
@@ -55,8 +54,8 @@ TEST_F(ClientSecurity, FlagsOverrideTheConfig) {
   auto from_config = ClientSocketSetup(config, "tcp://192.0.2.1:5555");
   EXPECT_FALSE(from_config.ok());
   EXPECT_NE(from_config.status().message().find("missing.pub"), std::string::npos);
-  auto from_flags = ClientSocketSetup(config, "tcp://192.0.2.1:5555",
-                                      KeyOptions{server_pub_path_, secret_path_});
+  auto from_flags =
+      ClientSocketSetup(config, "tcp://192.0.2.1:5555", KeyOptions{server_pub_path_, secret_path_});
   ASSERT_TRUE(from_flags.ok()) << from_flags.status().message();
   EXPECT_TRUE(*from_flags);
 }

@@ -15,11 +15,13 @@ TEST(LocalWindow, WrapsPastMidnight) {
   EXPECT_TRUE(w.Contains(std::chrono::hours(3)));
   EXPECT_FALSE(w.Contains(std::chrono::hours(9)));
   EXPECT_FALSE(w.Contains(std::chrono::hours(15)));
-  EXPECT_FALSE((LocalWindow{std::chrono::hours(9), std::chrono::hours(9)}).Contains(std::chrono::hours(9)));
+  EXPECT_FALSE(
+      (LocalWindow{std::chrono::hours(9), std::chrono::hours(9)}).Contains(std::chrono::hours(9)));
 }
 
 TEST(ParseLocalWindow, AcceptsAndRejects) {
-  EXPECT_EQ(*ParseLocalWindow("21:00-09:00"), (LocalWindow{std::chrono::hours(21), std::chrono::hours(9)}));
+  EXPECT_EQ(*ParseLocalWindow("21:00-09:00"),
+            (LocalWindow{std::chrono::hours(21), std::chrono::hours(9)}));
   for (const char* bad : {"21-9", "25:00-09:00", "21:00", "21:00-9:60", "ab:cd-ef:gh"}) {
     EXPECT_FALSE(ParseLocalWindow(bad).ok()) << bad;
   }

@@ -97,7 +97,8 @@ TEST_F(EngineTest, RejectsEventsFromTheFuture) {
 
 TEST_F(EngineTest, BadIdentifierRejectsOnlyThatInteractionAndCreatesNothing) {
   const std::vector<Interaction> batch = {
-      Make("bad", {"ok@example.com", "not an address"}, Channel::kEmail, Direction::kOutbound, T0()),
+      Make("bad", {"ok@example.com", "not an address"}, Channel::kEmail, Direction::kOutbound,
+           T0()),
       Make("good", {"ok@example.com"}, Channel::kEmail, Direction::kOutbound, T0())};
   const auto results = engine_.Ingest(batch, T0());
   EXPECT_EQ(results[0].outcome, IngestOutcome::kRejected);
@@ -108,11 +109,17 @@ TEST_F(EngineTest, BadIdentifierRejectsOnlyThatInteractionAndCreatesNothing) {
 }
 
 TEST_F(EngineTest, ResolvesByIdThenIdentifierElseCreatesUnsorted) {
-  ASSERT_TRUE(engine_.UpsertContact(Person("bob", Circle::kClose, {"Bob@Example.com", "tel:+1 555 0100"}), T0()).ok());
+  ASSERT_TRUE(engine_
+                  .UpsertContact(
+                      Person("bob", Circle::kClose, {"Bob@Example.com", "tel:+1 555 0100"}), T0())
+                  .ok());
   const auto r1 = IngestOne(Make("1", {"bob"}, Channel::kCall, Direction::kMutual, T0()), T0());
-  const auto r2 = IngestOne(Make("2", {"BOB@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
-  const auto r3 = IngestOne(Make("3", {"tel:+15550100"}, Channel::kCall, Direction::kMutual, T0()), T0());
-  const auto r4 = IngestOne(Make("4", {"carol@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
+  const auto r2 =
+      IngestOne(Make("2", {"BOB@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
+  const auto r3 =
+      IngestOne(Make("3", {"tel:+15550100"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  const auto r4 =
+      IngestOne(Make("4", {"carol@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
   EXPECT_EQ(r1.contact_ids, std::vector<std::string>{"bob"});
   EXPECT_EQ(r2.contact_ids, std::vector<std::string>{"bob"});
   EXPECT_EQ(r3.contact_ids, std::vector<std::string>{"bob"});
@@ -125,7 +132,8 @@ TEST_F(EngineTest, ResolvesByIdThenIdentifierElseCreatesUnsorted) {
 
 TEST_F(EngineTest, AddingAContactAdoptsTheUnsortedHistory) {
   IngestOne(Make("1", {"alice@example.com"}, Channel::kCall, Direction::kMutual, T0()), T0());
-  IngestOne(Make("2", {"alice@example.com"}, Channel::kEmail, Direction::kInbound, T0() + kHour), T0() + kHour);
+  IngestOne(Make("2", {"alice@example.com"}, Channel::kEmail, Direction::kInbound, T0() + kHour),
+            T0() + kHour);
   const auto saved =
       engine_.UpsertContact(Person("alice", Circle::kInner, {"alice@example.com"}), T0() + kHour);
   ASSERT_TRUE(saved.ok()) << saved.status().message();
@@ -149,7 +157,10 @@ TEST_F(EngineTest, InvalidContactFieldsAreNamed) {
   EXPECT_NE(engine_.UpsertContact(c, T0()).status().message().find("birthday"), std::string::npos);
   c.birthday = Birthday{2, 29, 0};  // a leap-day birthday is fine
   EXPECT_TRUE(engine_.UpsertContact(c, T0()).ok());
-  EXPECT_NE(engine_.UpsertContact(Person("has space", Circle::kClose), T0()).status().message().find("contact.id"),
+  EXPECT_NE(engine_.UpsertContact(Person("has space", Circle::kClose), T0())
+                .status()
+                .message()
+                .find("contact.id"),
             std::string::npos);
 }
 
@@ -164,12 +175,14 @@ TEST_F(EngineTest, CoolingNudgeAtTheComputedCrossingTimeOnce) {
   EXPECT_EQ(nudges[0].due_at, T0() + 7 * kDay);
   EXPECT_EQ(nudges[0].contact_ids, std::vector<std::string>{"ann"});
   EXPECT_EQ(nudges[0].suggested_channel, Channel::kCall);
-  EXPECT_EQ(nudges[0].text, "It's been 7 days since you talked with ann. Time to pick up the phone.");
+  EXPECT_EQ(nudges[0].text,
+            "It's been 7 days since you talked with ann. Time to pick up the phone.");
   EXPECT_NEAR(nudges[0].warmth, 30, 1e-6);
 }
 
 TEST_F(EngineTest, UnsortedAndMutedContactsNeverCool) {
-  IngestOne(Make("1", {"stranger@example.com"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  IngestOne(Make("1", {"stranger@example.com"}, Channel::kInPerson, Direction::kMutual, T0()),
+            T0());
   Contact muted = Person("mia", Circle::kInner);
   muted.muted = true;
   ASSERT_TRUE(engine_.UpsertContact(muted, T0()).ok());
@@ -190,7 +203,8 @@ TEST_F(EngineTest, NewInteractionMakesAWaitingCoolingNudgeMoot) {
   EXPECT_TRUE(engine.TakeDue(due).empty());
   EXPECT_EQ(engine.NextDue(due), T0() + 7 * kDay + 12 * kHour);
   // She calls at 08:00: by noon the nudge has no reason left.
-  const auto call = Make("2", {"ann"}, Channel::kCall, Direction::kMutual, T0() + 7 * kDay + 8 * kHour);
+  const auto call =
+      Make("2", {"ann"}, Channel::kCall, Direction::kMutual, T0() + 7 * kDay + 8 * kHour);
   engine.Ingest(std::span<const Interaction>(&call, 1), T0() + 7 * kDay + 8 * kHour);
   EXPECT_TRUE(engine.TakeDue(T0() + 7 * kDay + 12 * kHour).empty());
   EXPECT_EQ(engine.Counts().waiting_nudges, 0);
@@ -295,7 +309,8 @@ TEST_F(EngineTest, SnoozeBringsTheNudgeBackAsANewOne) {
   EXPECT_NE(again[0].id, first[0].id);
   EXPECT_EQ(again[0].kind, NudgeKind::kCooling);
   EXPECT_EQ(again[0].published_at, now + 3 * kDay);
-  EXPECT_EQ(again[0].text, "It's been 10 days since you talked with ann. Time to pick up the phone.");
+  EXPECT_EQ(again[0].text,
+            "It's been 10 days since you talked with ann. Time to pick up the phone.");
 }
 
 TEST_F(EngineTest, SnoozedNudgeIsDroppedWhenTheContactWasCalledMeanwhile) {
@@ -322,12 +337,14 @@ TEST_F(EngineTest, RemovedContactsEventsStayDuplicates) {
   IngestOne(Make("1", {"x@example.com"}, Channel::kCall, Direction::kMutual, T0()), T0());
   EXPECT_OK(engine_.RemoveContact("x@example.com", T0()));
   EXPECT_FALSE(engine_.GetContact("x@example.com", T0()));
-  EXPECT_EQ(IngestOne(Make("1", {"x@example.com"}, Channel::kCall, Direction::kMutual, T0()), T0()).outcome,
+  EXPECT_EQ(IngestOne(Make("1", {"x@example.com"}, Channel::kCall, Direction::kMutual, T0()), T0())
+                .outcome,
             IngestOutcome::kDuplicate);
 }
 
 TEST_F(EngineTest, ListIsColdestFirstThenUnsorted) {
-  for (const auto& [id, channel] : {std::pair{"warm", Channel::kInPerson}, {"cold", Channel::kSocial},
+  for (const auto& [id, channel] : {std::pair{"warm", Channel::kInPerson},
+                                    {"cold", Channel::kSocial},
                                     {"mid", Channel::kEmail}}) {
     ASSERT_TRUE(engine_.UpsertContact(Person(id, Circle::kClose), T0()).ok());
     IngestOne(Make(std::string("e-") + id, {id}, channel, Direction::kOutbound, T0()), T0());

@@ -95,7 +95,8 @@ TEST_F(RulesTest, RegularMessagesKeepAWarmContactFromCooling) {
   Add(Person("ann", Circle::kClose, "Ann"));
   Log("ann", Channel::kCall, Direction::kMutual, At("2026-01-01T10:00:00Z"));
   for (int week = 1; week <= 8; ++week) {
-    Log("ann", Channel::kMessage, Direction::kOutbound, At("2026-01-01T10:00:00Z") + week * 7 * kDay);
+    Log("ann", Channel::kMessage, Direction::kOutbound,
+        At("2026-01-01T10:00:00Z") + week * 7 * kDay);
   }
   EXPECT_TRUE(Of(NudgeKind::kCooling).empty());
   EXPECT_GT(engine_->GetContact("ann", now_)->warmth, 30);
@@ -106,24 +107,29 @@ TEST_F(RulesTest, BackfillShowingAContactAlreadyCooledNudgesNow) {
   Add(Person("zoe", Circle::kClose, "Zoe"));
   // Mail arriving in one batch, newest first.
   std::vector<Interaction> batch;
-  const std::pair<const char*, Direction> mail[] = {
-      {"2026-04-28T12:00:00Z", Direction::kInbound},  {"2026-04-20T12:00:00Z", Direction::kOutbound},
-      {"2026-04-10T12:00:00Z", Direction::kInbound},  {"2026-04-02T12:00:00Z", Direction::kOutbound},
-      {"2026-03-25T12:00:00Z", Direction::kInbound},  {"2026-03-01T12:00:00Z", Direction::kOutbound}};
+  const std::pair<const char*, Direction> mail[] = {{"2026-04-28T12:00:00Z", Direction::kInbound},
+                                                    {"2026-04-20T12:00:00Z", Direction::kOutbound},
+                                                    {"2026-04-10T12:00:00Z", Direction::kInbound},
+                                                    {"2026-04-02T12:00:00Z", Direction::kOutbound},
+                                                    {"2026-03-25T12:00:00Z", Direction::kInbound},
+                                                    {"2026-03-01T12:00:00Z", Direction::kOutbound}};
   for (const auto& [at, dir] : mail) {
-    batch.push_back(Interaction{std::string("m") + at, {"zoe"}, Channel::kEmail, dir, At(at), "", {}});
+    batch.push_back(
+        Interaction{std::string("m") + at, {"zoe"}, Channel::kEmail, dir, At(at), "", {}});
   }
-  batch.push_back(Interaction{"meet", {"zoe"}, Channel::kInPerson, Direction::kMutual,
-                              At("2026-02-15T12:00:00Z"), "", {}});
+  batch.push_back(Interaction{
+      "meet", {"zoe"}, Channel::kInPerson, Direction::kMutual, At("2026-02-15T12:00:00Z"), "", {}});
   engine_->Ingest(batch, now_);
   RunUntil(now_ + kMinute);
   const auto nudges = Of(NudgeKind::kCooling);
   ASSERT_EQ(nudges.size(), 1u);
   // The Mar 1 e-mail left 47.8, which fell to 30 on Mar 21; the e-mails after
   // never lifted her above the threshold by the re-arm margin.
-  EXPECT_EQ(std::chrono::floor<std::chrono::days>(nudges[0].due_at), std::chrono::floor<std::chrono::days>(At("2026-03-21T00:00:00Z")));
+  EXPECT_EQ(std::chrono::floor<std::chrono::days>(nudges[0].due_at),
+            std::chrono::floor<std::chrono::days>(At("2026-03-21T00:00:00Z")));
   EXPECT_EQ(nudges[0].published_at, At("2026-05-01T12:00:00Z"));
-  EXPECT_EQ(nudges[0].text, "It's been 75 days since you talked with Zoe. Time to pick up the phone.");
+  EXPECT_EQ(nudges[0].text,
+            "It's been 75 days since you talked with Zoe. Time to pick up the phone.");
 }
 
 // --- ONLINE_ONLY --------------------------------------------------------------
@@ -148,7 +154,8 @@ TEST_F(RulesTest, OnlineOnlyAfterFiveMessagesBothWaysAndNoLiveContact) {
             "Take it offline.");
   // Once per streak: more messages do not repeat it.
   for (int i = 12; i < 20; ++i) {
-    Log("sam@example.com", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound, d(i));
+    Log("sam@example.com", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        d(i));
   }
   RunUntil(d(60));
   EXPECT_EQ(Of(NudgeKind::kOnlineOnly).size(), 1u);
@@ -171,7 +178,8 @@ TEST_F(RulesTest, OnlineOnlyWaitsNinetyDaysAfterTheLastCallAndResetsOnACall) {
   RunUntil(d(91));
   ASSERT_EQ(Of(NudgeKind::kOnlineOnly).size(), 1u);
   EXPECT_EQ(Of(NudgeKind::kOnlineOnly)[0].due_at, d(90));
-  EXPECT_NE(Of(NudgeKind::kOnlineOnly)[0].text.find("without a call or a meeting"), std::string::npos);
+  EXPECT_NE(Of(NudgeKind::kOnlineOnly)[0].text.find("without a call or a meeting"),
+            std::string::npos);
   // A call starts a new streak: it takes five more messages and 90 more days.
   Log("kim", Channel::kVideo, Direction::kMutual, d(100));
   for (int i = 101; i <= 106; ++i) {
@@ -204,7 +212,8 @@ TEST_F(RulesTest, LikesAndMutedContactsDoNotCount) {
   Start(ImmediateOptions(), At("2026-01-01T10:00:00Z"));
   const auto d = [](int day) { return At("2026-01-01T10:00:00Z") + day * kDay; };
   for (int i = 0; i < 10; ++i) {
-    Log("fan@example.com", Channel::kSocial, i % 2 ? Direction::kInbound : Direction::kOutbound, d(i));
+    Log("fan@example.com", Channel::kSocial, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        d(i));
   }
   Contact muted = Person("mo", Circle::kClose);
   muted.muted = true;
@@ -240,7 +249,7 @@ TEST_F(RulesTest, FollowUpCancelledByAReplyOrACall) {
   Log("a@example.com", Channel::kEmail, Direction::kInbound, t + kDay);
   Log("b@example.com", Channel::kMessage, Direction::kOutbound, t, {"follow-up"});
   Log("b@example.com", Channel::kCall, Direction::kMutual, t + kHour);
-  Log("c@example.com", Channel::kEmail, Direction::kOutbound, t);  // not tagged
+  Log("c@example.com", Channel::kEmail, Direction::kOutbound, t);            // not tagged
   Log("d@example.com", Channel::kEmail, Direction::kInbound, t, {"pitch"});  // not outbound
   RunUntil(t + 10 * kDay);
   EXPECT_TRUE(Of(NudgeKind::kFollowUp).empty());
@@ -263,7 +272,8 @@ TEST_F(RulesTest, FollowUpTagsAndDelayAreConfigurable) {
 
 TEST_F(RulesTest, BackfilledPitchFromLongAgoDoesNotNag) {
   Start(ImmediateOptions(), At("2026-06-01T09:00:00Z"));
-  Log("old@example.com", Channel::kEmail, Direction::kOutbound, At("2025-01-10T09:00:00Z"), {"pitch"});
+  Log("old@example.com", Channel::kEmail, Direction::kOutbound, At("2025-01-10T09:00:00Z"),
+      {"pitch"});
   RunUntil(At("2026-07-01T09:00:00Z"));
   EXPECT_TRUE(Of(NudgeKind::kFollowUp).empty());
 }
@@ -310,10 +320,17 @@ TEST_F(RulesTest, TripAtOnceWhenLeadTimeHasPassedAndNoneWithoutMatches) {
   Contact c = Person("lee", Circle::kClose);
   c.city = "Tokyo";
   Add(c);
-  ASSERT_TRUE(engine_->UpsertTrip(Trip{"t1", "Tokyo", At("2026-12-03T00:00:00Z"),
-                                       At("2026-12-04T00:00:00Z"), {}}, now_).ok());
-  ASSERT_TRUE(engine_->UpsertTrip(Trip{"t2", "Reykjavik", At("2026-12-03T00:00:00Z"),
-                                       At("2026-12-04T00:00:00Z"), {}}, now_).ok());
+  ASSERT_TRUE(
+      engine_
+          ->UpsertTrip(
+              Trip{"t1", "Tokyo", At("2026-12-03T00:00:00Z"), At("2026-12-04T00:00:00Z"), {}}, now_)
+          .ok());
+  ASSERT_TRUE(
+      engine_
+          ->UpsertTrip(
+              Trip{"t2", "Reykjavik", At("2026-12-03T00:00:00Z"), At("2026-12-04T00:00:00Z"), {}},
+              now_)
+          .ok());
   RunUntil(At("2026-12-01T10:00:01Z"));
   const auto nudges = Of(NudgeKind::kTrip);
   ASSERT_EQ(nudges.size(), 1u);
@@ -330,8 +347,11 @@ TEST_F(RulesTest, TripNamesAtMostMaxContacts) {
     c.city = "Oslo";
     Add(c);
   }
-  ASSERT_TRUE(engine_->UpsertTrip(Trip{"", "oslo", At("2026-12-20T00:00:00Z"),
-                                       At("2026-12-21T00:00:00Z"), {}}, now_).ok());
+  ASSERT_TRUE(
+      engine_
+          ->UpsertTrip(Trip{"", "oslo", At("2026-12-20T00:00:00Z"), At("2026-12-21T00:00:00Z"), {}},
+                       now_)
+          .ok());
   RunUntil(At("2026-12-31T00:00:00Z"));
   ASSERT_EQ(Of(NudgeKind::kTrip).size(), 1u);
   EXPECT_EQ(Of(NudgeKind::kTrip)[0].contact_ids.size(), 3u);
@@ -348,13 +368,15 @@ TEST_F(RulesTest, WeekendCallPicksTheMostActiveOnlineOnlyContact) {
   // chatty: 4 messages both ways; one-way: 9 outbound only (a newsletter);
   // called: 8 both ways but a call 10 days ago.
   for (int i = 0; i < 4; ++i) {
-    Log("chatty@example.com", Channel::kMessage, i % 2 ? Direction::kInbound : Direction::kOutbound, t + i * kHour);
+    Log("chatty@example.com", Channel::kMessage, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        t + i * kHour);
   }
   for (int i = 0; i < 9; ++i) {
     Log("oneway@example.com", Channel::kEmail, Direction::kOutbound, t + i * kHour);
   }
   for (int i = 0; i < 8; ++i) {
-    Log("called@example.com", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound, t + i * kHour);
+    Log("called@example.com", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        t + i * kHour);
   }
   Log("called@example.com", Channel::kCall, Direction::kMutual, At("2026-11-10T10:00:00Z"));
   RunUntil(At("2026-11-20T14:59:00Z"));
@@ -387,10 +409,12 @@ TEST_F(RulesTest, WeekendCallSkipsWhoeverAlreadyHasAnOpenNudge) {
   Start(o, At("2026-11-19T10:00:00Z"));
   // Six messages both ways: an ONLINE_ONLY nudge is already asking for a call.
   for (int i = 0; i < 6; ++i) {
-    Log("sam@example.com", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound, now_ + i * kMinute);
+    Log("sam@example.com", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        now_ + i * kMinute);
   }
   for (int i = 0; i < 2; ++i) {
-    Log("dana@example.com", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound, now_ + i * kMinute);
+    Log("dana@example.com", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        now_ + i * kMinute);
   }
   RunUntil(At("2026-11-20T15:00:00Z"));
   ASSERT_EQ(Of(NudgeKind::kOnlineOnly).size(), 1u);
@@ -406,8 +430,10 @@ TEST_F(RulesTest, WeekendCallTiesGoToTheColderThenTheId) {
   Add(Person("a-cold", Circle::kAcquaintance));  // slower decay, but…
   const auto t = At("2026-11-18T10:00:00Z");
   for (int i = 0; i < 4; ++i) {
-    Log("b-warm", Channel::kMessage, i % 2 ? Direction::kInbound : Direction::kOutbound, t + i * kHour);
-    Log("a-cold", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound, t + i * kHour);
+    Log("b-warm", Channel::kMessage, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        t + i * kHour);
+    Log("a-cold", Channel::kEmail, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        t + i * kHour);
   }
   RunUntil(At("2026-11-20T15:00:00Z"));
   ASSERT_EQ(Of(NudgeKind::kWeekendCall).size(), 1u);
@@ -424,7 +450,8 @@ TEST_F(RulesTest, WeekendCallNoneWithoutCandidatesOrWhenDisabled) {
   o.rules.weekend_call.enabled = false;
   Start(o, At("2026-11-19T10:00:00Z"));
   for (int i = 0; i < 4; ++i) {
-    Log("x@example.com", Channel::kMessage, i % 2 ? Direction::kInbound : Direction::kOutbound, now_);
+    Log("x@example.com", Channel::kMessage, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        now_);
   }
   RunUntil(At("2026-11-21T00:00:00Z"));
   EXPECT_TRUE(Of(NudgeKind::kWeekendCall).empty());
@@ -436,7 +463,8 @@ TEST_F(RulesTest, WeekendCallAtAConfiguredLocalTime) {
   o.rules.weekend_call.at = *ParseWeeklyTime("Thu 17:30");
   Start(o, At("2026-11-16T10:00:00Z"), date::locate_zone("America/New_York"));
   for (int i = 0; i < 4; ++i) {
-    Log("x@example.com", Channel::kMessage, i % 2 ? Direction::kInbound : Direction::kOutbound, now_ + i * kMinute);
+    Log("x@example.com", Channel::kMessage, i % 2 ? Direction::kInbound : Direction::kOutbound,
+        now_ + i * kMinute);
   }
   RunUntil(At("2026-11-20T00:00:00Z"));
   ASSERT_EQ(Of(NudgeKind::kWeekendCall).size(), 1u);
@@ -501,10 +529,10 @@ TEST_F(RulesTest, NoBirthdayNudgeWhenYouAlreadyCalledThatDayNextYearAsUsual) {
   for (const auto& n : Of(NudgeKind::kBirthday)) {
     got.emplace_back(n.contact_ids.at(0), n.due_at);
   }
-  EXPECT_EQ(got, (std::vector<std::pair<std::string, TimePoint>>{
-                     {"eve", At("2026-05-05T09:00:00Z")},
-                     {"early", At("2027-05-05T09:00:00Z")},
-                     {"eve", At("2027-05-05T09:00:00Z")}}));
+  EXPECT_EQ(got,
+            (std::vector<std::pair<std::string, TimePoint>>{{"eve", At("2026-05-05T09:00:00Z")},
+                                                            {"early", At("2027-05-05T09:00:00Z")},
+                                                            {"eve", At("2027-05-05T09:00:00Z")}}));
 }
 
 // --- Delivery policy ----------------------------------------------------------
@@ -532,8 +560,10 @@ TEST_F(RulesTest, BudgetOfThreeADayTheRestWaitInPriorityOrder) {
   const TimePoint t = At("2026-06-01T08:00:00Z");
   // Five cooling contacts all due on the same morning, plus a birthday and a
   // follow-up: the birthday and the follow-up go first.
-  for (const auto& [id, circle] : {std::pair{"acq", Circle::kAcquaintance}, {"inner", Circle::kInner},
-                                   {"close", Circle::kClose}, {"net", Circle::kNetwork},
+  for (const auto& [id, circle] : {std::pair{"acq", Circle::kAcquaintance},
+                                   {"inner", Circle::kInner},
+                                   {"close", Circle::kClose},
+                                   {"net", Circle::kNetwork},
                                    {"inner2", Circle::kInner}}) {
     Add(Person(id, circle));
   }
@@ -548,7 +578,8 @@ TEST_F(RulesTest, BudgetOfThreeADayTheRestWaitInPriorityOrder) {
   Contact bday = Person("bday", Circle::kAcquaintance);
   bday.birthday = Birthday{6, 10, 0};
   Add(bday);
-  Log("pitchee@example.com", Channel::kEmail, Direction::kOutbound, At("2026-06-08T10:00:00Z"), {"pitch"});
+  Log("pitchee@example.com", Channel::kEmail, Direction::kOutbound, At("2026-06-08T10:00:00Z"),
+      {"pitch"});
   published_.clear();
   RunUntil(At("2026-06-10T23:59:00Z"));
   std::vector<std::string> day1;
@@ -561,8 +592,8 @@ TEST_F(RulesTest, BudgetOfThreeADayTheRestWaitInPriorityOrder) {
   for (const auto& n : published_) {
     all.push_back(n.contact_ids[0]);
   }
-  EXPECT_EQ(all, (std::vector<std::string>{"bday", "pitchee@example.com", "inner", "inner2", "close",
-                                           "net", "acq"}));
+  EXPECT_EQ(all, (std::vector<std::string>{"bday", "pitchee@example.com", "inner", "inner2",
+                                           "close", "net", "acq"}));
   EXPECT_EQ(published_[3].published_at, At("2026-06-11T00:00:00Z")) << "next day";
 }
 
@@ -585,8 +616,10 @@ TEST_F(RulesTest, WaitingNudgeDroppedWhenTheContactWasCalledMeanwhile) {
 }
 
 TEST(Rules, NudgeIdsAreShortAndStable) {
-  EXPECT_EQ(NudgeId(NudgeKind::kCooling, "cooling/1/0"), NudgeId(NudgeKind::kCooling, "cooling/1/0"));
-  EXPECT_NE(NudgeId(NudgeKind::kCooling, "cooling/1/0"), NudgeId(NudgeKind::kCooling, "cooling/1/1"));
+  EXPECT_EQ(NudgeId(NudgeKind::kCooling, "cooling/1/0"),
+            NudgeId(NudgeKind::kCooling, "cooling/1/0"));
+  EXPECT_NE(NudgeId(NudgeKind::kCooling, "cooling/1/0"),
+            NudgeId(NudgeKind::kCooling, "cooling/1/1"));
   EXPECT_EQ(NudgeId(NudgeKind::kBirthday, "x").rfind("bday-", 0), 0u);
   EXPECT_EQ(NudgeId(NudgeKind::kTrip, "x").size(), 15u);
 }

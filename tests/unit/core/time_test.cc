@@ -7,8 +7,9 @@ namespace {
 
 TEST(ParseDuration, AcceptsUnitsAndSums) {
   const std::pair<const char*, Duration> ok[] = {
-      {"7d", 7 * kDay}, {"12h", 12 * kHour}, {"90m", 90 * kMinute},
-      {"30s", std::chrono::seconds(30)}, {"2w", 14 * kDay}, {"1d12h", 36 * kHour}};
+      {"7d", 7 * kDay},      {"12h", 12 * kHour},
+      {"90m", 90 * kMinute}, {"30s", std::chrono::seconds(30)},
+      {"2w", 14 * kDay},     {"1d12h", 36 * kHour}};
   for (const auto& [text, want] : ok) {
     const auto got = ParseDuration(text);
     ASSERT_TRUE(got.ok()) << text;
@@ -24,7 +25,8 @@ TEST(ParseDuration, AcceptsUnitsAndSums) {
 // behaviour, in practice a wrapped duration ("213503983d" came out as about
 // 16 hours and was accepted).
 TEST(ParseDuration, Issue7HugeCountsOfLargeUnitsAreRefusedNotWrapped) {
-  for (const char* bad : {"213503983d", "377881054d", "3000000000w", "3153600000h", "36501d", "5214w3d"}) {
+  for (const char* bad :
+       {"213503983d", "377881054d", "3000000000w", "3153600000h", "36501d", "5214w3d"}) {
     EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
   }
   const auto most = ParseDuration("36500d");

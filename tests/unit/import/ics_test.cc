@@ -22,7 +22,9 @@ using Strings = std::vector<std::string>;
 
 const core::TimePoint kNow = At("2026-11-21T12:00:00Z");
 
-std::string Ics(const std::string& name) { return testing::CorpusDir() + "/ics/" + name; }
+std::string Ics(const std::string& name) {
+  return testing::CorpusDir() + "/ics/" + name;
+}
 
 CalendarOptions Options(std::string me_city = "", Strings me = {}) {
   CalendarOptions o;
@@ -48,7 +50,9 @@ int CountLines(const std::string& text, const std::string& line_upper) {
   return n;
 }
 
-Strings Contacts(const v1::Interaction& in) { return {in.contacts().begin(), in.contacts().end()}; }
+Strings Contacts(const v1::Interaction& in) {
+  return {in.contacts().begin(), in.contacts().end()};
+}
 
 std::string Calendar(const std::string& events) {
   return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + events + "END:VCALENDAR\r\n";
@@ -126,10 +130,10 @@ TEST(IcsCorpus, MeetingAddressesAreTheFilesAttendeesAndOrganizers) {
         in_event = 0;
         plain = plain && people_in_event <= everything_past.max_attendees + 1;
       }
-      if (upper.rfind("STATUS:CANCELLED", 0) == 0 || upper.find("PARTSTAT=DECLINED") != std::string::npos ||
+      if (upper.rfind("STATUS:CANCELLED", 0) == 0 ||
+          upper.find("PARTSTAT=DECLINED") != std::string::npos ||
           upper.find("CUTYPE=ROOM") != std::string::npos ||
-          upper.find("CUTYPE=RESOURCE") != std::string::npos ||
-          upper.find("RECURRENCE-ID") == 0) {
+          upper.find("CUTYPE=RESOURCE") != std::string::npos || upper.find("RECURRENCE-ID") == 0) {
         plain = false;
       }
       // An alarm's ATTENDEE is who gets the reminder, not who was there.
@@ -160,7 +164,8 @@ TEST(IcsCorpus, MeetingAddressesAreTheFilesAttendeesAndOrganizers) {
       }
     }
     for (const auto& address : imported) {
-      EXPECT_TRUE(scanned.count(address)) << e.path() << ": " << address << " is in no ATTENDEE/ORGANIZER line";
+      EXPECT_TRUE(scanned.count(address))
+          << e.path() << ": " << address << " is in no ATTENDEE/ORGANIZER line";
     }
     if (plain && f.problems.empty() && !scanned.empty()) {
       EXPECT_EQ(imported, scanned) << e.path();
@@ -191,7 +196,8 @@ TEST(IcsCorpus, HandCheckedMeetings) {
   EXPECT_EQ(m.direction(), v1::MUTUAL);
   Strings people = Contacts(m);
   std::sort(people.begin(), people.end());
-  EXPECT_EQ(people, (Strings{"janedoe@example.com", "johndoe@example.com", "unclesam@example.com"}));
+  EXPECT_EQ(people,
+            (Strings{"janedoe@example.com", "johndoe@example.com", "unclesam@example.com"}));
 
   // Seen from Jane: she is in it; from someone else: not their meeting.
   EXPECT_EQ(
@@ -209,8 +215,8 @@ TEST(IcsCorpus, HandCheckedMeetings) {
 }
 
 TEST(IcsCorpus, RecurrencesExpandToTheirCount) {
-  for (const char* name : {"radicale/event_daily_rrule.ics",
-                           "radicale/event_full_day_rrule_count_500.ics"}) {
+  for (const char* name :
+       {"radicale/event_daily_rrule.ics", "radicale/event_full_day_rrule_count_500.ics"}) {
     const std::string text = ReadFile(Ics(name));
     std::smatch match;
     ASSERT_TRUE(std::regex_search(text, match, std::regex("FREQ=DAILY;COUNT=([0-9]+)"))) << name;
@@ -237,22 +243,26 @@ TEST(IcsCorpus, BrokenFilesAreProblemsNotCrashes) {
   const CalendarFile missing =
       ParseCalendar(ReadFile(Ics("radicale/broken-vevents.ics")), Options());
   ASSERT_FALSE(missing.problems.empty());
-  EXPECT_EQ(missing.problems.back().where.rfind("VEVENT 2 (uid ", 0), 0u) << missing.problems.back().where;
+  EXPECT_EQ(missing.problems.back().where.rfind("VEVENT 2 (uid ", 0), 0u)
+      << missing.problems.back().where;
 }
 
 TEST(Ics, OnlineMeetingsAreVideoCalls) {
   const std::string people =
       "ORGANIZER:mailto:me@example.com\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:ann@example.com\r\n";
   const CalendarFile f = ParseCalendar(
-      Calendar("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\nDTEND:20260101T110000Z\r\n" + people +
+      Calendar("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260101T100000Z\r\nDTEND:20260101T110000Z\r\n" +
+               people +
                "CONFERENCE;VALUE=URI;FEATURE=VIDEO:https://meet.example.com/abc\r\nEND:VEVENT\r\n"
-               "BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20260102T100000Z\r\n" + people +
+               "BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20260102T100000Z\r\n" +
+               people +
                "LOCATION:https://zoom.us/j/123\r\nEND:VEVENT\r\n"
-               "BEGIN:VEVENT\r\nUID:c\r\nDTSTART:20260103T100000Z\r\n" + people +
+               "BEGIN:VEVENT\r\nUID:c\r\nDTSTART:20260103T100000Z\r\n" +
+               people +
                "LOCATION:Cafe Luna\\, Main St 5\r\n"
                "X-GOOGLE-CONFERENCE:https://meet.google.com/xyz\r\nEND:VEVENT\r\n"
-               "BEGIN:VEVENT\r\nUID:d\r\nDTSTART:20260104T100000Z\r\n" + people +
-               "LOCATION:Cafe Luna\r\nEND:VEVENT\r\n"),
+               "BEGIN:VEVENT\r\nUID:d\r\nDTSTART:20260104T100000Z\r\n" +
+               people + "LOCATION:Cafe Luna\r\nEND:VEVENT\r\n"),
       Options("", {"me@example.com"}));
   ASSERT_EQ(f.meetings.size(), 4u);
   EXPECT_EQ(f.meetings[0].channel(), v1::VIDEO);
@@ -277,7 +287,8 @@ TEST(Ics, WhoCountsAsACounterpart) {
                "BEGIN:VEVENT\r\nUID:declined\r\nDTSTART:20260102T100000Z\r\n"
                "ATTENDEE:mailto:ann@example.com\r\n"
                "ATTENDEE;PARTSTAT=DECLINED:mailto:me@example.com\r\nEND:VEVENT\r\n"
-               "BEGIN:VEVENT\r\nUID:allhands\r\nDTSTART:20260103T100000Z\r\n" + many +
+               "BEGIN:VEVENT\r\nUID:allhands\r\nDTSTART:20260103T100000Z\r\n" +
+               many +
                "ATTENDEE:mailto:me@example.com\r\nEND:VEVENT\r\n"
                "BEGIN:VEVENT\r\nUID:alone\r\nDTSTART:20260104T100000Z\r\nEND:VEVENT\r\n"),
       Options("", {"me@example.com"}));
@@ -358,9 +369,9 @@ TEST(Ics, CorruptInputNeverCrashes) {
   }
   EXPECT_FALSE(ParseCalendar(garbage, Options()).problems.empty());
   EXPECT_FALSE(ParseCalendar("", Options()).problems.empty());
-  const std::string huge = Calendar("BEGIN:VEVENT\r\nUID:x\r\nDTSTART:20260101T100000Z\r\nSUMMARY:" +
-                                    std::string(10 << 20, 's') +
-                                    "\r\nATTENDEE:mailto:a@example.com\r\nEND:VEVENT\r\n");
+  const std::string huge = Calendar(
+      "BEGIN:VEVENT\r\nUID:x\r\nDTSTART:20260101T100000Z\r\nSUMMARY:" + std::string(10 << 20, 's') +
+      "\r\nATTENDEE:mailto:a@example.com\r\nEND:VEVENT\r\n");
   const CalendarFile h = ParseCalendar(huge, Options());
   EXPECT_EQ(h.meetings.size(), 1u) << "the event stays, its monster line goes";
   ASSERT_EQ(h.problems.size(), 1u);

@@ -41,11 +41,16 @@ TEST(Linkedin, CorpusFileInTheCurrentShape) {
 TEST(Linkedin, CurrentExportWithQuotesEmailsEmojiAndEmptyRows) {
   const ContactsFile f = ParseLinkedinCsv(
       "Notes:\n"
-      "\"When exporting your connection data, you may notice that some of the email addresses are missing.\"\n"
+      "\"When exporting your connection data, you may notice that some of the email addresses are "
+      "missing.\"\n"
       "\n"
       "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
-      "Anna,\"Nayak, MSc, MBA, PHR\",https://www.linkedin.com/in/anna-nayak-1a/,Anna@Example.com,\"Stripe, Inc.\",PM,09 Oct 2024\n"
-      "\"James \"\"Tyler\"\"\",Konterman\xF0\x9F\x94\xB8,https://www.linkedin.com/in/d%C3%A9sir%C3%A9e-x,,Acme,CTO,01 Jan 2023\n"
+      "Anna,\"Nayak, MSc, MBA, "
+      "PHR\",https://www.linkedin.com/in/anna-nayak-1a/,Anna@Example.com,\"Stripe, Inc.\",PM,09 "
+      "Oct 2024\n"
+      "\"James "
+      "\"\"Tyler\"\"\",Konterman\xF0\x9F\x94\xB8,https://www.linkedin.com/in/"
+      "d%C3%A9sir%C3%A9e-x,,Acme,CTO,01 Jan 2023\n"
       "Igor\t,Smith ,,,,,02 Feb 2022\n"
       ",,,,,,02 Jun 2022\n");
   EXPECT_TRUE(f.problems.empty());
@@ -76,7 +81,8 @@ TEST(Linkedin, OlderExportWithoutUrlColumn) {
 
 TEST(Linkedin, RowsWithoutHeaderAfterASpreadsheetRoundTrip) {
   const ContactsFile f = ParseLinkedinCsv(
-      "\"Laura,Herbst,,Interhyp Gruppe, \"\"Digital Products & Technology, Working Student\"\",07 May 2021\"\n"
+      "\"Laura,Herbst,,Interhyp Gruppe, \"\"Digital Products & Technology, Working Student\"\",07 "
+      "May 2021\"\n"
       "Max,Muster,,Acme,Dev,08 May 2021\n"
       "too,few\n");
   ASSERT_EQ(f.notes.size(), 1u);
@@ -101,10 +107,12 @@ TEST(Linkedin, ASpreadsheetsWindows1252IsReadAsSuch) {
 }
 
 TEST(Linkedin, KeysAreStableAndIgnoreTheConnectionDate) {
-  const std::string a = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
-                        "Ann,Lee,https://www.linkedin.com/in/annlee,,X,Y,01 Jan 2024\n";
-  const std::string b = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
-                        "Ann,Lee,https://www.linkedin.com/in/annlee,,X,Y,05 May 2025\n";
+  const std::string a =
+      "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+      "Ann,Lee,https://www.linkedin.com/in/annlee,,X,Y,01 Jan 2024\n";
+  const std::string b =
+      "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+      "Ann,Lee,https://www.linkedin.com/in/annlee,,X,Y,05 May 2025\n";
   EXPECT_EQ(ParseLinkedinCsv(a).contacts[0].key, ParseLinkedinCsv(b).contacts[0].key);
 }
 

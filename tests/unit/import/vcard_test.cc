@@ -17,7 +17,9 @@ using testing::ReadFile;
 namespace fs = std::filesystem;
 using Strings = std::vector<std::string>;
 
-std::string Card(const std::string& name) { return testing::CorpusDir() + "/vcard/" + name; }
+std::string Card(const std::string& name) {
+  return testing::CorpusDir() + "/vcard/" + name;
+}
 
 std::string Upper(std::string s) {
   for (char& c : s) {
@@ -194,7 +196,8 @@ TEST(Vcard, ThreeAndFourWithFoldingAndQuotedPrintable) {
       "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\n  Lee\r\nEMAIL;TYPE=home:ann@example.com\r\n"
       "TEL;TYPE=cell:+49 (30) 123-456\r\nADR;TYPE=work:;;Main St 1;Work City;;;\r\n"
       "ADR;TYPE=home:;;Elm 2;Home City;;;\r\nCATEGORIES:a,b\\,c\r\nBDAY:1985-07-04\r\nEND:VCARD\r\n"
-      "BEGIN:VCARD\nVERSION:2.1\nN;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:M=C3=BC=\nller;J=C3=B6rg\n"
+      "BEGIN:VCARD\nVERSION:2.1\nN;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:M=C3=BC=\nller;J=C3="
+      "B6rg\n"
       "EMAIL;INTERNET:JM@Example.com\nEND:VCARD\n");
   ASSERT_EQ(f.contacts.size(), 2u);
   EXPECT_EQ(f.contacts[0].display_name, "Ann Lee");

@@ -24,7 +24,9 @@ using testing::At;
 
 const core::TimePoint kNow = At("2026-11-21T12:00:00Z");
 
-std::string Dir(const std::string& sub) { return testing::CorpusDir() + "/mail/" + sub; }
+std::string Dir(const std::string& sub) {
+  return testing::CorpusDir() + "/mail/" + sub;
+}
 
 std::string Lower(std::string s) {
   for (char& c : s) {
@@ -183,7 +185,8 @@ TEST(MailCorpus, MessageIdsMatchASimpleScan) {
     }
     EXPECT_EQ(Missing(plain, read), "") << sub;
     if (std::string(sub) == "notmuch/default") {
-      EXPECT_EQ(files - static_cast<int>(scanned.size()), 1) << "README: one Message-ID in two files";
+      EXPECT_EQ(files - static_cast<int>(scanned.size()), 1)
+          << "README: one Message-ID in two files";
     }
     if (std::string(sub) == "notmuch/duplicate") {
       EXPECT_EQ(scanned.size(), 3u) << "README: three Message-IDs";
@@ -264,11 +267,13 @@ TEST(MailCorpus, MboxMessageCountsMatchTheirFromLines) {
       from_lines += line.rfind("From ", 0) == 0 ? 1 : 0;
     }
     int read = 0;
-    ASSERT_TRUE(ReadMbox(file, [&](MboxMessage& m) {
-                  ++read;
-                  EXPECT_EQ(m.index, read);
-                  EXPECT_TRUE(m.facts.ok()) << file << " #" << m.index;
-                }).ok())
+    ASSERT_TRUE(ReadMbox(file,
+                         [&](MboxMessage& m) {
+                           ++read;
+                           EXPECT_EQ(m.index, read);
+                           EXPECT_TRUE(m.facts.ok()) << file << " #" << m.index;
+                         })
+                    .ok())
         << file;
     EXPECT_EQ(read, from_lines) << file;
     total += read;
@@ -303,7 +308,10 @@ TEST(MailCorpus, HandCheckedMessages) {
   // UTF-8 in the address itself (RFC 6532).
   auto utf8 = ParseMessage(ReadFile(Dir("mikel-mail/rfc6532/utf8_headers.eml")));
   ASSERT_TRUE(utf8.ok());
-  EXPECT_EQ(utf8->from, "jd\xC3\xB6" "e@m\xC3\xA4" "chine.example");
+  EXPECT_EQ(utf8->from,
+            "jd\xC3\xB6"
+            "e@m\xC3\xA4"
+            "chine.example");
 
   // The same message with CRLF and with LF.
   auto crlf = ParseMessage(ReadFile(Dir("mikel-mail/plain_emails/basic_email.eml")));

@@ -25,18 +25,21 @@ MessageFacts Parse(const std::string& bytes) {
   return facts.ok() ? *facts : MessageFacts{};
 }
 
-Me MeAt(std::vector<std::string> addresses) { return Me{std::move(addresses)}; }
+Me MeAt(std::vector<std::string> addresses) {
+  return Me{std::move(addresses)};
+}
 
 TEST(ParseMessage, ReadsAddressesIdAndDate) {
-  const auto f = Parse(Message(
-      "From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <Joerg@Example.COM>\n"
-      "To: Ann <ann@example.org>, \"Smith, Bob\" <bob@example.net>\n"
-      "Cc: carol@example.com, Ann <ANN@example.org>\n"
-      "Date: Tue, 17 Nov 2009 18:04:31 -0800\n"
-      "Message-ID: <abc.123@host.example>\n"
-      "Subject: =?ISO-8859-1?Q?Gr=FC=DFe?=\n"));
+  const auto f =
+      Parse(Message("From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <Joerg@Example.COM>\n"
+                    "To: Ann <ann@example.org>, \"Smith, Bob\" <bob@example.net>\n"
+                    "Cc: carol@example.com, Ann <ANN@example.org>\n"
+                    "Date: Tue, 17 Nov 2009 18:04:31 -0800\n"
+                    "Message-ID: <abc.123@host.example>\n"
+                    "Subject: =?ISO-8859-1?Q?Gr=FC=DFe?=\n"));
   EXPECT_EQ(f.from, "joerg@example.com");
-  EXPECT_EQ(f.to, (std::vector<std::string>{"ann@example.org", "bob@example.net", "carol@example.com"}));
+  EXPECT_EQ(f.to,
+            (std::vector<std::string>{"ann@example.org", "bob@example.net", "carol@example.com"}));
   EXPECT_EQ(f.message_id, "abc.123@host.example");
   ASSERT_TRUE(f.date.has_value());
   EXPECT_EQ(*f.date, At("2009-11-18T02:04:31Z"));
@@ -45,8 +48,9 @@ TEST(ParseMessage, ReadsAddressesIdAndDate) {
 }
 
 TEST(ParseMessage, CrlfAndLfGiveTheSameFacts) {
-  const std::string lf = Message("From: a@example.com\nTo: b@example.com\nMessage-ID: <x@y>\n"
-                                 "Date: Wed, 01 Jan 2020 10:00:00 +0000\n");
+  const std::string lf = Message(
+      "From: a@example.com\nTo: b@example.com\nMessage-ID: <x@y>\n"
+      "Date: Wed, 01 Jan 2020 10:00:00 +0000\n");
   std::string crlf;
   for (char c : lf) {
     if (c == '\n') {
@@ -86,17 +90,18 @@ TEST(ParseMessage, ListAutoSubmittedAndReportMarkers) {
   EXPECT_EQ(Parse(Message("From: a@x.org\nAuto-Submitted: auto-replied\n")).auto_submitted,
             "auto-replied");
   EXPECT_EQ(Parse(Message("From: a@x.org\nAuto-Submitted: no\n")).auto_submitted, "");
-  EXPECT_TRUE(Parse(Message("From: a@x.org\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n",
+  EXPECT_TRUE(Parse(Message("From: a@x.org\nContent-Type: multipart/report; "
+                            "report-type=delivery-status; boundary=b\n",
                             "--b\n\nx\n--b--\n"))
                   .report);
 }
 
 TEST(ParseMessage, NewestReceivedDateAndDeliveredTo) {
-  const auto f = Parse(Message(
-      "Received: from b by c; Tue, 17 Nov 2009 10:00:00 +0000\n"
-      "Received: from a by b; Tue, 17 Nov 2009 09:00:00 +0000\n"
-      "Delivered-To: Me@Example.com\n"
-      "From: a@x.org\n"));
+  const auto f =
+      Parse(Message("Received: from b by c; Tue, 17 Nov 2009 10:00:00 +0000\n"
+                    "Received: from a by b; Tue, 17 Nov 2009 09:00:00 +0000\n"
+                    "Delivered-To: Me@Example.com\n"
+                    "From: a@x.org\n"));
   ASSERT_TRUE(f.received.has_value());
   EXPECT_EQ(*f.received, At("2009-11-17T10:00:00Z"));
   EXPECT_EQ(f.delivered_to, std::vector<std::string>{"me@example.com"});
@@ -149,8 +154,9 @@ TEST(Classify, FromMeIsOutboundToEveryCounterpart) {
 }
 
 TEST(Classify, ToMeIsInboundFromTheSender) {
-  const auto f = Parse(Message("From: Ann <ann@example.org>\nTo: me@example.com, x@example.org\n"
-                               "Message-ID: <in@x>\nDate: Wed, 01 Jan 2020 10:00:00 +0000\n"));
+  const auto f =
+      Parse(Message("From: Ann <ann@example.org>\nTo: me@example.com, x@example.org\n"
+                    "Message-ID: <in@x>\nDate: Wed, 01 Jan 2020 10:00:00 +0000\n"));
   const Verdict v = Classify(f, MeAt({"me@example.com"}), kMtime, kNow);
   ASSERT_EQ(v.interactions.size(), 1u);
   EXPECT_EQ(v.interactions[0].direction(), v1::INBOUND);
@@ -166,10 +172,14 @@ TEST(Classify, SkipsWhatIsNotPersonalMail) {
   };
   const std::vector<Case> cases = {
       {"list id", "From: a@x.org\nTo: me@example.com\nList-Id: <l.x.org>\n", Skip::kMailingList},
-      {"unsubscribe", "From: a@x.org\nTo: me@example.com\nList-Unsubscribe: <https://x>\n", Skip::kMailingList},
-      {"precedence list", "From: a@x.org\nTo: me@example.com\nPrecedence: list\n", Skip::kMailingList},
-      {"precedence junk", "From: a@x.org\nTo: me@example.com\nPrecedence: junk\n", Skip::kMailingList},
-      {"auto-generated", "From: a@x.org\nTo: me@example.com\nAuto-Submitted: auto-generated\n", Skip::kAutoSubmitted},
+      {"unsubscribe", "From: a@x.org\nTo: me@example.com\nList-Unsubscribe: <https://x>\n",
+       Skip::kMailingList},
+      {"precedence list", "From: a@x.org\nTo: me@example.com\nPrecedence: list\n",
+       Skip::kMailingList},
+      {"precedence junk", "From: a@x.org\nTo: me@example.com\nPrecedence: junk\n",
+       Skip::kMailingList},
+      {"auto-generated", "From: a@x.org\nTo: me@example.com\nAuto-Submitted: auto-generated\n",
+       Skip::kAutoSubmitted},
       {"noreply", "From: No Reply <noreply@x.org>\nTo: me@example.com\n", Skip::kNoReply},
       {"no-reply", "From: no-reply@x.org\nTo: me@example.com\n", Skip::kNoReply},
       {"do_not_reply", "From: Do_Not_Reply@x.org\nTo: me@example.com\n", Skip::kNoReply},
@@ -185,10 +195,12 @@ TEST(Classify, SkipsWhatIsNotPersonalMail) {
   }
   // Accepted, for contrast: Auto-Submitted "no", Delivered-To me (Bcc).
   EXPECT_EQ(Classify(Parse(Message("From: a@x.org\nTo: me@example.com\nAuto-Submitted: no\n")),
-                     MeAt({"me@example.com"}), kMtime, kNow).skip,
+                     MeAt({"me@example.com"}), kMtime, kNow)
+                .skip,
             Skip::kNone);
   EXPECT_EQ(Classify(Parse(Message("From: a@x.org\nTo: l@x.org\nDelivered-To: me@example.com\n")),
-                     MeAt({"me@example.com"}), kMtime, kNow).skip,
+                     MeAt({"me@example.com"}), kMtime, kNow)
+                .skip,
             Skip::kNone);
   // Nobody known as me: everything is received.
   EXPECT_EQ(Classify(Parse(Message("From: a@x.org\nTo: l@x.org\n")), MeAt({}), kMtime, kNow).skip,
@@ -198,17 +210,20 @@ TEST(Classify, SkipsWhatIsNotPersonalMail) {
 TEST(Classify, TimeFallsBackFromDateToReceivedToTheFileTime) {
   const Me me = MeAt({"me@example.com"});
   const auto time_of = [&](const std::string& headers) {
-    const Verdict v = Classify(Parse(Message("From: a@x.org\nTo: me@example.com\n" + headers)), me,
-                               kMtime, kNow);
+    const Verdict v =
+        Classify(Parse(Message("From: a@x.org\nTo: me@example.com\n" + headers)), me, kMtime, kNow);
     EXPECT_EQ(v.interactions.size(), 1u) << headers;
-    return v.interactions.empty() ? core::TimePoint{} : client::FromProto(v.interactions[0].occurred_at());
+    return v.interactions.empty() ? core::TimePoint{}
+                                  : client::FromProto(v.interactions[0].occurred_at());
   };
   const std::string received = "Received: by x; Sat, 05 Mar 2011 08:00:00 +0000\n";
-  EXPECT_EQ(time_of("Date: Fri, 04 Mar 2011 10:00:00 +0100\n" + received), At("2011-03-04T09:00:00Z"));
+  EXPECT_EQ(time_of("Date: Fri, 04 Mar 2011 10:00:00 +0100\n" + received),
+            At("2011-03-04T09:00:00Z"));
   EXPECT_EQ(time_of("Date: garbage\n" + received), At("2011-03-05T08:00:00Z"));
   EXPECT_EQ(time_of("Date: Thu Jan 01 00:00:10 +0000\n" + received), At("2011-03-05T08:00:00Z"))
       << "a Date with no year lands in 1970: broken";
-  EXPECT_EQ(time_of("Date: Sat, 01 Jan 2050 00:00:00 +0000\n" + received), At("2011-03-05T08:00:00Z"))
+  EXPECT_EQ(time_of("Date: Sat, 01 Jan 2050 00:00:00 +0000\n" + received),
+            At("2011-03-05T08:00:00Z"))
       << "a Date in the future: broken";
   EXPECT_EQ(time_of(""), kMtime);
 }
@@ -221,7 +236,8 @@ TEST(Classify, EventIdIsStableAndFitsTheContract) {
     EXPECT_FALSE(v.interactions.empty());
     return v.interactions.empty() ? std::string() : v.interactions[0].event_id();
   };
-  const std::string with_long = Message("From: a@x.org\nTo: me@example.com\nMessage-ID: <" + long_id + "@x>\n");
+  const std::string with_long =
+      Message("From: a@x.org\nTo: me@example.com\nMessage-ID: <" + long_id + "@x>\n");
   const std::string a = id_of(with_long);
   EXPECT_LE(a.size(), 128u);
   EXPECT_EQ(a.rfind("mail:#", 0), 0u) << a;
@@ -238,8 +254,9 @@ TEST(Classify, MoreThanAHundredRecipientsMakeSeveralInteractions) {
   for (int i = 0; i < 150; ++i) {
     to += (i > 0 ? ", " : "") + std::string("p") + std::to_string(i) + "@x.org";
   }
-  const Verdict v = Classify(Parse(Message("From: me@example.com\n" + to + "\nMessage-ID: <big@x>\n")),
-                             MeAt({"me@example.com"}), kMtime, kNow);
+  const Verdict v =
+      Classify(Parse(Message("From: me@example.com\n" + to + "\nMessage-ID: <big@x>\n")),
+               MeAt({"me@example.com"}), kMtime, kNow);
   ASSERT_EQ(v.interactions.size(), 2u);
   EXPECT_EQ(v.interactions[0].contacts_size(), 100);
   EXPECT_EQ(v.interactions[1].contacts_size(), 50);

@@ -126,8 +126,9 @@ TEST(HumanDuration, ReadsLikeALabel) {
     core::Duration d;
     const char* want;
   } cases[] = {
-      {3 * core::kDay, "3 days"}, {core::kDay, "1 day"},      {12h, "12 hours"},
-      {1h, "1 hour"},             {90min, "90 minutes"},      {1min, "1 minute"},
+      {3 * core::kDay, "3 days"}, {core::kDay, "1 day"},
+      {12h, "12 hours"},          {1h, "1 hour"},
+      {90min, "90 minutes"},      {1min, "1 minute"},
       {36h, "1 day 12 hours"},    {7 * core::kDay, "7 days"},
   };
   for (const auto& c : cases) {

@@ -43,8 +43,8 @@ TEST(ShownNudges, SkipsLinesItCannotRead) {
 
 TEST(ShownNudges, RefusesIdsThatWouldBreakTheFile) {
   ShownNudges shown("");
-  for (const std::string& id : {std::string(""), std::string("a b"), std::string("a\nb"),
-                               std::string(129, 'x')}) {
+  for (const std::string& id :
+       {std::string(""), std::string("a b"), std::string("a\nb"), std::string(129, 'x')}) {
     EXPECT_EQ(shown.Add(id, T0()).code(), core::Code::kInvalidArgument) << id;
   }
   EXPECT_EQ(shown.size(), 0u);

@@ -1,10 +1,9 @@
 #include "daemon/store/sqlite_store.h"
 
-#include <sqlite3.h>
-
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "daemon/core/engine.h"
 #include "tests/support/engine.h"

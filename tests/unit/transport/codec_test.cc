@@ -32,16 +32,28 @@ TEST(Codec, RejectedInteractionsNameTheField) {
   };
   const Case cases[] = {
       {"missing event_id", [](v1::Interaction& i) { i.clear_event_id(); }, "event_id"},
-      {"event_id over 128 bytes", [](v1::Interaction& i) { i.set_event_id(std::string(129, 'e')); }, "event_id"},
+      {"event_id over 128 bytes", [](v1::Interaction& i) { i.set_event_id(std::string(129, 'e')); },
+       "event_id"},
       {"no channel", [](v1::Interaction& i) { i.set_channel(v1::CHANNEL_UNSPECIFIED); }, "channel"},
-      {"unknown channel", [](v1::Interaction& i) { i.set_channel(static_cast<v1::Channel>(42)); }, "channel"},
-      {"unknown direction", [](v1::Interaction& i) { i.set_direction(static_cast<v1::Direction>(-3)); }, "direction"},
+      {"unknown channel", [](v1::Interaction& i) { i.set_channel(static_cast<v1::Channel>(42)); },
+       "channel"},
+      {"unknown direction",
+       [](v1::Interaction& i) { i.set_direction(static_cast<v1::Direction>(-3)); }, "direction"},
       {"no contacts", [](v1::Interaction& i) { i.clear_contacts(); }, "contacts"},
-      {"a million contacts", [](v1::Interaction& i) { for (int k = 0; k < 1000; ++k) i.add_contacts("x"); }, "contacts"},
-      {"10 kB identifier", [](v1::Interaction& i) { i.set_contacts(0, std::string(10000, 'a')); }, "contacts"},
-      {"negative time", [](v1::Interaction& i) { i.mutable_occurred_at()->set_seconds(-5); }, "occurred_at"},
-      {"time past 9999", [](v1::Interaction& i) { i.mutable_occurred_at()->set_seconds(400'000'000'000LL); }, "occurred_at"},
-      {"bad nanos", [](v1::Interaction& i) { i.mutable_occurred_at()->set_nanos(-1); }, "occurred_at"},
+      {"a million contacts",
+       [](v1::Interaction& i) {
+         for (int k = 0; k < 1000; ++k) i.add_contacts("x");
+       },
+       "contacts"},
+      {"10 kB identifier", [](v1::Interaction& i) { i.set_contacts(0, std::string(10000, 'a')); },
+       "contacts"},
+      {"negative time", [](v1::Interaction& i) { i.mutable_occurred_at()->set_seconds(-5); },
+       "occurred_at"},
+      {"time past 9999",
+       [](v1::Interaction& i) { i.mutable_occurred_at()->set_seconds(400'000'000'000LL); },
+       "occurred_at"},
+      {"bad nanos", [](v1::Interaction& i) { i.mutable_occurred_at()->set_nanos(-1); },
+       "occurred_at"},
       {"huge tag", [](v1::Interaction& i) { i.add_tags(std::string(1000, 't')); }, "tags"},
   };
   for (const Case& c : cases) {
@@ -50,7 +62,8 @@ TEST(Codec, RejectedInteractionsNameTheField) {
     const auto got = ToInteraction(in);
     ASSERT_FALSE(got.ok()) << c.name;
     EXPECT_EQ(got.status().code(), core::Code::kInvalidArgument) << c.name;
-    EXPECT_EQ(got.status().message().rfind(c.field, 0), 0u) << c.name << ": " << got.status().message();
+    EXPECT_EQ(got.status().message().rfind(c.field, 0), 0u)
+        << c.name << ": " << got.status().message();
   }
 }
 

@@ -1,10 +1,9 @@
 #include "daemon/transport/curve.h"
 
-#include <sys/stat.h>
-
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "tests/support/support.h"
 
@@ -32,9 +31,9 @@ TEST(Curve, GeneratedKeysAreZ85AndTheSecretGivesThePublicKey) {
 
 TEST(Curve, IsZ85KeyRejects) {
   const KeyPair k = NewKeys();
-  for (const std::string& bad : {std::string(), k.public_key.substr(0, 39), k.public_key + "x",
-                                 std::string(40, ' '), std::string(40, '"'),
-                                 std::string(40, '~')}) {
+  for (const std::string& bad :
+       {std::string(), k.public_key.substr(0, 39), k.public_key + "x", std::string(40, ' '),
+        std::string(40, '"'), std::string(40, '~')}) {
     EXPECT_FALSE(IsZ85Key(bad)) << "'" << bad << "'";
   }
 }

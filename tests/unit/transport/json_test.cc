@@ -24,12 +24,15 @@ void Randomize(Message& m, std::mt19937& rng, int depth) {
   std::uniform_int_distribution<int> coin(0, 2);
   const std::string type = d->full_name();
   if (type == "google.protobuf.Timestamp") {
-    r->SetInt64(&m, d->FindFieldByName("seconds"), std::uniform_int_distribution<std::int64_t>(0, 4'000'000'000)(rng));
-    r->SetInt32(&m, d->FindFieldByName("nanos"), coin(rng) == 0 ? 0 : std::uniform_int_distribution<int>(0, 999'999'999)(rng));
+    r->SetInt64(&m, d->FindFieldByName("seconds"),
+                std::uniform_int_distribution<std::int64_t>(0, 4'000'000'000)(rng));
+    r->SetInt32(&m, d->FindFieldByName("nanos"),
+                coin(rng) == 0 ? 0 : std::uniform_int_distribution<int>(0, 999'999'999)(rng));
     return;
   }
   if (type == "google.protobuf.Duration") {
-    r->SetInt64(&m, d->FindFieldByName("seconds"), std::uniform_int_distribution<std::int64_t>(0, 10'000'000)(rng));
+    r->SetInt64(&m, d->FindFieldByName("seconds"),
+                std::uniform_int_distribution<std::int64_t>(0, 10'000'000)(rng));
     return;
   }
   for (int i = 0; i < d->field_count(); ++i) {
@@ -45,18 +48,22 @@ void Randomize(Message& m, std::mt19937& rng, int depth) {
       switch (f->cpp_type()) {
         case FieldDescriptor::CPPTYPE_MESSAGE:
           if (depth < 4) {
-            Randomize(f->is_repeated() ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), rng, depth + 1);
+            Randomize(f->is_repeated() ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), rng,
+                      depth + 1);
           }
           break;
         case FieldDescriptor::CPPTYPE_STRING: {
-          static const std::vector<std::string> kStrings = {"", "bob", "Ann \"the\" Lee", "\xc3\xa9t\xc3\xa9", "a\\b\n", "tel:+1 555"};
+          static const std::vector<std::string> kStrings = {
+              "", "bob", "Ann \"the\" Lee", "\xc3\xa9t\xc3\xa9", "a\\b\n", "tel:+1 555"};
           const std::string& s = kStrings[rng() % kStrings.size()];
           f->is_repeated() ? r->AddString(&m, f, s) : r->SetString(&m, f, s);
           break;
         }
         case FieldDescriptor::CPPTYPE_ENUM: {
-          const auto* v = f->enum_type()->value(static_cast<int>(rng() % f->enum_type()->value_count()));
-          f->is_repeated() ? r->AddEnumValue(&m, f, v->number()) : r->SetEnumValue(&m, f, v->number());
+          const auto* v =
+              f->enum_type()->value(static_cast<int>(rng() % f->enum_type()->value_count()));
+          f->is_repeated() ? r->AddEnumValue(&m, f, v->number())
+                           : r->SetEnumValue(&m, f, v->number());
           break;
         }
         case FieldDescriptor::CPPTYPE_BOOL:
@@ -117,22 +124,22 @@ TEST(JsonParser, AgreesWithProtobufOnRandomEntries) {
 TEST(JsonParser, HandsUnusualInputToProtobuf) {
   JsonParser parser;
   const v1::TimelineEntry prototype;
-  for (const char* json : {
-           R"({"at":"2026-01-01T00:00:00Z","request":{"status":{}}})",
-           R"({"at":"2026-01-01T00:00:00+02:00","request":{"requestId":null}})",
-           R"({"at":"2026-01-01T00:00:00.5Z","request":{"ingest":{"interactions":[{"channel":2}]}}})",
-           R"({"at":"2026-01-01T00:00:00Z","request":{"snooze":{"duration":"3600.5s"}}})",
-           R"({"at":"2026-01-01T00:00:00Z","request":{"snooze":{"duration":"-3s"}}})",
-           R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{},"status":{}}})",
-           R"({"at":"2026-01-01T00:00:00Z","at":"2026-01-02T00:00:00Z"})",
-           R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{"interactions":[{"channel":"PIGEON"}]}}})",
-           R"({"at":"2026-01-01T00:00:00Z","bogus":1})",
-           R"({"at":"2026-13-01T00:00:00Z"})",
-           R"({"at":"2026-01-01T00:00:00Z","request":{"listContacts":{"limit":"12"}}})",
-           R"({"at":"2026-01-01T00:00:00Z","request":{"listContacts":{"limit":1.5}}})",
-           R"({"at":"2026-01-01T00:00:00Z","request":{"listContacts":{"limit":99999999999}}})",
-           R"({"at":"2026-01-01T00:00:00Z","request":{"listContacts":{"includeUnsorted":"true"}}})",
-           R"([1,2])", R"(not json)", R"({"at":)", R"({})"}) {
+  for (
+      const char* json :
+      {R"({"at":"2026-01-01T00:00:00Z","request":{"status":{}}})",
+       R"({"at":"2026-01-01T00:00:00+02:00","request":{"requestId":null}})",
+       R"({"at":"2026-01-01T00:00:00.5Z","request":{"ingest":{"interactions":[{"channel":2}]}}})",
+       R"({"at":"2026-01-01T00:00:00Z","request":{"snooze":{"duration":"3600.5s"}}})",
+       R"({"at":"2026-01-01T00:00:00Z","request":{"snooze":{"duration":"-3s"}}})",
+       R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{},"status":{}}})",
+       R"({"at":"2026-01-01T00:00:00Z","at":"2026-01-02T00:00:00Z"})",
+       R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{"interactions":[{"channel":"PIGEON"}]}}})",
+       R"({"at":"2026-01-01T00:00:00Z","bogus":1})", R"({"at":"2026-13-01T00:00:00Z"})",
+       R"({"at":"2026-01-01T00:00:00Z","request":{"listContacts":{"limit":"12"}}})",
+       R"({"at":"2026-01-01T00:00:00Z","request":{"listContacts":{"limit":1.5}}})",
+       R"({"at":"2026-01-01T00:00:00Z","request":{"listContacts":{"limit":99999999999}}})",
+       R"({"at":"2026-01-01T00:00:00Z","request":{"listContacts":{"includeUnsorted":"true"}}})",
+       R"([1,2])", R"(not json)", R"({"at":)", R"({})"}) {
     ExpectSameAsProtobuf(json, prototype, parser);
   }
 }
