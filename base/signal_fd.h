@@ -14,7 +14,7 @@ void BlockSignals(std::initializer_list<int> signals);
 // One thread.
 class SignalFd {
  public:
-  explicit SignalFd(std::initializer_list<int> signals);
+  SignalFd(std::initializer_list<int> signals);
   ~SignalFd();
   SignalFd(const SignalFd&) = delete;
   SignalFd& operator=(const SignalFd&) = delete;
