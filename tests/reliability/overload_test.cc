@@ -126,9 +126,18 @@ TEST(Overload, ExcessGetsResourceExhaustedAndARetryingClientLosesNothing) {
       rss_max = std::max(rss_max, testing::VmRssKib(daemon.pid()));
     }
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (replies < kFloodRequests && std::chrono::steady_clock::now() < deadline) {
+  // Wait as long as replies keep coming: on a loaded machine the daemon may
+  // take minutes to commit the accepted part of the flood, and that is not
+  // what this test is about. It fails if the daemon falls silent for
+  // kSilence with requests still unanswered.
+  constexpr auto kSilence = std::chrono::seconds(60);
+  auto last_progress = std::chrono::steady_clock::now();
+  while (replies < kFloodRequests && std::chrono::steady_clock::now() - last_progress < kSilence) {
+    const int before = replies;
     receive(std::chrono::milliseconds(100));
+    if (replies != before) {
+      last_progress = std::chrono::steady_clock::now();
+    }
     rss_max = std::max(rss_max, testing::VmRssKib(daemon.pid()));
   }
   polite_thread.join();
