@@ -1,5 +1,6 @@
 #include "clients/common/format.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <google/protobuf/util/json_util.h>
@@ -67,11 +68,16 @@ core::Result<core::TimePoint> ParseWhen(const std::string& text, const date::tim
     return now - *d;
   }
   if (s.size() == 10) {
+    // A day alone means its local noon; today, before noon, it means now
+    // (not a time in the future).
     auto day = ParseLocalDay(s, zone);
     if (!day.ok()) {
       return day.status();
     }
-    return *day + std::chrono::hours(12);
+    const core::TimePoint noon = *day + std::chrono::hours(12);
+    const auto local_now = zone->to_local(std::chrono::time_point_cast<std::chrono::seconds>(now));
+    const bool today = date::format("%F", date::floor<date::days>(local_now)) == s;
+    return today ? std::min(noon, now) : noon;
   }
   if (s.size() == 16 && s[10] == ' ') {
     std::istringstream in(s);

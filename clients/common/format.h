@@ -21,7 +21,8 @@ std::string LocalDate(core::TimePoint t, const date::time_zone* zone);
 core::TimePoint FromProto(const google::protobuf::Timestamp& ts);
 
 // A time as users type it: RFC 3339 ("2026-11-20T18:30:00Z"), a local
-// "2026-11-20 18:30" or "2026-11-20" (noon), or a past offset "2h ago" / "-3d".
+// "2026-11-20 18:30" or "2026-11-20" (noon; today before noon: now), or a past
+// offset "2h ago" / "-3d".
 core::Result<core::TimePoint> ParseWhen(const std::string& text, const date::time_zone* zone,
                                         core::TimePoint now);
 // A local calendar day "2026-12-03" → its first instant in `zone`.

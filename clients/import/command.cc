@@ -1,5 +1,6 @@
 #include "clients/import/command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <optional>
@@ -66,6 +67,30 @@ std::optional<ImportOptions> OptionsOf(const ImportArgs& args, std::ostream& err
   return options;
 }
 
+// What every file of one import did, for the last line.
+struct ImportSum {
+  int files = 0;
+  int unreadable = 0;
+  ContactTotals contacts;
+  CalendarTotals calendar;
+
+  void Add(const ContactTotals& t) {
+    contacts.created += t.created;
+    contacts.updated += t.updated;
+    contacts.unchanged += t.unchanged;
+    contacts.failed += t.failed;
+  }
+  void Add(const CalendarTotals& t) {
+    calendar.meetings += t.meetings;
+    calendar.accepted += t.accepted;
+    calendar.duplicate += t.duplicate;
+    calendar.rejected += t.rejected;
+    calendar.trips_new += t.trips_new;
+    calendar.trips_changed += t.trips_changed;
+    calendar.trips_unchanged += t.trips_unchanged;
+  }
+};
+
 std::string SummaryPrefix(const ImportArgs& args) {
   return args.dry_run ? "Dry run, nothing changed. " : "";
 }
@@ -118,8 +143,8 @@ std::string CalendarSummary(const ImportArgs& args, const CalendarFile& calendar
 }
 
 int RunCalendarImport(const std::string& text, const ImportArgs& args, const ImportOptions& options,
-                      client::Client& client, const base::Config& config, std::ostream& out,
-                      std::ostream& err) {
+                      client::Client& client, const base::Config& config, ImportSum& sum,
+                      std::ostream& out, std::ostream& err) {
   const CalendarFile calendar = ParseCalendar(text, CalendarOptionsOf(args, config));
   PrintProblems(args.file, calendar.problems, err);
   for (const auto& n : calendar.notes) {
@@ -130,12 +155,13 @@ int RunCalendarImport(const std::string& text, const ImportArgs& args, const Imp
     return Unavailable(totals.status(), err);
   }
   out << CalendarSummary(args, calendar, *totals) << '\n';
+  sum.Add(*totals);
   return totals->rejected > 0 ? base::kExitError : 0;
 }
 
 int RunContactsImport(const std::string& kind, const std::string& text, const ImportArgs& args,
-                      const ImportOptions& options, client::Client& client, std::ostream& out,
-                      std::ostream& err) {
+                      const ImportOptions& options, client::Client& client, ImportSum& sum,
+                      std::ostream& out, std::ostream& err) {
   const ContactsFile file = kind == "vcard" ? ParseVcards(text) : ParseLinkedinCsv(text);
   PrintProblems(args.file, file.problems, err);
   for (const auto& n : file.notes) {
@@ -159,7 +185,33 @@ int RunContactsImport(const std::string& kind, const std::string& text, const Im
     out << " (warmthd is not running: every contact is counted as new)";
   }
   out << '\n';
+  sum.Add(*totals);
   return totals->failed > 0 ? base::kExitError : 0;
+}
+
+// The last line of an import of several files.
+std::string SumLine(const std::string& kind, const ImportArgs& args, const ImportSum& sum) {
+  std::ostringstream s;
+  s << SummaryPrefix(args) << "In all, " << sum.files << " files";
+  if (sum.unreadable > 0) {
+    s << " (" << sum.unreadable << " unreadable)";
+  }
+  if (kind == "ics") {
+    const CalendarTotals& c = sum.calendar;
+    s << ": " << c.meetings << " meetings";
+    if (!args.dry_run) {
+      s << " (" << c.accepted << " accepted, " << c.duplicate << " duplicate, " << c.rejected
+        << " rejected)";
+    }
+    s << "; trips " << c.trips_new << " new, " << c.trips_changed << " changed, "
+      << c.trips_unchanged << " unchanged.";
+  } else {
+    const ContactTotals& c = sum.contacts;
+    s << ": contacts " << c.created << (args.dry_run ? " to create, " : " created, ") << c.updated
+      << (args.dry_run ? " to update, " : " updated, ") << c.unchanged << " unchanged, " << c.failed
+      << " refused.";
+  }
+  return s.str();
 }
 
 }  // namespace
@@ -177,7 +229,8 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
   for (const auto& [name, help] : kinds) {
     auto* leaf = import->add_subcommand(name, help);
     leaf->fallthrough();
-    leaf->add_option("file", args.file, "The file")->required();
+    leaf->add_option("files", args.files, "The files (several, as a shell glob gives them)")
+        ->required();
     leaf->add_flag("--dry-run,-n", args.dry_run, "Show what would change; change nothing");
     leaf->add_flag("--verbose,-v", args.verbose, "Also list what is unchanged (or every meeting)");
     if (std::string(name) != "ics") {
@@ -197,19 +250,38 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
 
 int RunImport(const std::string& kind, const ImportArgs& args, client::Client& client,
               const base::Config& config, std::ostream& out, std::ostream& err) {
-  auto text = ReadAll(args.file);
-  if (!text.ok()) {
-    err << "warmctl: " << text.status().message() << '\n';
-    return base::kExitUsage;
-  }
   const std::optional<ImportOptions> options = OptionsOf(args, err);
   if (!options) {
     return base::kExitUsage;
   }
-  if (kind == "ics") {
-    return RunCalendarImport(*text, args, *options, client, config, out, err);
+  ImportSum sum;
+  int code = 0;
+  ImportArgs one = args;
+  for (const std::string& file : args.files) {
+    one.file = file;
+    ++sum.files;
+    auto text = ReadAll(file);
+    if (!text.ok()) {
+      err << "warmctl: " << text.status().message() << '\n';
+      ++sum.unreadable;
+      code = std::max(code, base::kExitUsage);
+      continue;
+    }
+    if (args.files.size() > 1) {
+      out << file << ":\n";
+    }
+    const int c = kind == "ics"
+                      ? RunCalendarImport(*text, one, *options, client, config, sum, out, err)
+                      : RunContactsImport(kind, *text, one, *options, client, sum, out, err);
+    if (c == base::kExitUnavailable) {
+      return c;
+    }
+    code = std::max(code, c);
   }
-  return RunContactsImport(kind, *text, args, *options, client, out, err);
+  if (args.files.size() > 1) {
+    out << SumLine(kind, args, sum) << '\n';
+  }
+  return code;
 }
 
 }  // namespace warmth::import

@@ -13,9 +13,10 @@ class App;
 
 namespace warmth::import {
 
-// The options of "warmctl import KIND FILE".
+// The options of "warmctl import KIND FILE…".
 struct ImportArgs {
-  std::string file;
+  std::vector<std::string> files;
+  std::string file;  // the one being imported
   bool dry_run = false;
   bool verbose = false;
   std::string circle;             // empty: imported contacts stay unsorted
@@ -23,15 +24,17 @@ struct ImportArgs {
   int max_attendees = 10;         // ics
 };
 
-// Adds "import vcard|linkedin|ics FILE" under `cli`; returns the three leaf
+// Adds "import vcard|linkedin|ics FILE…" under `cli`; returns the three leaf
 // commands (their name() is the kind).
 std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args);
 
-// Runs one import: reads the file, parses it, applies it through `client`,
-// prints the changes and a summary line on `out`, bad records with their
-// position on `err`. Exit codes as warmctl's: 0 done (bad records in the
-// file are reported, not fatal), 1 the daemon refused some record, 2 bad
-// usage or unreadable file, 69 the daemon is not running.
+// Runs one import of each file in turn: reads it, parses it, applies it
+// through `client`, prints the changes and a summary line on `out`, bad
+// records with their position on `err`; with several files, a last line sums
+// them up. An unreadable file is reported and the others are imported. Exit
+// codes as warmctl's: 0 done (bad records in a file are reported, not
+// fatal), 1 the daemon refused some record, 2 bad usage or an unreadable
+// file, 69 the daemon is not running (the import stops).
 int RunImport(const std::string& kind, const ImportArgs& args, client::Client& client,
               const base::Config& config, std::ostream& out, std::ostream& err);
 

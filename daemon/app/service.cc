@@ -1,7 +1,9 @@
 #include "daemon/app/service.h"
 
 #include <algorithm>
+#include <optional>
 
+#include "daemon/core/identifiers.h"
 #include "daemon/transport/codec.h"
 
 namespace warmth::app {
@@ -80,20 +82,32 @@ v1::Reply Ingest(core::Engine& engine, const v1::IngestBatch& ingest, core::Time
     return ErrorReply(Status::ResourceExhausted(
         "ingest.interactions: more than 10000 in one batch; send smaller batches"));
   }
+  // One structurally bad interaction is REJECTED with its reason; the rest
+  // of the batch is processed (DESIGN.md: the contract is per interaction).
   std::vector<core::Interaction> batch;
   batch.reserve(static_cast<std::size_t>(in.size()));
+  std::vector<std::optional<core::IngestItem>> refused(static_cast<std::size_t>(in.size()));
   for (int i = 0; i < in.size(); ++i) {
     auto interaction = transport::ToInteraction(in[i]);
-    if (!interaction.ok()) {
-      return ErrorReply(Status(
-          interaction.status().code(),
-          "ingest.interactions[" + std::to_string(i) + "]." + interaction.status().message()));
+    if (interaction.ok()) {
+      batch.push_back(std::move(interaction).value());
+    } else {
+      // An oversize event id is not echoed back: the item is matched by its
+      // position.
+      const std::string& id = in[i].event_id();
+      refused[static_cast<std::size_t>(i)] =
+          core::IngestItem{id.size() <= core::kMaxIdBytes ? id : std::string(),
+                           core::IngestOutcome::kRejected,
+                           interaction.status().message(),
+                           {}};
     }
-    batch.push_back(std::move(interaction).value());
   }
+  const std::vector<core::IngestItem> items = engine.Ingest(batch, now);
   v1::Reply reply;
   auto* out = reply.mutable_ingest();
-  for (const core::IngestItem& item : engine.Ingest(batch, now)) {
+  auto next = items.begin();
+  for (const std::optional<core::IngestItem>& bad : refused) {
+    const core::IngestItem& item = bad ? *bad : *next++;
     auto* r = out->add_items();
     r->set_event_id(item.event_id);
     r->set_outcome(static_cast<v1::IngestResult::Outcome>(item.outcome));

@@ -229,13 +229,16 @@ TEST_F(BadInputTest, InvalidFieldsNameTheInteraction) {
   const auto reply = Exchange({"", r.SerializeAsString()});
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->request_id(), "bad-1");
-  EXPECT_EQ(reply->error().code(), v1::Error::INVALID_ARGUMENT);
-  EXPECT_EQ(reply->error().message(), "ingest.interactions[1].event_id: required");
-  // Nothing of that request was written: "fine" is still new.
+  // Only the bad interaction is refused, with its reason; "fine" is stored.
+  ASSERT_FALSE(reply->has_error()) << reply->error().message();
+  ASSERT_EQ(reply->ingest().items_size(), 2);
+  EXPECT_EQ(reply->ingest().items(0).outcome(), v1::IngestResult::ACCEPTED);
+  EXPECT_EQ(reply->ingest().items(1).outcome(), v1::IngestResult::REJECTED);
+  EXPECT_EQ(reply->ingest().items(1).reason(), "event_id: required");
   r.mutable_ingest()->mutable_interactions()->RemoveLast();
   const auto retry = Exchange({"", r.SerializeAsString()});
   ASSERT_TRUE(retry);
-  EXPECT_EQ(retry->ingest().items(0).outcome(), v1::IngestResult::ACCEPTED);
+  EXPECT_EQ(retry->ingest().items(0).outcome(), v1::IngestResult::DUPLICATE);
 }
 
 TEST_F(BadInputTest, UnknownChannelAndEmptyRequest) {
@@ -246,8 +249,9 @@ TEST_F(BadInputTest, UnknownChannelAndEmptyRequest) {
   in->set_channel(static_cast<v1::Channel>(77));
   auto reply = Exchange({"", r.SerializeAsString()});
   ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->error().code(), v1::Error::INVALID_ARGUMENT);
-  EXPECT_NE(reply->error().message().find("channel"), std::string::npos);
+  ASSERT_EQ(reply->ingest().items_size(), 1) << reply->ShortDebugString();
+  EXPECT_EQ(reply->ingest().items(0).outcome(), v1::IngestResult::REJECTED);
+  EXPECT_NE(reply->ingest().items(0).reason().find("channel"), std::string::npos);
   reply = Exchange({"", v1::Request().SerializeAsString() + std::string("\x08\x01", 0)});
   // An empty payload is an empty frame: wrong shape, not a request.
   ASSERT_TRUE(reply);
@@ -349,6 +353,8 @@ TEST_F(BadInputTest, RandomBytesAndFrameShapesAreAnsweredEachTime) {
 }
 
 // Well-formed protobuf with values no client should send.
+// Absurd values in a request get a clear error; in an interaction, that
+// interaction is REJECTED with the same reason.
 TEST_F(BadInputTest, AbsurdValuesGetClearErrors) {
   constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
   constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
@@ -529,6 +535,16 @@ TEST_F(BadInputTest, AbsurdValuesGetClearErrors) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     const auto reply = Send(c.request);
+    if (c.request.has_ingest() && c.code == v1::Error::INVALID_ARGUMENT) {
+      // A bad interaction is REJECTED with the reason; the request is answered.
+      ASSERT_TRUE(reply && !reply->has_error()) << (reply ? reply->error().message() : "");
+      ASSERT_EQ(reply->ingest().items_size(), 1);
+      const auto& item = reply->ingest().items(0);
+      EXPECT_EQ(item.outcome(), v1::IngestResult::REJECTED);
+      EXPECT_NE(item.reason().find(c.message), std::string::npos) << item.reason();
+      EXPECT_LE(item.event_id().size(), 128u) << "an oversize event id is not echoed";
+      continue;
+    }
     ASSERT_TRUE(ClearError(reply));
     EXPECT_EQ(v1::Error::Code_Name(reply->error().code()), v1::Error::Code_Name(c.code));
     EXPECT_NE(reply->error().message().find(c.message), std::string::npos)
@@ -578,7 +594,7 @@ TEST_F(BadInputTest, EveryRequestTypeWithMissingFieldsIsAnswered) {
   struct Case {
     std::string name;
     v1::Request request;
-    bool error;           // a clear Error, or an ordinary reply
+    bool error;           // refused (an ingest: its interaction), or an ordinary reply
     std::string message;  // a part of the error message
   };
   const std::vector<Case> cases = {
@@ -632,7 +648,14 @@ TEST_F(BadInputTest, EveryRequestTypeWithMissingFieldsIsAnswered) {
     const auto reply = Send(c.request);
     ASSERT_TRUE(reply);
     EXPECT_EQ(reply->request_id(), "missing");
-    if (c.error) {
+    if (c.error && c.request.has_ingest()) {
+      // An ingest refuses the interaction, not the request.
+      ASSERT_FALSE(reply->has_error()) << reply->error().message();
+      ASSERT_EQ(reply->ingest().items_size(), 1);
+      EXPECT_EQ(reply->ingest().items(0).outcome(), v1::IngestResult::REJECTED);
+      EXPECT_NE(reply->ingest().items(0).reason().find(c.message), std::string::npos)
+          << reply->ingest().items(0).reason();
+    } else if (c.error) {
       ASSERT_TRUE(ClearError(reply));
       EXPECT_NE(reply->error().message().find(c.message), std::string::npos)
           << reply->error().message();

@@ -97,6 +97,26 @@ TEST_F(ImportTest, VcardTwiceCreatesOnceAndThenChangesNothing) {
   EXPECT_NE(r.out.find("\"city\":\"Redwood Shores\""), std::string::npos) << r.out;
 }
 
+// `warmctl import vcard a.vcf b.vcf` as a shell glob gives it: each file is
+// imported, an unreadable one is reported without stopping the others, and a
+// last line sums them up.
+TEST_F(ImportTest, SeveralFilesAreEachImportedAndSummedUp) {
+  ASSERT_TRUE(daemon_.Start());
+  const std::string sap = Corpus("vcard/ical4j-vcard/vcard-vCards-SAP.vcf");
+  const std::string rfc = Corpus("vcard/ez-vcard/rfc2426-example.vcf");
+  const int cards = BeginLines(ReadFile(sap), "BEGIN:VCARD") + 2;  // Frank and Tim in rfc2426
+  auto r = Warmctl({"import", "vcard", sap, dir_.File("missing.vcf"), rfc});
+  EXPECT_EQ(r.exit_code, 2) << "an unreadable file is a usage error, after the others";
+  EXPECT_NE(r.err.find("cannot read " + dir_.File("missing.vcf")), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find(sap + ":\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(rfc + ":\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("In all, 3 files (1 unreadable): contacts " + std::to_string(cards) +
+                       " created, 0 updated, 0 unchanged, 0 refused."),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(Field(Status(), "unsorted_contacts"), cards);
+}
+
 TEST_F(ImportTest, DryRunShowsChangesAndChangesNothing) {
   ASSERT_TRUE(daemon_.Start());
   auto r = Warmctl({"import", "vcard", "--dry-run", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});

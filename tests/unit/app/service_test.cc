@@ -388,10 +388,6 @@ TEST_F(ServiceTest, StatusCodesBecomeErrorCodes) {
                    "list_nudges.states: unknown state"});
   r.Clear();
   cases.push_back({"no body", r, v1::Error::INVALID_ARGUMENT, "request: no body"});
-  v1::Request bad_second = Ingest("ok", "ann", now_);
-  bad_second.mutable_ingest()->add_interactions()->set_channel(v1::CALL);  // no event_id
-  cases.push_back({"an invalid interaction in a batch", bad_second, v1::Error::INVALID_ARGUMENT,
-                   "ingest.interactions[1].event_id"});
   v1::Request too_many;
   for (int i = 0; i <= transport::kMaxInteractionsPerBatch; ++i) {
     *too_many.mutable_ingest()->add_interactions() =
@@ -409,6 +405,34 @@ TEST_F(ServiceTest, StatusCodesBecomeErrorCodes) {
   }
   EXPECT_EQ(engine_.Counts().interactions, 1) << "a refused batch ingests nothing";
   EXPECT_EQ(engine_.Counts().contacts, 1);
+}
+
+// One structurally bad interaction is rejected with its reason; the others
+// in its batch are ingested, and the items stay in request order.
+TEST_F(ServiceTest, ABadInteractionRejectsOnlyItself) {
+  v1::Request r = Ingest("first", "ann", now_);
+  auto* no_id = r.mutable_ingest()->add_interactions();
+  no_id->add_contacts("ann");
+  no_id->set_channel(v1::CALL);
+  *r.mutable_ingest()->add_interactions() = Ingest("third", "ann", now_).ingest().interactions(0);
+  auto* bad_channel = r.mutable_ingest()->add_interactions();
+  bad_channel->set_event_id("fourth");
+  bad_channel->add_contacts("ann");
+  bad_channel->set_channel(static_cast<v1::Channel>(77));
+  const v1::Reply reply = Send(r);
+  ASSERT_EQ(reply.body_case(), v1::Reply::kIngest) << reply.DebugString();
+  ASSERT_EQ(reply.ingest().items_size(), 4);
+  const auto& items = reply.ingest().items();
+  EXPECT_EQ(items[0].event_id(), "first");
+  EXPECT_EQ(items[0].outcome(), v1::IngestResult::ACCEPTED);
+  EXPECT_EQ(items[1].outcome(), v1::IngestResult::REJECTED);
+  EXPECT_EQ(items[1].reason(), "event_id: required");
+  EXPECT_EQ(items[2].event_id(), "third");
+  EXPECT_EQ(items[2].outcome(), v1::IngestResult::ACCEPTED);
+  EXPECT_EQ(items[3].event_id(), "fourth");
+  EXPECT_EQ(items[3].outcome(), v1::IngestResult::REJECTED);
+  EXPECT_NE(items[3].reason().find("channel"), std::string::npos) << items[3].reason();
+  EXPECT_EQ(engine_.Counts().interactions, 2);
 }
 
 }  // namespace
