@@ -98,7 +98,6 @@ core::Result<core::TimePoint> ParseWhen(const std::string& text, const date::tim
 
 std::string Json(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
   options.always_print_primitive_fields = true;
   std::string out;
   (void)google::protobuf::util::MessageToJsonString(message, &out, options);

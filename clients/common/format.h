@@ -28,8 +28,9 @@ core::Result<core::TimePoint> ParseWhen(const std::string& text, const date::tim
 // A local calendar day "2026-12-03" → its first instant in `zone`.
 core::Result<core::TimePoint> ParseLocalDay(const std::string& text, const date::time_zone* zone);
 
-// One line of JSON in protobuf's mapping, with field names as in the .proto
-// and default values printed (so a warmth of 0 is still there).
+// One line of JSON in protobuf's canonical mapping (lowerCamelCase field
+// names, as `warmthd replay` prints and every JSON input accepts), with
+// default values printed (so a warmth of 0 is still there).
 std::string Json(const google::protobuf::Message& message);
 
 }  // namespace warmth::client

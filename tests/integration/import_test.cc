@@ -82,17 +82,17 @@ TEST_F(ImportTest, VcardTwiceCreatesOnceAndThenChangesNothing) {
             std::string::npos)
       << r.out;
   const std::string after_first = Status();
-  EXPECT_EQ(Field(after_first, "unsorted_contacts"), cards) << "imported contacts stay unsorted";
+  EXPECT_EQ(Field(after_first, "unsortedContacts"), cards) << "imported contacts stay unsorted";
   EXPECT_EQ(Field(after_first, "contacts"), 0);
   r = Warmctl({"import", "vcard", sap});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("(0 created, 0 updated, " + std::to_string(cards) + " unchanged)"),
             std::string::npos)
       << r.out;
-  EXPECT_EQ(Field(Status(), "unsorted_contacts"), cards);
+  EXPECT_EQ(Field(Status(), "unsortedContacts"), cards);
   r = Warmctl({"contact", "show", "guenther.bluemchen@oracle.com", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"display_name\":\"G\xC3\xBCnther Bl\xC3\xBCmchen\""), std::string::npos)
+  EXPECT_NE(r.out.find("\"displayName\":\"G\xC3\xBCnther Bl\xC3\xBCmchen\""), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("\"city\":\"Redwood Shores\""), std::string::npos) << r.out;
 }
@@ -114,7 +114,7 @@ TEST_F(ImportTest, SeveralFilesAreEachImportedAndSummedUp) {
                        " created, 0 updated, 0 unchanged, 0 refused."),
             std::string::npos)
       << r.out;
-  EXPECT_EQ(Field(Status(), "unsorted_contacts"), cards);
+  EXPECT_EQ(Field(Status(), "unsortedContacts"), cards);
 }
 
 TEST_F(ImportTest, DryRunShowsChangesAndChangesNothing) {
@@ -123,10 +123,10 @@ TEST_F(ImportTest, DryRunShowsChangesAndChangesNothing) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("would create frank-dawson-"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Dry run, nothing changed."), std::string::npos) << r.out;
-  EXPECT_EQ(Field(Status(), "unsorted_contacts"), 0);
+  EXPECT_EQ(Field(Status(), "unsortedContacts"), 0);
   r = Warmctl({"import", "linkedin", "-n", Corpus("linkedin/Connections.csv")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(Field(Status(), "unsorted_contacts"), 0);
+  EXPECT_EQ(Field(Status(), "unsortedContacts"), 0);
 }
 
 TEST_F(ImportTest, AnIdentifierOfAnExistingContactUpdatesThatContact) {
@@ -143,17 +143,17 @@ TEST_F(ImportTest, AnIdentifierOfAnExistingContactUpdatesThatContact) {
   EXPECT_NE(r.out.find("(0 created, 2 updated, 0 unchanged)"), std::string::npos) << r.out;
   const std::string status = Status();
   EXPECT_EQ(Field(status, "contacts"), 2) << status;  // frank and Tim, now in a circle
-  EXPECT_EQ(Field(status, "unsorted_contacts"), 0) << status;
+  EXPECT_EQ(Field(status, "unsortedContacts"), 0) << status;
   r = Warmctl({"contact", "show", "frank", "--json"});
   EXPECT_NE(r.out.find("\"circle\":\"CLOSE\""), std::string::npos) << "the chosen circle stays";
   EXPECT_NE(r.out.find("\"city\":\"Raleigh\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("fdawson@earthlink.net"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"display_name\":\"Franky\""), std::string::npos)
+  EXPECT_NE(r.out.find("\"displayName\":\"Franky\""), std::string::npos)
       << "names are not overwritten";
   r = Warmctl({"contact", "show", "howes@netscape.com", "--json"});
-  EXPECT_NE(r.out.find("\"display_name\":\"Tim Howes\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"displayName\":\"Tim Howes\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"circle\":\"NETWORK\""), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"interaction_count\":\"1\""), std::string::npos) << "history kept";
+  EXPECT_NE(r.out.find("\"interactionCount\":\"1\""), std::string::npos) << "history kept";
 }
 
 TEST_F(ImportTest, LinkedinContactsAreTaggedAndNoInteractionIsLogged) {
@@ -175,7 +175,7 @@ TEST_F(ImportTest, LinkedinContactsAreTaggedAndNoInteractionIsLogged) {
   auto r = Warmctl({"import", "linkedin", csv});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string status = Status();
-  EXPECT_EQ(Field(status, "unsorted_contacts"), rows);
+  EXPECT_EQ(Field(status, "unsortedContacts"), rows);
   EXPECT_EQ(Field(status, "interactions"), 0) << "a connection date is not an interaction";
   r = Warmctl({"contact", "show", "linkedin:jane", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

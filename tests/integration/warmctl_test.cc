@@ -118,6 +118,11 @@ TEST_F(WarmctlTest, LogAddListShowDone) {
   r = Warmctl({"contact", "show", "bob", "--json"});
   EXPECT_NE(r.out.find("\"circle\":\"INNER\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"recent\":[{"), std::string::npos) << r.out;
+  // One JSON mapping everywhere: protobuf's lowerCamelCase, as warmthd
+  // replay prints it.
+  EXPECT_NE(r.out.find("\"lastInteractionAt\":\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"displayName\":\"Bob Stone\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"last_interaction_at\""), std::string::npos) << r.out;
   r = Warmctl({"done", "bob", "--call"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = Warmctl({"contact", "show", "bob"});
@@ -168,7 +173,7 @@ TEST_F(WarmctlTest, WatchPrintsNudgesAsTheyArePublished) {
   }
   const int exit_code = watch.Stop(SIGINT);
   EXPECT_NE(seen.find("\"kind\":\"COOLING\""), std::string::npos) << seen;
-  EXPECT_NE(seen.find("\"contact_ids\":[\"ann\"]"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("\"contactIds\":[\"ann\"]"), std::string::npos) << seen;
   EXPECT_EQ(exit_code, 0) << "Ctrl-C ends watch cleanly";
 }
 

@@ -302,7 +302,7 @@ $call"
   wait_for 20 "Hal's notification" shown_times "Time to call Hal Roe" 1
   choose "Time to call Gil Ho" snooze
   wait_for 10 "the daemon to record the snooze" state_is gil SNOOZED
-  until_s=$(date -d "$(warmctl --json nudges --contact gil --state snoozed | jq -r '.nudges[0].snoozed_until')" +%s)
+  until_s=$(date -d "$(warmctl --json nudges --contact gil --state snoozed | jq -r '.nudges[0].snoozedUntil')" +%s)
   left=$((until_s - $(date +%s)))
   # [notify] snooze = "2d"
   [ $left -gt $((2 * 86400 - 120)) ] && [ $left -le $((2 * 86400)) ] ||
