@@ -14,7 +14,7 @@ add_dependencies(notify_integration_tests warmthd warmth-notify)
 
 # e2e: private session bus, Xvfb, dunst (notification-daemon for "buttons"), warmthd and
 # warmth-notify; exit 77 (skipped) when a tool is missing.
-foreach(scenario called missed restarts buttons)
+foreach(scenario called missed restarts buttons closed)
   add_test(NAME notify_e2e_${scenario}
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/notify/notify_e2e.sh ${scenario}
       $<TARGET_FILE:warmthd> $<TARGET_FILE:warmctl> $<TARGET_FILE:warmth-notify>

@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include "daemon/transport/codec.h"
+
 namespace warmth::client {
 namespace {
 
@@ -312,9 +314,22 @@ Subscriber::Subscriber(zmq::context_t& context, const std::string& endpoint,
 
 std::optional<v1::Nudge> Subscriber::Receive(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (auto p = NextBefore(deadline)) {
+    if (!p->closed) {
+      return std::move(p->nudge);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Publication> Subscriber::Next(std::chrono::milliseconds timeout) {
+  return NextBefore(std::chrono::steady_clock::now() + timeout);
+}
+
+std::optional<Publication> Subscriber::NextBefore(std::chrono::steady_clock::time_point deadline) {
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::max(left, std::chrono::milliseconds(0)));
     if ((item.revents & ZMQ_POLLIN) == 0) {
@@ -322,10 +337,11 @@ std::optional<v1::Nudge> Subscriber::Receive(std::chrono::milliseconds timeout) 
     }
     std::vector<zmq::message_t> frames;
     (void)zmq::recv_multipart(socket_, std::back_inserter(frames));
-    v1::Nudge nudge;
+    Publication p;
     if (frames.size() == 2 &&
-        nudge.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) {
-      return nudge;
+        p.nudge.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) {
+      p.closed = frames[0].to_string_view() == transport::kClosedTopic;
+      return p;
     }
   }
 }

@@ -69,16 +69,31 @@ class Client {
   std::string id_prefix_;
 };
 
-// Subscribes to the daemon's nudges (all kinds, or those named).
+// One message on the daemon's nudge socket.
+struct Publication {
+  v1::Nudge nudge;
+  // Topic nudge.closed: a nudge published before, acted on now (its state
+  // DONE, SNOOZED or DISMISSED). Otherwise a nudge just published.
+  bool closed = false;
+};
+
+// Subscribes to the daemon's nudges (all kinds, or those named). Without
+// `kinds` the subscription ("nudge.") also matches nudge.closed.
 class Subscriber {
  public:
   Subscriber(zmq::context_t& context, const std::string& endpoint,
              const transport::SocketSetup& setup = {}, const std::vector<std::string>& kinds = {});
-  // The next nudge within `timeout`; nullopt on timeout. Skips bad frames.
+  // The next newly published nudge within `timeout`; nullopt on timeout.
+  // Skips bad frames and nudge.closed.
   std::optional<v1::Nudge> Receive(std::chrono::milliseconds timeout);
+  // The next message within `timeout`, new or closed; nullopt on timeout.
+  // Skips bad frames.
+  std::optional<Publication> Next(std::chrono::milliseconds timeout);
   zmq::socket_t& socket() { return socket_; }
 
  private:
+  std::optional<Publication> NextBefore(std::chrono::steady_clock::time_point deadline);
+
   zmq::socket_t socket_;
 };
 

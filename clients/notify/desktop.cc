@@ -94,9 +94,12 @@ void DesktopNotifications::Drop(const std::string& why) {
   }
   on_screen_.clear();
   for (auto& [id, nudge] : sending_) {
-    queue_.push_front(std::move(nudge));
+    if (!closing_.contains(id)) {
+      queue_.push_front(std::move(nudge));
+    }
   }
   sending_.clear();
+  closing_.clear();
   server_ = Server::kUnknown;
   owner_.clear();
   reopen_at_ = std::chrono::steady_clock::now() + kReopenEvery;
@@ -245,6 +248,22 @@ void DesktopNotifications::Withdraw(const std::set<std::string>& pending, Steady
   }
 }
 
+void DesktopNotifications::Close(const std::string& nudge_id) {
+  std::erase_if(queue_, [&](const v1::Nudge& n) { return n.id() == nudge_id; });
+  if (sending_.contains(nudge_id)) {
+    closing_.insert(nudge_id);
+  }
+  for (auto it = on_screen_.begin(); it != on_screen_.end();) {
+    if (it->second.nudge.id() == nudge_id) {
+      spdlog::info("closing the notification for nudge {}: acted on elsewhere", nudge_id);
+      CloseNotification(it->first);
+      it = on_screen_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 void DesktopNotifications::CloseNotification(std::uint32_t id) {
   if (bus_ == nullptr || server_ != Server::kReady) {
     return;
@@ -305,14 +324,23 @@ void DesktopNotifications::Send(const v1::Nudge& nudge) {
   sending_[nudge.id()] = nudge;
   const bool sent = Call(m, [this, nudge](sd_bus_message* reply, const sd_bus_error* error) {
     sending_.erase(nudge.id());
+    // Acted on elsewhere while the call was in flight (Close).
+    const bool closed = closing_.erase(nudge.id()) > 0;
     std::uint32_t id = 0;
     if (error != nullptr || sd_bus_message_read(reply, "u", &id) < 0) {
-      Requeue(nudge);
+      if (!closed) {
+        Requeue(nudge);
+      }
       ServerMissing(error != nullptr ? ErrorText(error) : "bad reply to Notify");
       return;
     }
-    on_screen_[id] = OnScreen{nudge, std::chrono::steady_clock::now()};
-    spdlog::info("shown nudge {}: {}", nudge.id(), Title(nudge));
+    if (closed) {
+      spdlog::info("closing the notification for nudge {}: acted on elsewhere", nudge.id());
+      CloseNotification(id);
+    } else {
+      on_screen_[id] = OnScreen{nudge, std::chrono::steady_clock::now()};
+      spdlog::info("shown nudge {}: {}", nudge.id(), Title(nudge));
+    }
     if (callbacks_.shown) {
       callbacks_.shown(nudge);
     }

@@ -57,6 +57,10 @@ class DesktopNotifications {
   // pending (acted on elsewhere). Only notifications shown before `before`
   // are closed: later ones may be newer than the caller's list.
   void Withdraw(const std::set<std::string>& pending, SteadyTime before);
+  // Drops the queued nudge `nudge_id` and closes its notification on the
+  // server (CloseNotification): it was acted on elsewhere. One whose Notify
+  // call is in flight is closed as soon as the server answers.
+  void Close(const std::string& nudge_id);
 
   // The bus socket and the events sd-bus waits for; nullopt without a bus.
   std::optional<zmq::pollitem_t> PollItem() const;
@@ -109,6 +113,7 @@ class DesktopNotifications {
   bool markup_ = false;
   std::deque<v1::Nudge> queue_;
   std::map<std::string, v1::Nudge> sending_;  // by id: a Notify call is in flight
+  std::set<std::string> closing_;             // of sending_: close once shown
   std::map<std::uint32_t, OnScreen> on_screen_;
 };
 

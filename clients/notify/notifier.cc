@@ -110,7 +110,7 @@ Notifier::Notifier(NotifierOptions options, std::ostream& out)
 Notifier::~Notifier() = default;
 
 void Notifier::Offer(const v1::Nudge& nudge) {
-  if (nudge.id().empty() || shown_.Contains(nudge.id())) {
+  if (nudge.id().empty() || shown_.Contains(nudge.id()) || closed_.contains(nudge.id())) {
     return;
   }
   if (desktop_) {
@@ -123,6 +123,17 @@ void Notifier::Offer(const v1::Nudge& nudge) {
     out_ << ConsoleLine(nudge, options_.zone) << std::endl;
   }
   Shown(nudge);
+}
+
+void Notifier::Closed(const v1::Nudge& nudge) {
+  if (nudge.id().empty()) {
+    return;
+  }
+  spdlog::debug("nudge {} is now {}", nudge.id(), v1::NudgeState_Name(nudge.state()));
+  closed_[nudge.id()] = std::chrono::steady_clock::now();
+  if (desktop_) {
+    desktop_->Close(nudge.id());
+  }
 }
 
 void Notifier::Shown(const v1::Nudge& nudge) {
@@ -185,7 +196,8 @@ void Notifier::OnPending(const v1::NudgeList& list, SteadyTime asked_at) {
   int fresh = 0;
   for (const auto& nudge : list.nudges()) {
     pending.insert(nudge.id());
-    const bool known = shown_.Contains(nudge.id()) || (desktop_ && desktop_->Has(nudge.id()));
+    const bool known = shown_.Contains(nudge.id()) || closed_.contains(nudge.id()) ||
+                       (desktop_ && desktop_->Has(nudge.id()));
     if (!known) {
       ++fresh;
       Offer(nudge);
@@ -196,6 +208,8 @@ void Notifier::OnPending(const v1::NudgeList& list, SteadyTime asked_at) {
   if (desktop_) {
     desktop_->Withdraw(pending, asked_at);
   }
+  // This list already leaves out what was closed before it was asked for.
+  std::erase_if(closed_, [asked_at](const auto& entry) { return entry.second < asked_at; });
   const core::Status s = shown_.Prune(pending, base::Now() - kPruneGrace);
   if (!s.ok()) {
     spdlog::warn("cannot prune shown nudges: {}", s.message());
@@ -264,9 +278,15 @@ void Notifier::ReadReplies() {
 }
 
 void Notifier::ReadNudges() {
-  while (auto nudge = subscriber_->Receive(milliseconds(0))) {
-    spdlog::debug("nudge {} published", nudge->id());
-    Offer(*nudge);
+  // Next, not Receive: the "nudge." subscription brings nudge.closed too,
+  // which must close a notification, never show one.
+  while (auto p = subscriber_->Next(milliseconds(0))) {
+    if (p->closed) {
+      Closed(p->nudge);
+      continue;
+    }
+    spdlog::debug("nudge {} published", p->nudge.id());
+    Offer(p->nudge);
   }
 }
 

@@ -46,6 +46,8 @@ struct NotifierOptions {
 // notification server missing is logged once and waited out, never fatal.
 // Action requests wait for the daemon (up to an hour) and are retried;
 // retrying is safe since a second Done on a nudge is refused as already done.
+// A nudge acted on anywhere (published as nudge.closed) has its notification
+// closed at once; a ListNudges answer withdraws any that were missed.
 class Notifier {
  public:
   // Throws zmq::error_t for an endpoint ZeroMQ refuses.
@@ -70,6 +72,9 @@ class Notifier {
   };
 
   void Offer(const v1::Nudge& nudge);
+  // nudge.closed: the nudge was acted on (here or elsewhere); its
+  // notification goes.
+  void Closed(const v1::Nudge& nudge);
   void Shown(const v1::Nudge& nudge);
   void Act(const v1::Nudge& nudge, Action action);
   void Resync(const char* why);
@@ -91,6 +96,10 @@ class Notifier {
   zmq::socket_t sub_monitor_;
   zmq::socket_t api_monitor_;
   ShownNudges shown_;
+  // Ids of nudges closed since, by when: never offered again, even by a
+  // ListNudges answer asked for before the change (OnPending forgets those
+  // older than its list).
+  std::map<std::string, SteadyTime> closed_;
   std::unique_ptr<DesktopNotifications> desktop_;
   std::map<std::string, Outgoing> outgoing_;  // by request_id
   std::string id_prefix_;

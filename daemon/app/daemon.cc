@@ -6,6 +6,7 @@
 #include <csignal>
 #include <span>
 #include <system_error>
+#include <variant>
 
 #include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
@@ -373,6 +374,7 @@ bool Daemon::Commit(TimePoint now) {
       writes_held_until_ = TimePoint{};
       service_->set_store_error("");
     }
+    PublishClosed(journal);
     return true;
   }
   spdlog::error("{}; rebuilding state from the store and holding writes for {} ms", s.message(),
@@ -388,6 +390,17 @@ bool Daemon::Commit(TimePoint now) {
   }
   service_->set_engine(engine_.get());
   return false;
+}
+
+void Daemon::PublishClosed(const std::vector<core::Change>& journal) {
+  for (const core::Change& change : journal) {
+    const auto* row = std::get_if<core::NudgeRow>(&change);
+    if (row == nullptr || !row->state_changed) {
+      continue;
+    }
+    publisher_->PublishClosed(row->nudge);
+    spdlog::info("nudge {} is now {}", row->nudge.id, core::Name(row->nudge.state));
+  }
 }
 
 void Daemon::PublishDue(TimePoint now) {

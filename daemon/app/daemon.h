@@ -83,9 +83,13 @@ class Daemon {
   void RefuseBacklog();
 
   void PublishDue(core::TimePoint now);
-  // Writes the engine's journal. On failure: logs, rebuilds the engine from
-  // the store and holds writes back for a moment. False if it failed.
+  // Writes the engine's journal, then publishes the state changes it held
+  // (PublishClosed): subscribers never hear of a change that was not saved.
+  // On failure: logs, rebuilds the engine from the store and holds writes
+  // back for a moment. False if it failed.
   bool Commit(core::TimePoint now);
+  // Each nudge whose state the committed `journal` changed, as nudge.closed.
+  void PublishClosed(const std::vector<core::Change>& journal);
 
   // STATUS= for systemd: endpoints and counts, at most every 30 s.
   void ReportStatus(bool force);

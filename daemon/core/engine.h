@@ -164,7 +164,10 @@ class Engine final : public LoadTarget {
 
   // engine_nudges.cc: acting on published nudges.
   Result<NudgeRecord*> OpenNudge(std::string_view nudge_id);
+  // Changes the state and journals it as a state change (NudgeRow::state_changed).
   void SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoint> until);
+  // The nudge with its contacts' display names, as clients get it.
+  Nudge Named(const NudgeRecord& n) const;
   void RecordDone(Record& r, Channel channel, TimePoint now);
   std::vector<std::string> SnoozeContact(Record& r, TimePoint until, TimePoint now);
 

@@ -56,13 +56,7 @@ std::vector<Nudge> Engine::ListNudges(std::span<const NudgeState> states, std::s
     if (!state_ok || (cid && std::find(n.cids.begin(), n.cids.end(), *cid) == n.cids.end())) {
       continue;
     }
-    Nudge copy = n.nudge;
-    copy.contact_names.clear();
-    for (std::int64_t c : n.cids) {
-      const Record* r = contacts_.Get(c);
-      copy.contact_names.push_back(r == nullptr ? "" : r->DisplayName());
-    }
-    out.push_back(std::move(copy));
+    out.push_back(Named(n));
   }
   std::sort(out.begin(), out.end(), [](const Nudge& a, const Nudge& b) {
     return a.published_at != b.published_at ? a.published_at > b.published_at : a.id < b.id;
@@ -73,9 +67,21 @@ std::vector<Nudge> Engine::ListNudges(std::span<const NudgeState> states, std::s
   return out;
 }
 
+Nudge Engine::Named(const NudgeRecord& n) const {
+  Nudge copy = n.nudge;
+  copy.contact_names.clear();
+  for (std::int64_t c : n.cids) {
+    const Record* r = contacts_.Get(c);
+    copy.contact_names.push_back(r == nullptr ? "" : r->DisplayName());
+  }
+  return copy;
+}
+
 void Engine::SetState(NudgeRecord& n, NudgeState state, std::optional<TimePoint> until) {
   nudges_.SetState(n, state, until);
-  Journal(NudgeRow{n.nudge});
+  if (journaling_) {
+    Journal(NudgeRow{Named(n), true});  // published as nudge.closed after the commit
+  }
 }
 
 // The nudge named `nudge_id` while it is open (PENDING or SNOOZED).

@@ -55,6 +55,11 @@ struct InteractionRow {
 };
 struct NudgeRow {
   Nudge nudge;
+  // Its state changed just now (DONE, SNOOZED or DISMISSED, by a request or
+  // by settling); false when it is new or only rewritten (a merge). Once
+  // committed, the daemon publishes such a row as nudge.closed. The nudge
+  // carries its contact names then, as ListNudges gives them.
+  bool state_changed = false;
 };
 struct NudgeRemoved {
   std::string id;

@@ -47,7 +47,11 @@ void ToProto(const core::Trip& in, v1::Trip* out);
 void ToProto(const core::Nudge& in, v1::Nudge* out);
 void ToProto(const core::Status& status, v1::Error* out);
 
-// "nudge.cooling", …: the PUB topic of a nudge kind.
+// "nudge.cooling", …: the PUB topic of a nudge kind, for a nudge just published.
 std::string Topic(core::NudgeKind kind);
+// The PUB topic of a published nudge whose state changed (DONE, SNOOZED,
+// DISMISSED): notifiers close what they show for it. A subscription to
+// "nudge." matches it too.
+inline constexpr std::string_view kClosedTopic = "nudge.closed";
 
 }  // namespace warmth::transport

@@ -149,9 +149,16 @@ NudgePublisher::NudgePublisher(zmq::context_t& context, const std::string& endpo
 }
 
 void NudgePublisher::Publish(const core::Nudge& nudge) {
+  Send(Topic(nudge.kind), nudge);
+}
+
+void NudgePublisher::PublishClosed(const core::Nudge& nudge) {
+  Send(kClosedTopic, nudge);
+}
+
+void NudgePublisher::Send(std::string_view topic, const core::Nudge& nudge) {
   v1::Nudge proto;
   ToProto(nudge, &proto);
-  const std::string topic = Topic(nudge.kind);
   const std::string bytes = proto.SerializeAsString();
   socket_.send(zmq::buffer(topic), zmq::send_flags::sndmore);
   socket_.send(zmq::buffer(bytes), zmq::send_flags::none);

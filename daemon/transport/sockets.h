@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <zmq.hpp>
@@ -63,11 +64,16 @@ class NudgePublisher {
  public:
   NudgePublisher(zmq::context_t& context, const std::string& endpoint,
                  const SocketSetup& setup = {});
+  // A nudge just published: [nudge.<kind>][Nudge].
   void Publish(const core::Nudge& nudge);
+  // A published nudge in its new state: [nudge.closed][Nudge].
+  void PublishClosed(const core::Nudge& nudge);
   zmq::socket_t& socket() { return socket_; }
   const std::string& endpoint() const { return endpoint_; }
 
  private:
+  void Send(std::string_view topic, const core::Nudge& nudge);
+
   zmq::socket_t socket_;
   std::string endpoint_;
 };

@@ -1,5 +1,6 @@
 // The real warmthd process on a temporary directory, driven over ipc sockets.
 #include <iterator>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -259,6 +260,108 @@ TEST_F(DaemonTest, DownAcrossTheDueTimeThePendingNudgeIsPublishedOnceOnStart) {
   ASSERT_TRUE(daemon_.Start());
   EXPECT_TRUE(sub.Drain(std::chrono::seconds(2)).empty());
   EXPECT_EQ(Publications(daemon_.Log(), pending.nudges(0).id()), 1) << daemon_.Log();
+}
+
+// The nudge socket as the wire has it: each message with its topic.
+struct Publication {
+  std::string topic;
+  v1::Nudge nudge;
+};
+
+class TopicSubscriber {
+ public:
+  TopicSubscriber(zmq::context_t& context, const std::string& endpoint)
+      : socket_(context, zmq::socket_type::sub) {
+    socket_.set(zmq::sockopt::subscribe, "");
+    socket_.connect(endpoint);
+  }
+  // The next message within `timeout`; nullopt on timeout.
+  std::optional<Publication> Next(std::chrono::milliseconds timeout) {
+    socket_.set(zmq::sockopt::rcvtimeo, static_cast<int>(timeout.count()));
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(socket_, std::back_inserter(frames)) || frames.size() != 2) {
+      return std::nullopt;
+    }
+    Publication p{frames[0].to_string(), {}};
+    if (!p.nudge.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) {
+      return std::nullopt;
+    }
+    return p;
+  }
+
+ private:
+  zmq::socket_t socket_;
+};
+
+// Another machine's notifier (the subscriber) sees what this one (a client)
+// does to a nudge it shows.
+class ClosedTest : public DaemonTest {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(daemon_.Start());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the SUB join
+    AddContact(client_, "ann", v1::INNER);
+    // In person 7 days ago less 1 s: a COOLING nudge falls due in 1 s.
+    Log(client_, "e1", "ann", v1::IN_PERSON, Now() - 7 * core::kDay + std::chrono::seconds(1));
+    const auto published = sub_.Next(std::chrono::seconds(10));
+    ASSERT_TRUE(published) << "no nudge within 10 s; log:\n" << daemon_.Log();
+    ASSERT_EQ(published->topic, "nudge.cooling");
+    nudge_ = published->nudge;
+  }
+
+  // The next message, which must be nudge.closed for the published nudge.
+  v1::Nudge ExpectClosed() {
+    const auto closed = sub_.Next(std::chrono::seconds(5));
+    if (!closed) {
+      ADD_FAILURE() << "nothing published within 5 s; log:\n" << daemon_.Log();
+      return {};
+    }
+    EXPECT_EQ(closed->topic, "nudge.closed");
+    EXPECT_EQ(closed->nudge.id(), nudge_.id());
+    EXPECT_EQ(closed->nudge.kind(), v1::COOLING);
+    EXPECT_EQ(closed->nudge.text(), nudge_.text());
+    return closed->nudge;
+  }
+
+  TopicSubscriber sub_{context_, daemon_.pub()};
+  client::Client client_ = Connect();
+  v1::Nudge nudge_;
+};
+
+TEST_F(ClosedTest, DoneFromAnotherClientIsPublishedAsClosedDone) {
+  v1::Request done;
+  done.mutable_done()->set_contact_id("ann");
+  Call(client_, done);
+  EXPECT_EQ(ExpectClosed().state(), v1::DONE);
+  EXPECT_FALSE(sub_.Next(std::chrono::milliseconds(300))) << "published more than one change";
+}
+
+TEST_F(ClosedTest, LiveInteractionThatSettlesItIsPublishedAsClosedDone) {
+  Log(client_, "call-1", "ann", v1::CALL, Now());
+  EXPECT_EQ(ExpectClosed().state(), v1::DONE);
+}
+
+TEST_F(ClosedTest, DismissIsPublishedAsClosedDismissed) {
+  v1::Request dismiss;
+  dismiss.mutable_dismiss()->set_nudge_id(nudge_.id());
+  Call(client_, dismiss);
+  EXPECT_EQ(ExpectClosed().state(), v1::DISMISSED);
+}
+
+TEST_F(ClosedTest, SnoozeIsPublishedAsClosedAndTheComebackAsANewNudge) {
+  v1::Request snooze;
+  snooze.mutable_snooze()->set_nudge_id(nudge_.id());
+  snooze.mutable_snooze()->mutable_duration()->set_seconds(1);
+  Call(client_, snooze);
+  const v1::Nudge snoozed = ExpectClosed();
+  EXPECT_EQ(snoozed.state(), v1::SNOOZED);
+  EXPECT_TRUE(snoozed.has_snoozed_until());
+  // A second later it comes back under a new id, as a COOLING nudge again.
+  const auto back = sub_.Next(std::chrono::seconds(5));
+  ASSERT_TRUE(back) << daemon_.Log();
+  EXPECT_EQ(back->topic, "nudge.cooling");
+  EXPECT_EQ(back->nudge.state(), v1::PENDING);
+  EXPECT_NE(back->nudge.id(), nudge_.id());
 }
 
 TEST_F(DaemonTest, SecondDaemonOnTheSameStoreRefusesToStart) {

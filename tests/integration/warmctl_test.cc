@@ -1,4 +1,5 @@
 // warmctl as a user runs it: the real binary against the real daemon.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -175,6 +176,34 @@ TEST_F(WarmctlTest, WatchPrintsNudgesAsTheyArePublished) {
   EXPECT_NE(seen.find("\"kind\":\"COOLING\""), std::string::npos) << seen;
   EXPECT_NE(seen.find("\"contactIds\":[\"ann\"]"), std::string::npos) << seen;
   EXPECT_EQ(exit_code, 0) << "Ctrl-C ends watch cleanly";
+}
+
+// The nudge socket also carries nudge.closed (a nudge acted on), whose
+// topic the "nudge." subscription matches: watch shows new nudges only.
+TEST_F(WarmctlTest, WatchDoesNotShowANudgeAgainWhenItIsActedOn) {
+  ASSERT_TRUE(daemon_.Start());
+  const std::string out_path = dir_.File("watch.out");
+  testing::ChildProcess watch({testing::WarmctlPath(), "--api", daemon_.api(), "--config",
+                               daemon_.config_path(), "watch", "--json"},
+                              testing::ChildIo{"", out_path, ""});
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(Warmctl({"contact", "add", "ann", "--circle", "inner"}).exit_code, 0);
+  const auto at =
+      std::chrono::system_clock::now() - std::chrono::hours(24 * 7) + std::chrono::seconds(1);
+  const std::string when = date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(at));
+  ASSERT_EQ(Warmctl({"log", "ann", "--channel", "in_person", "--at", when}).exit_code, 0);
+  std::string seen;
+  for (int i = 0; i < 100 && seen.find("COOLING") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    seen = testing::ReadFile(out_path);
+  }
+  ASSERT_NE(seen.find("\"kind\":\"COOLING\""), std::string::npos) << seen;
+  ASSERT_EQ(Warmctl({"done", "ann"}).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  watch.Stop(SIGINT);
+  seen = testing::ReadFile(out_path);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), '\n'), 1) << seen;
+  EXPECT_EQ(seen.find("DONE"), std::string::npos) << seen;
 }
 
 TEST_F(WarmctlTest, UsageErrorsExitTwo) {

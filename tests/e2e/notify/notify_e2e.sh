@@ -16,6 +16,9 @@
 #             survives the daemon and the notification server restarting.
 #   buttons   with notification-daemon, which draws real buttons: a click on
 #             "Called" is recorded. Saves OUT_DIR/notifier-buttons.png.
+#   closed    nudges handled elsewhere (warmctl: done, dismiss, snooze, a call
+#             logged) disappear from the screen: the notifier closes each
+#             notification on the server, and shows none of them again.
 # Exit 77 (skipped) when a tool is missing.
 set -euo pipefail
 
@@ -425,6 +428,53 @@ buttons)
   alive
   stop_notifier
   echo "PASS buttons: clicked Called on a real button; $nudge is DONE"
+  ;;
+
+closed)
+  # Another machine acts on the nudges shown here (warmctl stands for its
+  # notifier or command line): warmthd publishes each change as
+  # nudge.closed, and this notifier closes the notification on the server.
+  start_dunst
+  start_daemon
+  start_notifier
+  wait_for 10 "the notifier to find dunst" logged "showing notifications through dunst"
+  # Past the notifier's second ListNudges: only nudge.closed can close them.
+  wait_for 10 "the list a second after connecting" settled
+  cools_in ivy "Ivy Lee" 1
+  cools_in jo "Jo March" 1
+  cools_in kim "Kim Novak" 1
+  cools_in lou "Lou Reed" 1
+  for who in "Ivy Lee" "Jo March" "Kim Novak" "Lou Reed"; do
+    wait_for 20 "the notification for $who" shown_times "Time to call $who" 1
+  done
+  displayed() { [ "$(dunstctl count displayed)" -eq "$1" ]; }
+  # dunst keeps what was closed in its history.
+  closed_on_screen() {
+    dunstctl history | jq -e --arg s "$1" '[.data[][] | .summary.data] | index($s) != null' >/dev/null
+  }
+  wait_for 5 "four notifications on screen" displayed 4
+  gone() { # WHAT SUMMARY LEFT
+    wait_for 5 "the notification for $2 to close after $1" closed_on_screen "$2"
+    wait_for 5 "$3 notification(s) left on screen after $1" displayed "$3"
+  }
+
+  warmctl done ivy >/dev/null
+  gone "done" "Time to call Ivy Lee" 3
+  warmctl dismiss "$(warmctl --json nudges --contact jo | jq -r '.nudges[0].id')" >/dev/null
+  gone "dismiss" "Time to call Jo March" 2
+  warmctl log kim --channel call >/dev/null  # a live interaction settles it
+  gone "a call logged" "Time to call Kim Novak" 1
+  warmctl snooze lou 2d >/dev/null
+  gone "snooze" "Time to call Lou Reed" 0
+
+  closes=$(grep -c 'member=CloseNotification$' "$work/monitor.txt" || true)
+  [ "$closes" -eq 4 ] || fail "$closes CloseNotification calls, not 4"
+  for who in "Ivy Lee" "Jo March" "Kim Novak" "Lou Reed"; do
+    shown_times "Time to call $who" 1 || fail "$who shown $(notify_count "Time to call $who") times"
+  done
+  alive
+  stop_notifier
+  echo "PASS closed: done, dismiss, a call and snooze from elsewhere closed 4 notifications"
   ;;
 
 *)

@@ -358,6 +358,44 @@ TEST_F(EngineTest, ListIsColdestFirstThenUnsorted) {
   EXPECT_EQ(engine_.ListContacts(false, 2, T0()).size(), 2u);
 }
 
+// The rows the daemon publishes as nudge.closed once committed: state
+// changes only, not a publication or a merge that rewrites the row.
+TEST_F(EngineTest, JournalMarksTheStateChangesOfPublishedNudges) {
+  const auto nudge_rows = [this] {
+    std::vector<NudgeRow> rows;
+    for (const Change& change : engine_.TakeJournal()) {
+      if (const auto* n = std::get_if<NudgeRow>(&change)) {
+        rows.push_back(*n);
+      }
+    }
+    return rows;
+  };
+  IngestOne(Make("p1", {"zed@example.com"}, Channel::kEmail, Direction::kOutbound, T0(), {"pitch"}),
+            T0());
+  const auto published = RunUntil(T0(), T0() + 3 * kDay);
+  ASSERT_EQ(published.size(), 1u);
+  ASSERT_EQ(published[0].kind, NudgeKind::kFollowUp);
+  auto rows = nudge_rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0].state_changed) << "published, not changed";
+
+  Contact zed = Person("zed", Circle::kClose, {"zed@example.com"});
+  zed.display_name = "Zed Ray";
+  ASSERT_TRUE(engine_.UpsertContact(zed, T0() + 3 * kDay).ok());  // adopts the nudge
+  rows = nudge_rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].nudge.state, NudgeState::kPending);
+  EXPECT_FALSE(rows[0].state_changed) << "rewritten by the merge, not changed";
+
+  ASSERT_TRUE(engine_.Done("zed", "", Channel::kCall, T0() + 3 * kDay).ok());
+  rows = nudge_rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].nudge.id, published[0].id);
+  EXPECT_EQ(rows[0].nudge.state, NudgeState::kDone);
+  EXPECT_TRUE(rows[0].state_changed);
+  EXPECT_EQ(rows[0].nudge.contact_names, (std::vector<std::string>{"Zed Ray"}));
+}
+
 TEST_F(EngineTest, JournalReplayedIntoAFreshEngineGivesTheSameState) {
   // What the store does across a restart, without the store: every change
   // the engine journaled, loaded into a new engine, gives the same answers.
