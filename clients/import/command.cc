@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/exit_codes.h"
+#include "base/phone.h"
 #include "clients/import/apply.h"
 #include "clients/import/ics.h"
 #include "clients/import/linkedin.h"
@@ -134,9 +135,12 @@ int RunCalendarImport(const std::string& text, const ImportArgs& args, const Imp
 }
 
 int RunContactsImport(const std::string& kind, const std::string& text, const ImportArgs& args,
-                      const ImportOptions& options, client::Client& client, std::ostream& out,
-                      std::ostream& err) {
-  const ContactsFile file = kind == "vcard" ? ParseVcards(text) : ParseLinkedinCsv(text);
+                      const ImportOptions& options, client::Client& client,
+                      const base::Config& config, std::ostream& out, std::ostream& err) {
+  // Phone numbers read as the daemon reads them: the same [me] region.
+  const ContactsFile file = kind == "vcard"
+                                ? ParseVcards(text, base::PhoneNormalizerFor(config.me_region))
+                                : ParseLinkedinCsv(text);
   PrintProblems(args.file, file.problems, err);
   for (const auto& n : file.notes) {
     err << "warmctl: " << args.file << ": " << n << '\n';
@@ -209,7 +213,7 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
   if (kind == "ics") {
     return RunCalendarImport(*text, args, *options, client, config, out, err);
   }
-  return RunContactsImport(kind, *text, args, *options, client, out, err);
+  return RunContactsImport(kind, *text, args, *options, client, config, out, err);
 }
 
 }  // namespace warmth::import

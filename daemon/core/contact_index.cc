@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "daemon/core/identifiers.h"
-
 namespace warmth::core {
 
 ContactRecord& ContactIndex::Load(std::int64_t cid, Contact contact) {
@@ -32,7 +30,7 @@ const ContactRecord* ContactIndex::Find(std::string_view key) const {
   if (const auto it = by_id_.find(std::string(key)); it != by_id_.end()) {
     return &contacts_.at(it->second);
   }
-  const auto norm = NormalizeIdentifier(key);
+  const auto norm = Normalize(key);
   if (!norm.ok()) {
     return nullptr;
   }
@@ -73,7 +71,7 @@ Result<ContactIndex::Resolved> ContactIndex::Resolve(std::string_view raw) const
   if (const ContactRecord* r = Find(raw)) {
     return Resolved{r->cid, {}};
   }
-  auto norm = NormalizeIdentifier(raw);
+  auto norm = Normalize(raw);
   if (!norm.ok()) {
     return norm.status();
   }

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "daemon/core/history.h"
+#include "daemon/core/identifiers.h"
 #include "daemon/core/rules.h"
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"
@@ -46,6 +47,10 @@ class ContactIndex {
   };
   using ByConversation = std::set<std::pair<TimePoint, std::int64_t>>;
 
+  // `phone` reads phone identifiers (NormalizeIdentifier); unset: they are
+  // refused.
+  explicit ContactIndex(PhoneNormalizer phone = {}) : phone_(std::move(phone)) {}
+
   // A stored contact, as loaded.
   ContactRecord& Load(std::int64_t cid, Contact contact);
   // A new record with the next number, id `id` and no identifiers.
@@ -64,6 +69,11 @@ class ContactIndex {
   // An existing contact, or the normalized identifier to create one for;
   // kInvalidArgument for an unusable identifier.
   Result<Resolved> Resolve(std::string_view raw) const;
+  // NormalizeIdentifier with this index's phone normalizer.
+  Result<std::string> Normalize(std::string_view raw) const {
+    return NormalizeIdentifier(raw, phone_);
+  }
+  const PhoneNormalizer& Phone() const { return phone_; }
 
   // Replaces the record's contact and re-points the identifier index: its old
   // identifiers not in `contact` are released.
@@ -84,6 +94,7 @@ class ContactIndex {
   std::size_t size() const { return contacts_.size(); }
 
  private:
+  PhoneNormalizer phone_;
   std::unordered_map<std::int64_t, ContactRecord> contacts_;
   std::unordered_map<std::string, std::int64_t> by_id_;
   std::unordered_map<std::string, std::int64_t> by_identifier_;

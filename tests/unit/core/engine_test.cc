@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/phone.h"
 #include "tests/support/engine.h"
 #include "tests/support/support.h"
 
@@ -34,7 +35,9 @@ Contact Person(std::string id, Circle circle, std::vector<std::string> identifie
 
 class EngineTest : public ::testing::Test {
  protected:
-  explicit EngineTest(EngineOptions options = ImmediateOptions()) : engine_(options, nullptr) {
+  // Phone numbers as a daemon with [me] region = "DE" reads them.
+  explicit EngineTest(EngineOptions options = ImmediateOptions())
+      : engine_(options, nullptr, base::PhoneNormalizerFor("DE")) {
     engine_.FinishLoad(T0());
   }
 
@@ -109,15 +112,16 @@ TEST_F(EngineTest, BadIdentifierRejectsOnlyThatInteractionAndCreatesNothing) {
 }
 
 TEST_F(EngineTest, ResolvesByIdThenIdentifierElseCreatesUnsorted) {
-  ASSERT_TRUE(engine_
-                  .UpsertContact(
-                      Person("bob", Circle::kClose, {"Bob@Example.com", "tel:+1 555 0100"}), T0())
-                  .ok());
+  ASSERT_TRUE(
+      engine_
+          .UpsertContact(Person("bob", Circle::kClose, {"Bob@Example.com", "tel:+1 202 555 0100"}),
+                         T0())
+          .ok());
   const auto r1 = IngestOne(Make("1", {"bob"}, Channel::kCall, Direction::kMutual, T0()), T0());
   const auto r2 =
       IngestOne(Make("2", {"BOB@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
   const auto r3 =
-      IngestOne(Make("3", {"tel:+15550100"}, Channel::kCall, Direction::kMutual, T0()), T0());
+      IngestOne(Make("3", {"tel:+12025550100"}, Channel::kCall, Direction::kMutual, T0()), T0());
   const auto r4 =
       IngestOne(Make("4", {"carol@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
   EXPECT_EQ(r1.contact_ids, std::vector<std::string>{"bob"});
@@ -128,6 +132,41 @@ TEST_F(EngineTest, ResolvesByIdThenIdentifierElseCreatesUnsorted) {
   const auto carol = engine_.GetContact("carol@example.com", T0());
   ASSERT_TRUE(carol);
   EXPECT_EQ(carol->contact.circle, Circle::kUnspecified);
+}
+
+// The issue "Right on a real person's data": a number saved the national way
+// and the same number written internationally are one person.
+TEST_F(EngineTest, NationalAndInternationalSpellingsOfANumberAreOneContact) {
+  const auto saved =
+      engine_.UpsertContact(Person("ann", Circle::kClose, {"tel:0171 1234567"}), T0());
+  ASSERT_TRUE(saved.ok()) << saved.status().message();
+  EXPECT_EQ(saved->contact.identifiers, std::vector<std::string>{"+491711234567"});
+  for (const char* spelling :
+       {"tel:+49 171 1234567", "+49 (0)171 1234567", "tel:0049171/1234567"}) {
+    const auto r =
+        IngestOne(Make(spelling, {spelling}, Channel::kCall, Direction::kMutual, T0()), T0());
+    EXPECT_EQ(r.outcome, IngestOutcome::kAccepted) << spelling << ": " << r.reason;
+    EXPECT_EQ(r.contact_ids, std::vector<std::string>{"ann"}) << spelling;
+  }
+  EXPECT_EQ(engine_.Counts().unsorted, 0);
+  EXPECT_TRUE(engine_.GetContact("tel:+491711234567", T0())) << "found by any spelling";
+}
+
+TEST_F(EngineTest, AnUnusableNumberRejectsItsInteractionOrContactWithTheReason) {
+  const auto r =
+      IngestOne(Make("1", {"tel:+1 202"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  EXPECT_EQ(r.outcome, IngestOutcome::kRejected);
+  EXPECT_NE(r.reason.find("unusable phone number: too short"), std::string::npos) << r.reason;
+  const auto bare =
+      IngestOne(Make("2", {"01711234567"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  EXPECT_EQ(bare.outcome, IngestOutcome::kRejected) << "a bare number is not guessed at";
+  const auto saved =
+      engine_.UpsertContact(Person("ann", Circle::kClose, {"ann@example.com", "tel:+999 1"}), T0());
+  ASSERT_FALSE(saved.ok());
+  EXPECT_EQ(saved.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(saved.status().message(),
+            "contact.identifiers[1]: identifier: unusable phone number: unknown country code");
+  EXPECT_EQ(engine_.Counts().unsorted, 0);
 }
 
 TEST_F(EngineTest, AddingAContactAdoptsTheUnsortedHistory) {
