@@ -94,6 +94,9 @@ class ContactIndex {
   std::size_t size() const { return contacts_.size(); }
 
  private:
+  // By id, or by an identifier spelled exactly as stored: no normalizing.
+  std::optional<std::int64_t> Exact(std::string_view key) const;
+
   PhoneNormalizer phone_;
   std::unordered_map<std::int64_t, ContactRecord> contacts_;
   std::unordered_map<std::string, std::int64_t> by_id_;
