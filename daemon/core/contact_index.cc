@@ -122,6 +122,49 @@ void ContactIndex::MoveIdentifiers(ContactRecord& from, ContactRecord& into) {
   }
 }
 
+std::vector<std::int64_t> ContactIndex::RespellPhones() {
+  std::vector<std::int64_t> cids;
+  for (const auto& [cid, r] : contacts_) {
+    cids.push_back(cid);
+  }
+  // In order, so that which of two contacts keeps a contested spelling does
+  // not depend on a hash map's order.
+  std::sort(cids.begin(), cids.end());
+  std::vector<std::int64_t> changed;
+  for (std::int64_t cid : cids) {
+    ContactRecord& r = contacts_.at(cid);
+    std::vector<std::string> respelled;
+    bool any = false;
+    for (const std::string& ident : r.contact.identifiers) {
+      std::string now = ident;
+      const bool legacy =
+          ident.size() > 2 && ident[0] == '+' &&
+          std::all_of(ident.begin() + 1, ident.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (legacy && phone_) {
+        // No country code starts with 0: "+0…" was a national number.
+        const std::string_view spelled = ident;
+        const std::string_view number = ident[1] == '0' ? spelled.substr(1) : spelled;
+        auto e164 = phone_(number);
+        const auto owner = e164.ok() ? OwnerOf(*e164) : std::nullopt;
+        if (e164.ok() && *e164 != ident && (!owner || *owner == cid)) {
+          now = std::move(e164).value();
+        }
+      }
+      if (std::find(respelled.begin(), respelled.end(), now) == respelled.end()) {
+        respelled.push_back(now);
+      }
+      any = any || now != ident;
+    }
+    if (any) {
+      Contact c = r.contact;
+      c.identifiers = std::move(respelled);
+      SetContact(r, std::move(c));
+      changed.push_back(cid);
+    }
+  }
+  return changed;
+}
+
 void ContactIndex::IndexConversation(ContactRecord& r) {
   const auto& at = r.history.summary().last_conversation_at;
   if (r.indexed_conversation_at == at) {

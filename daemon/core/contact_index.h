@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "daemon/core/history.h"
 #include "daemon/core/identifiers.h"
@@ -81,6 +82,14 @@ class ContactIndex {
   // Identifiers of `from` that still point at it now point at `into`, and are
   // appended to `into`'s contact.
   void MoveIdentifiers(ContactRecord& from, ContactRecord& into);
+  // Phone identifiers stored before they were read with libphonenumber,
+  // respelled in E.164 with this index's normalizer: "+01711234567" (once
+  // "tel:0171 1234567", a national number) as the number "0171 1234567" in
+  // the region, "+4901711234567" (once "+49 (0)171 …") as "+491711234567".
+  // A spelling another contact already holds is left alone (no silent
+  // merge), and so is one that does not read. Returns the changed records'
+  // numbers, in order.
+  std::vector<std::int64_t> RespellPhones();
   // Keeps the by-conversation index in step with the record's summary.
   void IndexConversation(ContactRecord& r);
   // Drops the record and every index entry naming it.

@@ -52,6 +52,12 @@ void Engine::LoadNudge(const Nudge& nudge) {
 }
 
 void Engine::FinishLoad(TimePoint now) {
+  // Memory holds the respelled identifiers; the store keeps the old ones
+  // until the contact is next saved, and every load respells them the same
+  // way (docs/identifiers.md).
+  for (std::int64_t cid : contacts_.RespellPhones()) {
+    JournalContact(contacts_.At(cid));
+  }
   for (auto& [cid, r] : contacts_) {
     r.history.MarkStale();
     Refresh(r, now);

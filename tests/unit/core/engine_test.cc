@@ -397,6 +397,61 @@ TEST_F(EngineTest, ListIsColdestFirstThenUnsorted) {
   EXPECT_EQ(engine_.ListContacts(false, 2, T0()).size(), 2u);
 }
 
+// Stores written before phone numbers were read with libphonenumber hold
+// "tel:0171 1234567" as "+01711234567": on load they are respelled, so the
+// person is found by the number again.
+TEST(EngineLoad, OldPhoneSpellingsAreRespelledInTheRegion) {
+  Engine engine(ImmediateOptions(), nullptr, base::PhoneNormalizerFor("DE"));
+  engine.LoadContact(
+      ContactRow{1, Person("ann", Circle::kClose, {"ann@example.com", "+01711234567"}), {}, T0()});
+  engine.LoadContact(ContactRow{2, Person("bob", Circle::kClose, {"+4903012345678"}), {}, T0()});
+  // An unsorted contact named by its old spelling keeps its id.
+  engine.LoadContact(
+      ContactRow{3, Person("+01729876543", Circle::kUnspecified, {"+01729876543"}), {}, T0()});
+  engine.LoadContact(ContactRow{4, Person("cy", Circle::kClose, {"+15550100"}), {}, T0()});
+  engine.FinishLoad(T0());
+  EXPECT_EQ(engine.GetContact("ann", T0())->contact.identifiers,
+            (std::vector<std::string>{"ann@example.com", "+491711234567"}));
+  EXPECT_EQ(engine.GetContact("bob", T0())->contact.identifiers,
+            std::vector<std::string>{"+493012345678"});
+  EXPECT_EQ(engine.GetContact("cy", T0())->contact.identifiers,
+            std::vector<std::string>{"+15550100"})
+      << "a spelling that does not read is kept";
+  Interaction call = Make("1", {"tel:+49 171 1234567"}, Channel::kCall, Direction::kMutual, T0());
+  EXPECT_EQ(engine.Ingest({&call, 1}, T0()).front().contact_ids, std::vector<std::string>{"ann"});
+  call = Make("2", {"tel:0172 9876543"}, Channel::kCall, Direction::kMutual, T0());
+  EXPECT_EQ(engine.Ingest({&call, 1}, T0()).front().contact_ids,
+            std::vector<std::string>{"+01729876543"});
+  EXPECT_EQ(engine.GetContact("+01729876543", T0())->interactions, 1) << "still found by its id";
+  EXPECT_EQ(engine.Counts().unsorted, 1);
+  // The new spellings are journaled, for the store to take when it writes.
+  int rows = 0;
+  for (const Change& change : engine.TakeJournal()) {
+    rows += std::holds_alternative<ContactRow>(change) ? 1 : 0;
+  }
+  EXPECT_GE(rows, 3);
+}
+
+TEST(EngineLoad, ARespellingAnotherContactHoldsIsLeftAlone) {
+  Engine engine(ImmediateOptions(), nullptr, base::PhoneNormalizerFor("DE"));
+  engine.LoadContact(ContactRow{1, Person("old", Circle::kClose, {"+01711234567"}), {}, T0()});
+  engine.LoadContact(ContactRow{2, Person("new", Circle::kClose, {"+491711234567"}), {}, T0()});
+  engine.FinishLoad(T0());
+  EXPECT_EQ(engine.GetContact("old", T0())->contact.identifiers,
+            std::vector<std::string>{"+01711234567"})
+      << "two contacts for one number: the user merges them, warmth does not guess";
+  EXPECT_EQ(engine.GetContact("tel:0171 1234567", T0())->contact.id, "new");
+}
+
+TEST(EngineLoad, WithoutARegionNationalOldSpellingsStay) {
+  Engine engine(ImmediateOptions(), nullptr, base::PhoneNormalizerFor(""));
+  engine.LoadContact(
+      ContactRow{1, Person("ann", Circle::kClose, {"+01711234567", "+4901711234567"}), {}, T0()});
+  engine.FinishLoad(T0());
+  EXPECT_EQ(engine.GetContact("ann", T0())->contact.identifiers,
+            (std::vector<std::string>{"+01711234567", "+491711234567"}));
+}
+
 TEST_F(EngineTest, JournalReplayedIntoAFreshEngineGivesTheSameState) {
   // What the store does across a restart, without the store: every change
   // the engine journaled, loaded into a new engine, gives the same answers.
