@@ -1,5 +1,6 @@
 #include "base/config.h"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "base/paths.h"
+#include "base/phone.h"
 #include "daemon/core/calendar.h"
 
 namespace warmth::base {
@@ -290,6 +292,20 @@ std::optional<std::string> ReadKeyPath(Section& s, std::string_view key,
   return KeyPath(source, *v);
 }
 
+// [me] region: "DE" or "de", a region libphonenumber has a numbering plan
+// for; "" for none.
+std::string ReadRegion(const std::string& key, const std::string& value) {
+  std::string region = value;
+  for (char& c : region) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  if (!region.empty() && !IsPhoneRegion(region)) {
+    throw ConfigError(key, "unknown region \"" + value +
+                               "\" (expected an ISO 3166 alpha-2 code such as \"DE\" or \"US\")");
+  }
+  return region;
+}
+
 }  // namespace
 
 std::string Config::ApiEndpoint() const {
@@ -336,6 +352,9 @@ Config ParseConfig(std::string_view text, const std::string& source) {
   }
   if (auto v = me.String("city")) {
     c.me_city = *v;
+  }
+  if (auto v = me.String("region")) {
+    c.me_region = ReadRegion(me.Name("region"), *v);
   }
   me.Finish();
   Section notify = top.Sub("notify");

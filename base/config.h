@@ -43,6 +43,10 @@ struct Config {
   core::EngineOptions engine;             // [model], [delivery], [rules]
   std::vector<std::string> me_addresses;  // [me] addresses
   std::string me_city;                    // [me] city
+  // [me] region: ISO 3166-1 alpha-2 in upper case ("DE"); phone numbers
+  // written the national way are read as dialled there. Empty: only
+  // numbers with "+" and a country code are usable.
+  std::string me_region;
   NotifyConfig notify;
   CurveConfig curve;
   ClientKeysConfig client;

@@ -41,7 +41,9 @@ class Directory {
 
   // The contact `key` (an id or identifier) names, if any.
   core::Result<std::optional<v1::Contact>> Find(const std::string& key) {
-    auto norm = core::NormalizeIdentifier(key);
+    // A record's identifiers are normalized already (phone numbers too,
+    // which do not read here and are taken as they are).
+    auto norm = core::NormalizeIdentifier(key, {});
     const std::string k = norm.ok() ? *norm : key;
     if (const auto it = owner_.find(k); it != owner_.end()) {
       return std::optional<v1::Contact>(contacts_.at(it->second));

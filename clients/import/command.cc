@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "base/exit_codes.h"
+#include "base/phone.h"
 #include "clients/import/apply.h"
 #include "clients/import/ics.h"
 #include "clients/import/linkedin.h"
@@ -160,9 +161,13 @@ int RunCalendarImport(const std::string& text, const ImportArgs& args, const Imp
 }
 
 int RunContactsImport(const std::string& kind, const std::string& text, const ImportArgs& args,
-                      const ImportOptions& options, client::Client& client, ImportSum& sum,
-                      std::ostream& out, std::ostream& err) {
-  const ContactsFile file = kind == "vcard" ? ParseVcards(text) : ParseLinkedinCsv(text);
+                      const ImportOptions& options, client::Client& client,
+                      const base::Config& config, ImportSum& sum, std::ostream& out,
+                      std::ostream& err) {
+  // Phone numbers read as the daemon reads them: the same [me] region.
+  const ContactsFile file = kind == "vcard"
+                                ? ParseVcards(text, base::PhoneNormalizerFor(config.me_region))
+                                : ParseLinkedinCsv(text);
   PrintProblems(args.file, file.problems, err);
   for (const auto& n : file.notes) {
     err << "warmctl: " << args.file << ": " << n << '\n';
@@ -270,9 +275,10 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
     if (args.files.size() > 1) {
       out << file << ":\n";
     }
-    const int c = kind == "ics"
-                      ? RunCalendarImport(*text, one, *options, client, config, sum, out, err)
-                      : RunContactsImport(kind, *text, one, *options, client, sum, out, err);
+    const int c =
+        kind == "ics"
+            ? RunCalendarImport(*text, one, *options, client, config, sum, out, err)
+            : RunContactsImport(kind, *text, one, *options, client, config, sum, out, err);
     if (c == base::kExitUnavailable) {
       return c;
     }

@@ -60,7 +60,7 @@ std::string Address(const char* value) {
   if (v.find('@') == std::string::npos) {
     return "";
   }
-  auto norm = core::NormalizeIdentifier(v);
+  auto norm = core::NormalizeIdentifier(v, {});  // an address: no phone
   return norm.ok() && norm->find('@') != std::string::npos ? *norm : "";
 }
 

@@ -54,7 +54,7 @@ void AddTag(std::vector<std::string>& tags, const std::string& raw) {
 }
 
 bool AddIdentifier(std::vector<std::string>& identifiers, const std::string& raw) {
-  auto norm = core::NormalizeIdentifier(raw);
+  auto norm = core::NormalizeIdentifier(raw, {});
   if (!norm.ok()) {
     return false;
   }

@@ -29,7 +29,7 @@ struct ContactRecord {
   // a vCard UID, a LinkedIn profile, else the name. Feeds the contact id.
   std::string key;
   std::string display_name;
-  std::vector<std::string> identifiers;  // normalized: e-mail lower case, "+digits", handles
+  std::vector<std::string> identifiers;  // normalized: e-mail lower case, E.164, handles
   std::string city;
   std::optional<Birthday> birthday;
   std::vector<std::string> tags;
@@ -40,7 +40,7 @@ struct ContactsFile {
   int records = 0;  // cards or rows found
   std::vector<ContactRecord> contacts;
   int skipped = 0;                 // records with neither a name nor an identifier
-  std::vector<Problem> problems;   // records that could not be read
+  std::vector<Problem> problems;   // records, or parts of one, that could not be read
   std::vector<std::string> notes;  // things the user should know ("no header line: …")
 };
 
@@ -53,8 +53,9 @@ std::string ToUtf8(std::string_view s);
 // UTF-8 boundary; at most 32 tags.
 void AddTag(std::vector<std::string>& tags, const std::string& raw);
 
-// Adds the normalized form of `raw` (core::NormalizeIdentifier) unless it is
-// there already; false, and nothing added, when it is not a valid identifier.
+// Adds the normalized form of `raw` (core::NormalizeIdentifier; no phone
+// numbers, which need a region: vCard's AddPhone) unless it is there already;
+// false, and nothing added, when it is not a valid identifier.
 bool AddIdentifier(std::vector<std::string>& identifiers, const std::string& raw);
 
 }  // namespace warmth::import

@@ -9,6 +9,7 @@
 
 #include <libebook-contacts/libebook-contacts.h>
 
+#include "daemon/core/identifiers.h"
 #include "daemon/core/text.h"
 
 namespace warmth::import {
@@ -110,15 +111,29 @@ std::string NameFromN(const std::vector<std::string>& values) {
   return joined;
 }
 
-// A TEL value with at least three digits, as a "tel:" identifier.
-void AddPhone(const std::string& value, std::vector<std::string>& identifiers) {
+// A TEL value as an identifier in E.164, read with `phone`. A value without
+// a digit is no number (Outlook writes "BusinessPhone" as a placeholder) and
+// is dropped; a number that does not read is skipped, its reason added to
+// `skipped`.
+void AddPhone(const std::string& value, const core::PhoneNormalizer& phone,
+              std::vector<std::string>& identifiers, std::vector<std::string>& skipped) {
   std::string number = value;
   if (Upper(number.substr(0, 4)) == "TEL:") {
     number = number.substr(4);
   }
-  if (std::count_if(number.begin(), number.end(),
-                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) >= 3) {
-    AddIdentifier(identifiers, "tel:" + number);
+  if (std::none_of(number.begin(), number.end(),
+                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    return;
+  }
+  auto e164 = core::NormalizeIdentifier("tel:" + number, phone);
+  if (!e164.ok()) {
+    const std::string why = e164.status().message();  // "identifier: unusable phone number: …"
+    skipped.push_back("TEL skipped: " + why.substr(why.find(':') + 2));
+    return;
+  }
+  if (identifiers.size() < 32 &&
+      std::find(identifiers.begin(), identifiers.end(), *e164) == identifiers.end()) {
+    identifiers.push_back(*e164);
   }
 }
 
@@ -135,8 +150,14 @@ void AddCity(EVCardAttribute* attr, const std::vector<std::string>& values, Card
   }
 }
 
+// What reading a card needs besides the card, and what it reports.
+struct CardReader {
+  const core::PhoneNormalizer& phone;
+  std::vector<std::string> skipped;  // reasons, for the card's Problems
+};
+
 // One attribute of a card, into `r` or `names`.
-void ReadAttribute(EVCardAttribute* attr, ContactRecord& r, CardNames& names) {
+void ReadAttribute(EVCardAttribute* attr, ContactRecord& r, CardNames& names, CardReader& reader) {
   const char* raw_name = e_vcard_attribute_get_name(attr);
   if (raw_name == nullptr) {
     return;
@@ -157,7 +178,7 @@ void ReadAttribute(EVCardAttribute* attr, ContactRecord& r, CardNames& names) {
       AddIdentifier(r.identifiers, first);
     }
   } else if (name == "TEL") {
-    AddPhone(first, r.identifiers);
+    AddPhone(first, reader.phone, r.identifiers, reader.skipped);
   } else if (name == "BDAY") {
     if (!r.birthday) {
       r.birthday = ParseBirthday(first);
@@ -190,11 +211,11 @@ void FinishCard(const CardNames& names, ContactRecord& r) {
                                    : "vcard-name:" + r.display_name;
 }
 
-ContactRecord ReadCard(EVCard* card) {
+ContactRecord ReadCard(EVCard* card, CardReader& reader) {
   ContactRecord r;
   CardNames names;
   for (GList* l = e_vcard_get_attributes(card); l != nullptr; l = l->next) {
-    ReadAttribute(static_cast<EVCardAttribute*>(l->data), r, names);
+    ReadAttribute(static_cast<EVCardAttribute*>(l->data), r, names, reader);
   }
   FinishCard(names, r);
   return r;
@@ -246,7 +267,7 @@ std::optional<Birthday> ParseBirthday(std::string_view value) {
   return b;
 }
 
-ContactsFile ParseVcards(std::string_view text) {
+ContactsFile ParseVcards(std::string_view text, const core::PhoneNormalizer& phone) {
   ContactsFile out;
   const std::vector<Span> cards = SplitCards(text, out.problems);
   out.records = static_cast<int>(cards.size() + out.problems.size());
@@ -265,8 +286,12 @@ ContactsFile ParseVcards(std::string_view text) {
     const std::string utf8 = ToUtf8(span.text);
     std::unique_ptr<EVCard, Unref> card(e_vcard_new());
     e_vcard_construct_full(card.get(), utf8.data(), static_cast<gssize>(utf8.size()), nullptr);
-    ContactRecord r = ReadCard(card.get());
+    CardReader reader{phone, {}};
+    ContactRecord r = ReadCard(card.get(), reader);
     r.where = "line " + std::to_string(span.line);
+    for (auto& why : reader.skipped) {
+      out.problems.push_back({r.where, std::move(why)});
+    }
     if (r.display_name.empty() && r.identifiers.empty()) {
       ++out.skipped;
       continue;

@@ -55,7 +55,7 @@ void AddAddresses(InternetAddressList* list, std::vector<std::string>& out) {
     if (at == std::string::npos || at == 0 || at + 1 == lower.size()) {
       continue;
     }
-    auto norm = core::NormalizeIdentifier(lower);
+    auto norm = core::NormalizeIdentifier(lower, {});  // an address: no phone
     if (!norm.ok() || norm->find('@') == std::string::npos) {
       continue;
     }

@@ -8,6 +8,7 @@
 
 #include "clients/common/format.h"
 #include "clients/warmctl/commands.h"
+#include "daemon/core/identifiers.h"
 #include "daemon/core/text.h"
 #include "daemon/core/types.h"
 
@@ -108,15 +109,20 @@ struct ContactFlags {
     }
   }
 
-  // Applies the flags given to `c`; kInvalidArgument names the bad flag.
-  Status ApplyTo(v1::Contact& c) const {
+  // Applies the flags given to `c`, phone numbers read with `phone` (the
+  // daemon's own normalization, so that an unusable number is named here);
+  // kInvalidArgument names the bad flag.
+  Status ApplyTo(v1::Contact& c, const core::PhoneNormalizer& phone) const {
     if (!name.empty()) {
       c.set_display_name(name);
     }
     for (const auto& r : remove) {
       auto* ids = c.mutable_identifiers();
-      const auto it = std::find_if(ids->begin(), ids->end(),
-                                   [&](const std::string& x) { return Lower(x) == Lower(r); });
+      // As typed, or in its normalized spelling ("tel:0171 1234567").
+      const auto norm = core::NormalizeIdentifier(r, phone);
+      const auto it = std::find_if(ids->begin(), ids->end(), [&](const std::string& x) {
+        return Lower(x) == Lower(r) || (norm.ok() && x == *norm);
+      });
       if (it == ids->end()) {
         return Status::InvalidArgument("--remove: " + c.id() + " has no identifier " + r);
       }
@@ -126,7 +132,12 @@ struct ContactFlags {
       c.add_identifiers(e);
     }
     for (const auto& p : phones) {
-      c.add_identifiers(p.rfind("tel:", 0) == 0 ? p : "tel:" + p);
+      auto e164 = core::NormalizeIdentifier(Lower(p).rfind("tel:", 0) == 0 ? p : "tel:" + p, phone);
+      if (!e164.ok()) {
+        const std::string why = e164.status().message();
+        return Status::InvalidArgument("--phone: " + why.substr(why.find(':') + 2));
+      }
+      c.add_identifiers(*e164);
     }
     for (const auto& h : handles) {
       c.add_identifiers(h);
@@ -213,7 +224,7 @@ int ContactAdd(Context& ctx, const std::string& id, const ContactFlags& flags) {
   v1::Request request;
   v1::Contact* c = request.mutable_upsert_contact()->mutable_contact();
   c->set_id(id);
-  if (Status s = flags.ApplyTo(*c); !s.ok()) {
+  if (Status s = flags.ApplyTo(*c, ctx.Phone()); !s.ok()) {
     return Usage(ctx, s.message());
   }
   return CallAndPrintSaved(ctx, request, "Added");
@@ -227,7 +238,7 @@ int ContactEdit(Context& ctx, const std::string& id, const ContactFlags& flags) 
   v1::Request request;
   v1::Contact* c = request.mutable_upsert_contact()->mutable_contact();
   *c = existing->contact();
-  if (Status s = flags.ApplyTo(*c); !s.ok()) {
+  if (Status s = flags.ApplyTo(*c, ctx.Phone()); !s.ok()) {
     return Usage(ctx, s.message());
   }
   return CallAndPrintSaved(ctx, request, "Saved");

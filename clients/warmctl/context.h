@@ -11,6 +11,7 @@
 #include <zmq.hpp>
 
 #include "base/config.h"
+#include "base/phone.h"
 #include "clients/common/client.h"
 #include "clients/common/connection.h"
 #include "daemon/core/status.h"
@@ -47,6 +48,8 @@ struct Context {
   transport::SocketSetup Security(const std::string& endpoint) const;
   // The daemon's API connection. Throws base::ConfigError for bad keys.
   client::Client& Connection();
+  // How this config reads phone numbers ([me] region): as the daemon does.
+  core::PhoneNormalizer Phone() const { return base::PhoneNormalizerFor(config.me_region); }
   core::Result<v1::Reply> Call(v1::Request request) {
     return Connection().Call(std::move(request));
   }

@@ -6,6 +6,7 @@
 #include "clients/common/format.h"
 #include "clients/warmctl/commands.h"
 #include "clients/warmctl/warmctl.h"
+#include "daemon/core/identifiers.h"
 #include "daemon/core/types.h"
 #include "daemon/transport/codec.h"
 
@@ -58,8 +59,14 @@ int Log(Context& ctx, const LogArgs& args) {
   v1::Request request;
   v1::Interaction* in = request.mutable_ingest()->add_interactions();
   in->set_event_id(args.event_id.empty() ? "warmctl-" + client::RandomId() : args.event_id);
+  const core::PhoneNormalizer phone = ctx.Phone();
   for (const auto& c : args.contacts) {
-    in->add_contacts(c);
+    // A phone number goes out in E.164, read with this config's [me]
+    // region. One that does not read is sent as typed: it may be the id of
+    // an old unsorted contact, else the daemon says why it is unusable.
+    auto e164 = core::IsPhoneIdentifier(c) ? core::NormalizeIdentifier(c, phone)
+                                           : core::Result<std::string>(c);
+    in->add_contacts(e164.ok() ? *e164 : c);
   }
   in->set_channel(static_cast<v1::Channel>(*ch));
   if (!args.direction.empty()) {

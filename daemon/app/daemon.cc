@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/paths.h"
+#include "base/phone.h"
 #include "daemon/transport/codec.h"
 #include "daemon/version.h"
 
@@ -140,7 +141,8 @@ void Daemon::BindSockets(TimePoint started) {
 }
 
 std::unique_ptr<core::Engine> Daemon::LoadEngine(TimePoint now) {
-  auto engine = std::make_unique<core::Engine>(options_.config.engine, zone_);
+  auto engine = std::make_unique<core::Engine>(options_.config.engine, zone_,
+                                               base::PhoneNormalizerFor(options_.config.me_region));
   store::SqliteStore* store = store_.get();
   engine->SetDuplicateOracle(
       [store](std::string_view id, TimePoint at) { return store->HasEvent(id, at); });

@@ -5,6 +5,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "base/phone.h"
 #include "daemon/app/service.h"
 #include "daemon/core/engine.h"
 #include "daemon/transport/codec.h"
@@ -19,7 +20,8 @@ using core::TimePoint;
 class Simulation {
  public:
   Simulation(const base::Config& config, std::ostream& out)
-      : engine_(config.engine, base::ResolveTimeZone(config.timezone)),
+      : engine_(config.engine, base::ResolveTimeZone(config.timezone),
+                base::PhoneNormalizerFor(config.me_region)),
         service_(
             &engine_, nullptr,
             ServiceInfo{kVersion, "(replay)", "", "", engine_.calendar().ZoneName(), TimePoint{}}),

@@ -8,8 +8,10 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "daemon/core/history.h"
+#include "daemon/core/identifiers.h"
 #include "daemon/core/rules.h"
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"
@@ -46,6 +48,10 @@ class ContactIndex {
   };
   using ByConversation = std::set<std::pair<TimePoint, std::int64_t>>;
 
+  // `phone` reads phone identifiers (NormalizeIdentifier); unset: they are
+  // refused.
+  explicit ContactIndex(PhoneNormalizer phone = {}) : phone_(std::move(phone)) {}
+
   // A stored contact, as loaded.
   ContactRecord& Load(std::int64_t cid, Contact contact);
   // A new record with the next number, id `id` and no identifiers.
@@ -64,6 +70,11 @@ class ContactIndex {
   // An existing contact, or the normalized identifier to create one for;
   // kInvalidArgument for an unusable identifier.
   Result<Resolved> Resolve(std::string_view raw) const;
+  // NormalizeIdentifier with this index's phone normalizer.
+  Result<std::string> Normalize(std::string_view raw) const {
+    return NormalizeIdentifier(raw, phone_);
+  }
+  const PhoneNormalizer& Phone() const { return phone_; }
 
   // Replaces the record's contact and re-points the identifier index: its old
   // identifiers not in `contact` are released.
@@ -71,6 +82,14 @@ class ContactIndex {
   // Identifiers of `from` that still point at it now point at `into`, and are
   // appended to `into`'s contact.
   void MoveIdentifiers(ContactRecord& from, ContactRecord& into);
+  // Phone identifiers stored before they were read with libphonenumber,
+  // respelled in E.164 with this index's normalizer: "+01711234567" (once
+  // "tel:0171 1234567", a national number) as the number "0171 1234567" in
+  // the region, "+4901711234567" (once "+49 (0)171 …") as "+491711234567".
+  // A spelling another contact already holds is left alone (no silent
+  // merge), and so is one that does not read. Returns the changed records'
+  // numbers, in order.
+  std::vector<std::int64_t> RespellPhones();
   // Keeps the by-conversation index in step with the record's summary.
   void IndexConversation(ContactRecord& r);
   // Drops the record and every index entry naming it.
@@ -84,6 +103,10 @@ class ContactIndex {
   std::size_t size() const { return contacts_.size(); }
 
  private:
+  // By id, or by an identifier spelled exactly as stored: no normalizing.
+  std::optional<std::int64_t> Exact(std::string_view key) const;
+
+  PhoneNormalizer phone_;
   std::unordered_map<std::int64_t, ContactRecord> contacts_;
   std::unordered_map<std::string, std::int64_t> by_id_;
   std::unordered_map<std::string, std::int64_t> by_identifier_;

@@ -10,10 +10,11 @@
 #include "daemon/core/validation.h"
 
 namespace warmth::core {
-Engine::Engine(EngineOptions options, const date::time_zone* zone)
+Engine::Engine(EngineOptions options, const date::time_zone* zone, PhoneNormalizer phone)
     : options_(std::move(options)),
       calendar_(zone),
       delivery_(options_.delivery, calendar_),
+      contacts_(std::move(phone)),
       trips_(options_.rules.trip.lead) {}
 
 // --- Loading -----------------------------------------------------------------
@@ -51,6 +52,12 @@ void Engine::LoadNudge(const Nudge& nudge) {
 }
 
 void Engine::FinishLoad(TimePoint now) {
+  // Memory holds the respelled identifiers; the store keeps the old ones
+  // until the contact is next saved, and every load respells them the same
+  // way (docs/identifiers.md).
+  for (std::int64_t cid : contacts_.RespellPhones()) {
+    JournalContact(contacts_.At(cid));
+  }
   for (auto& [cid, r] : contacts_) {
     r.history.MarkStale();
     Refresh(r, now);
@@ -230,7 +237,7 @@ void Engine::FillEmpty(Contact& into, const Contact& from) {
 }
 
 Result<ContactView> Engine::UpsertContact(Contact c, TimePoint now) {
-  if (Status s = ValidateContact(c); !s.ok()) {
+  if (Status s = ValidateContact(c, contacts_.Phone()); !s.ok()) {
     return s;
   }
   Record* rec = contacts_.FindById(c.id);

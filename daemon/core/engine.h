@@ -45,7 +45,9 @@ struct EngineCounts {
 // Replay simply discards the journal. Loop thread only.
 class Engine final : public LoadTarget {
  public:
-  Engine(EngineOptions options, const date::time_zone* zone);
+  // `phone` reads phone identifiers in E.164 (base::PhoneNormalizerFor with
+  // [me] region); unset, they are refused as unusable.
+  Engine(EngineOptions options, const date::time_zone* zone, PhoneNormalizer phone = {});
   ~Engine() override = default;
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

@@ -19,28 +19,71 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && Lower(s.substr(0, prefix.size())) == prefix;
 }
 
-// Digits, spaces and + - ( ) . only, with at least five digits.
-bool LooksLikePhone(std::string_view s) {
-  int digits = 0;
+// What people put between the digits of a phone number.
+bool IsPhoneSeparator(char c) {
+  return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/';
+}
+
+bool IsDigit(char c) {
+  return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+// Digits and separators only, with at least one digit: "0171 1234567",
+// "(555) 010-0199", "12345". It names a phone number of some country, or
+// a numeric id of some service: which one, only the writer knows.
+bool IsBareNumber(std::string_view s) {
+  bool digit = false;
   for (char c : s) {
-    if (std::isdigit(static_cast<unsigned char>(c))) {
-      ++digits;
-    } else if (c != '+' && c != '-' && c != '(' && c != ')' && c != '.' && c != ' ') {
+    if (IsDigit(c)) {
+      digit = true;
+    } else if (!IsPhoneSeparator(c)) {
       return false;
     }
   }
-  return digits >= 5;
+  return digit;
 }
 
-}  // namespace
-
-Result<std::string> NormalizeIdentifier(std::string_view raw) {
+std::string_view TrimSpace(std::string_view raw) {
   while (!raw.empty() && IsSpace(raw.front())) {
     raw.remove_prefix(1);
   }
   while (!raw.empty() && IsSpace(raw.back())) {
     raw.remove_suffix(1);
   }
+  return raw;
+}
+
+Result<std::string> NormalizePhone(std::string_view number, const PhoneNormalizer& phone) {
+  if (!phone) {
+    return Status::InvalidArgument("identifier: phone numbers are not read here");
+  }
+  auto e164 = phone(number);
+  if (!e164.ok()) {
+    return Status::InvalidArgument("identifier: unusable phone number: " + e164.status().message());
+  }
+  return e164;
+}
+
+}  // namespace
+
+bool IsPhoneIdentifier(std::string_view raw) {
+  raw = TrimSpace(raw);
+  if (StartsWithNoCase(raw, "tel:")) {
+    return true;
+  }
+  if (raw.empty() || raw.front() != '+') {
+    return false;
+  }
+  for (char c : raw.substr(1)) {
+    if (!IsPhoneSeparator(c)) {
+      return IsDigit(c);
+    }
+  }
+  return false;
+}
+
+Result<std::string> NormalizeIdentifier(std::string_view raw, const PhoneNormalizer& phone) {
+  raw = TrimSpace(raw);
   if (raw.empty()) {
     return Status::InvalidArgument("identifier: empty");
   }
@@ -52,19 +95,16 @@ Result<std::string> NormalizeIdentifier(std::string_view raw) {
       return Status::InvalidArgument("identifier: contains control characters");
     }
   }
-  if (StartsWithNoCase(raw, "tel:") || LooksLikePhone(raw)) {
-    std::string phone = "+";
-    for (char c : StartsWithNoCase(raw, "tel:") ? raw.substr(4) : raw) {
-      if (std::isdigit(static_cast<unsigned char>(c))) {
-        phone += c;
-      } else if (c != '+' && c != '-' && c != '(' && c != ')' && c != '.' && c != ' ') {
-        return Status::InvalidArgument("identifier: a tel: URI must hold only a phone number");
-      }
-    }
-    if (phone.size() < 4) {
-      return Status::InvalidArgument("identifier: a phone number needs at least three digits");
-    }
-    return phone;
+  if (StartsWithNoCase(raw, "tel:")) {
+    return NormalizePhone(raw.substr(4), phone);
+  }
+  if (IsPhoneIdentifier(raw)) {
+    return NormalizePhone(raw, phone);
+  }
+  if (IsBareNumber(raw)) {
+    return Status::InvalidArgument(
+        "identifier: a bare number: write a phone number as tel:… (the national way, read with "
+        "[me] region) or +… (with the country code)");
   }
   if (StartsWithNoCase(raw, "mailto:")) {
     raw.remove_prefix(7);

@@ -85,7 +85,7 @@ Status ValidateInteraction(const Interaction& in) {
   return CheckTags("tags", in.tags);
 }
 
-Status ValidateContact(Contact& c) {
+Status ValidateContact(Contact& c, const PhoneNormalizer& phone) {
   if (Status s = ValidateContactId(c.id); !s.ok()) {
     return Status::InvalidArgument("contact.id: " + s.message().substr(s.message().find(':') + 2));
   }
@@ -103,7 +103,7 @@ Status ValidateContact(Contact& c) {
   }
   std::vector<std::string> idents;
   for (std::size_t i = 0; i < c.identifiers.size(); ++i) {
-    auto norm = NormalizeIdentifier(c.identifiers[i]);
+    auto norm = NormalizeIdentifier(c.identifiers[i], phone);
     if (!norm.ok()) {
       return Invalid(Indexed("contact.identifiers", i), norm.status().message());
     }

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/core/identifiers.h"
 #include "daemon/core/status.h"
 #include "daemon/core/time.h"
 #include "daemon/core/types.h"
@@ -35,8 +36,9 @@ Status CheckTags(std::string_view field, const std::vector<std::string>& tags);
 Status ValidateInteraction(const Interaction& in);
 
 // A contact as UpsertContact takes it: id, texts, tags, identifiers (which it
-// normalizes and deduplicates in place) and birthday.
-Status ValidateContact(Contact& contact);
+// normalizes, phone numbers through `phone`, and deduplicates in place) and
+// birthday.
+Status ValidateContact(Contact& contact, const PhoneNormalizer& phone);
 
 // A trip's city (trimmed in place), tags and times; the id when one is given.
 Status ValidateTrip(Trip& trip);

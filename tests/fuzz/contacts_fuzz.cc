@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/phone.h"
 #include "clients/import/apply.h"
 #include "clients/import/linkedin.h"
 #include "clients/import/vcard.h"
@@ -14,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace warmth;  // NOLINT(google-build-using-namespace): a fuzz target
   const std::string_view text(reinterpret_cast<const char*>(data), size);
 #ifdef WARMTH_FUZZ_VCARD
-  const import::ContactsFile file = import::ParseVcards(text);
+  static const core::PhoneNormalizer phone = base::PhoneNormalizerFor("US");
+  const import::ContactsFile file = import::ParseVcards(text, phone);
 #else
   const import::ContactsFile file = import::ParseLinkedinCsv(text);
 #endif

@@ -10,6 +10,7 @@
 #include <google/protobuf/stubs/logging.h>
 
 #include "base/config.h"
+#include "base/phone.h"
 #include "daemon/app/service.h"
 #include "daemon/core/engine.h"
 #include "daemon/transport/codec.h"
@@ -35,7 +36,7 @@ void Setup(core::Engine& engine) {
   core::Contact ann;
   ann.id = "ann";
   ann.display_name = "Ann Lee";
-  ann.identifiers = {"ann@example.com", "tel:+15550100"};
+  ann.identifiers = {"ann@example.com", "tel:+49 171 1234567"};
   ann.circle = core::Circle::kInner;
   ann.city = "Rome";
   ann.birthday = core::Birthday{3, 14, 1990};
@@ -83,7 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     CheckReply(reply);
     return 0;
   }
-  core::Engine engine(core::EngineOptions{}, zone);
+  // A region, so that national numbers are read as the daemon reads them.
+  static const core::PhoneNormalizer phone = base::PhoneNormalizerFor("DE");
+  core::Engine engine(core::EngineOptions{}, zone, phone);
   engine.FinishLoad(kNow);
   Setup(engine);
   engine.TakeJournal();

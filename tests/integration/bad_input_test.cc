@@ -278,7 +278,7 @@ TEST_F(BadInputTest, TruncatedFramesAreAnsweredEachTime) {
     auto* in = ingest.mutable_ingest()->add_interactions();
     in->set_event_id("cut-" + std::to_string(i));
     in->add_contacts("cut@example.com");
-    in->add_contacts("tel:+15550100");
+    in->add_contacts("tel:+1 202 555 0100");
     in->set_channel(v1::EMAIL);
     in->set_direction(v1::OUTBOUND);
     in->mutable_occurred_at()->set_seconds(1'700'000'000 + i);

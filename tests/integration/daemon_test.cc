@@ -384,6 +384,51 @@ TEST_F(DaemonTest, BadConfigRefusesToStartNamingTheKey) {
   EXPECT_NE(r.err.find("model.treshold: unknown key"), std::string::npos) << r.err;
 }
 
+TEST_F(DaemonTest, AnUnknownRegionRefusesToStartNamingTheKey) {
+  TempDir other;
+  const std::string config = other.Write("bad.toml", "[me]\nregion = \"UK\"\n");
+  const auto r = testing::RunCommand({testing::WarmthdPath(), "--config", config, "--data-dir",
+                                      other.File("data"), "--api", "ipc://" + other.File("api"),
+                                      "--pub", "ipc://" + other.File("pub")});
+  EXPECT_EQ(r.exit_code, 78);
+  EXPECT_NE(r.err.find("me.region: unknown region \"UK\""), std::string::npos) << r.err;
+}
+
+// Identifiers on the wire, as any client (the mail hook, a plugin) sends
+// them: the daemon reads phone numbers with its own [me] region.
+TEST(DaemonPhones, WireIdentifiersAreReadWithTheRegion) {
+  TempDir dir;
+  DaemonProcess daemon(dir, std::string(testing::kImmediateConfig) + "[me]\nregion = \"DE\"\n");
+  ASSERT_TRUE(daemon.Start());
+  zmq::context_t context(1);
+  client::Client c(
+      context,
+      client::ClientOptions{
+          daemon.api(), std::chrono::milliseconds(1000), std::chrono::milliseconds(5000), {}});
+  auto saved = c.Call(
+      testing::UpsertContactRequest("ann", v1::CLOSE, {"tel:0171 1234567", "ann@example.com"}));
+  ASSERT_TRUE(saved.ok()) << saved.status().message();
+  EXPECT_EQ(saved->contact().contact().identifiers(0), "+491711234567");
+  auto reply = c.Call(testing::IngestRequest("call-1", "tel:+49 171 1234567", v1::CALL, Now()));
+  ASSERT_TRUE(reply.ok()) << reply.status().message();
+  ASSERT_EQ(reply->ingest().items_size(), 1);
+  EXPECT_EQ(reply->ingest().items(0).outcome(), v1::IngestResult::ACCEPTED);
+  ASSERT_EQ(reply->ingest().items(0).contact_ids_size(), 1);
+  EXPECT_EQ(reply->ingest().items(0).contact_ids(0), "ann");
+  // An unusable number rejects its interaction, with the reason.
+  reply = c.Call(testing::IngestRequest("call-2", "tel:+999 123456", v1::CALL, Now()));
+  ASSERT_TRUE(reply.ok()) << reply.status().message();
+  EXPECT_EQ(reply->ingest().items(0).outcome(), v1::IngestResult::REJECTED);
+  EXPECT_EQ(reply->ingest().items(0).reason(),
+            "contacts[0]: identifier: unusable phone number: unknown country code");
+  // And a contact with one is refused whole.
+  saved = c.Call(testing::UpsertContactRequest("bob", v1::CLOSE, {"tel:hello"}));
+  ASSERT_FALSE(saved.ok());
+  EXPECT_EQ(saved.status().code(), core::Code::kInvalidArgument);
+  EXPECT_EQ(saved.status().message(),
+            "contact.identifiers[0]: identifier: unusable phone number: not a phone number");
+}
+
 TEST_F(DaemonTest, PlainTcpIsRefusedWithoutCurve) {
   TempDir other;
   const auto r =

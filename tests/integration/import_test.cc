@@ -288,6 +288,50 @@ TEST_F(ImportTest, MboxBackfillAndHook) {
   EXPECT_NE(r.out.find("\"direction\":\"OUTBOUND\""), std::string::npos) << r.out;
 }
 
+// The issue "Right on a real person's data": address books write numbers
+// the national way; with [me] region the import reads them as the daemon
+// does, and a call to the international spelling finds the person.
+TEST(ImportPhones, VcardTelNumbersAreReadWithTheRegion) {
+  TempDir dir;
+  DaemonProcess daemon(dir, std::string(kConfig) + "region = \"DE\"\n");
+  ASSERT_TRUE(daemon.Start());
+  const std::string vcf = dir.Write(
+      "phones.vcf",
+      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nTEL;TYPE=cell:0171 1234567\r\n"
+      "TEL;TYPE=work:12\r\nEND:VCARD\r\n"
+      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bea Roy\r\nTEL:+33 6 12 34 56 78\r\nEND:VCARD\r\n");
+  auto r = daemon.RunClient(testing::WarmctlPath(), {"import", "vcard", vcf});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("<+491711234567>"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("<+33612345678>"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "warmctl: " + vcf +
+                       ": line 1: TEL skipped: unusable phone number: a local number: add its area "
+                       "code\n");
+  EXPECT_NE(r.out.find("2 contacts (2 created"), std::string::npos) << r.out;
+  r = daemon.RunClient(testing::WarmctlPath(), {"log", "tel:+49 171 1234567", "--channel", "call"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Logged call with ann-lee-"), std::string::npos) << r.out;
+  r = daemon.RunClient(testing::WarmctlPath(), {"status", "--json"});
+  EXPECT_EQ(Field(r.out, "unsortedContacts"), 2) << "no third contact for the call: " << r.out;
+}
+
+TEST(ImportPhones, WithoutARegionANationalTelIsSkippedSayingWhy) {
+  TempDir dir;
+  DaemonProcess daemon(dir, kConfig);
+  ASSERT_TRUE(daemon.Start());
+  const std::string vcf = dir.Write("phones.vcf",
+                                    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\n"
+                                    "TEL;TYPE=cell:0171 1234567\r\nEND:VCARD\r\n");
+  const auto r = daemon.RunClient(testing::WarmctlPath(), {"import", "vcard", vcf});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("line 1: TEL skipped: unusable phone number: no country code"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("[me] region"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("+01711234567"), std::string::npos) << "never the old misreading";
+  EXPECT_NE(r.out.find("1 contacts (1 created"), std::string::npos) << "the card, by its name";
+}
+
 TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
   ASSERT_TRUE(daemon_.Start());
   // A 10 MB header line on stdin.

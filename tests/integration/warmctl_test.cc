@@ -137,6 +137,59 @@ TEST_F(WarmctlTest, LogAddListShowDone) {
   EXPECT_EQ(r.err, "warmctl: contact_id: no such contact\n");
 }
 
+// The issue "Right on a real person's data": "tel:0171 1234567" was kept as
+// "+01711234567" and never matched "+49 171 1234567".
+TEST(WarmctlPhone, ANationalNumberMatchesItsInternationalSpellingWithARegion) {
+  TempDir dir;
+  DaemonProcess daemon(dir, std::string(testing::kImmediateConfig) + "[me]\nregion = \"DE\"\n");
+  ASSERT_TRUE(daemon.Start());
+  const auto warmctl = [&](const std::vector<std::string>& args) {
+    return daemon.RunClient(testing::WarmctlPath(), args);
+  };
+  auto r = warmctl({"contact", "add", "ann", "--name", "Ann Lee", "--phone", "0171 1234567",
+                    "--circle", "close"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("identifier:  +491711234567\n"), std::string::npos) << r.out;
+  r = warmctl({"log", "tel:+49 171 1234567", "--channel", "call"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Logged call with ann: warmth 45.0"), std::string::npos) << r.out;
+  r = warmctl({"contact", "show", "tel:0171/1234567", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"interactionCount\":\"1\""), std::string::npos) << r.out;
+  r = warmctl({"status", "--json"});
+  EXPECT_NE(r.out.find("\"unsortedContacts\":\"0\""), std::string::npos)
+      << "the call made no second contact: " << r.out;
+  // An unusable number is refused with the reason, before anything is sent.
+  r = warmctl({"contact", "edit", "ann", "--phone", "+49 1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "warmctl: --phone: unusable phone number: too short\n");
+  r = warmctl({"contact", "edit", "ann", "--remove", "+49 171 1234567"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << "removed by another spelling";
+  EXPECT_EQ(r.out.find("+491711234567"), std::string::npos) << r.out;
+}
+
+TEST(WarmctlPhone, WithoutARegionOnlyInternationalNumbersAreUsable) {
+  TempDir dir;
+  DaemonProcess daemon(dir);
+  ASSERT_TRUE(daemon.Start());
+  auto r = daemon.RunClient(testing::WarmctlPath(),
+                            {"contact", "add", "ann", "--phone", "0171 1234567"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--phone: unusable phone number: no country code"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("[me] region"), std::string::npos) << r.err;
+  r = daemon.RunClient(testing::WarmctlPath(),
+                       {"contact", "add", "ann", "--phone", "+49 171 1234567"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = daemon.RunClient(testing::WarmctlPath(), {"log", "tel:+491711234567"});
+  EXPECT_NE(r.out.find("Logged call with ann"), std::string::npos) << r.out;
+  // A bare number is no identifier: the daemon says how to write one.
+  r = daemon.RunClient(testing::WarmctlPath(), {"log", "01711234567"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("rejected: contacts[0]: identifier: a bare number"), std::string::npos)
+      << r.err;
+}
+
 TEST_F(WarmctlTest, TripsAddListRemove) {
   ASSERT_TRUE(daemon_.Start());
   auto r = Warmctl({"trip", "add", "--city", "Washington", "--from", "2027-12-03", "--to",

@@ -46,6 +46,7 @@ birthday     = { at = "08:00" }
 [me]
 addresses = ["me@example.com"]
 city = "Boston"
+region = "US"
 [notify]
 snooze = "1d"
 )");
@@ -61,7 +62,24 @@ snooze = "1d"
   EXPECT_EQ(c.engine.rules.weekend_call.window, 60 * core::kDay);
   EXPECT_EQ(c.engine.rules.weekend_call.no_live_for, 14 * core::kDay);
   EXPECT_EQ(c.me_city, "Boston");
+  EXPECT_EQ(c.me_region, "US");
   EXPECT_EQ(c.notify.snooze, core::kDay);
+}
+
+TEST(Config, MeRegionIsARegionLibphonenumberKnows) {
+  EXPECT_EQ(ParseConfig("").me_region, "") << "none by default: international numbers only";
+  EXPECT_EQ(ParseConfig("[me]\nregion = \"DE\"\n").me_region, "DE");
+  EXPECT_EQ(ParseConfig("[me]\nregion = \"gb\"\n").me_region, "GB");
+  EXPECT_EQ(ParseConfig("[me]\nregion = \"\"\n").me_region, "");
+  for (const char* bad : {"UK", "Germany", "DEU", "49", "ZZ"}) {
+    try {
+      ParseConfig(std::string("[me]\nregion = \"") + bad + "\"\n");
+      ADD_FAILURE() << "accepted: " << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), "me.region") << bad;
+      EXPECT_NE(std::string(e.what()).find("ISO 3166 alpha-2"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(Config, TyposAndBadValuesNameTheKey) {
@@ -77,6 +95,8 @@ TEST(Config, TyposAndBadValuesNameTheKey) {
       {"[rules.birthday]\nat = \"9\"\n", "rules.birthday.at"},
       {"[api]\nendpoint = \"localhost:5555\"\n", "api.endpoint"},
       {"timezone = \"Mars/Olympus\"\n", "timezone"},
+      {"[me]\nregion = \"XX\"\n", "me.region"},
+      {"[me]\nregion = 49\n", "me.region"},
       {"[colour]\nx = 1\n", "colour"},
   };
   for (const auto& [text, key] : cases) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/phone.h"
 #include "tests/support/engine.h"
 #include "tests/support/support.h"
 
@@ -34,7 +35,9 @@ Contact Person(std::string id, Circle circle, std::vector<std::string> identifie
 
 class EngineTest : public ::testing::Test {
  protected:
-  explicit EngineTest(EngineOptions options = ImmediateOptions()) : engine_(options, nullptr) {
+  // Phone numbers as a daemon with [me] region = "DE" reads them.
+  explicit EngineTest(EngineOptions options = ImmediateOptions())
+      : engine_(options, nullptr, base::PhoneNormalizerFor("DE")) {
     engine_.FinishLoad(T0());
   }
 
@@ -109,15 +112,16 @@ TEST_F(EngineTest, BadIdentifierRejectsOnlyThatInteractionAndCreatesNothing) {
 }
 
 TEST_F(EngineTest, ResolvesByIdThenIdentifierElseCreatesUnsorted) {
-  ASSERT_TRUE(engine_
-                  .UpsertContact(
-                      Person("bob", Circle::kClose, {"Bob@Example.com", "tel:+1 555 0100"}), T0())
-                  .ok());
+  ASSERT_TRUE(
+      engine_
+          .UpsertContact(Person("bob", Circle::kClose, {"Bob@Example.com", "tel:+1 202 555 0100"}),
+                         T0())
+          .ok());
   const auto r1 = IngestOne(Make("1", {"bob"}, Channel::kCall, Direction::kMutual, T0()), T0());
   const auto r2 =
       IngestOne(Make("2", {"BOB@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
   const auto r3 =
-      IngestOne(Make("3", {"tel:+15550100"}, Channel::kCall, Direction::kMutual, T0()), T0());
+      IngestOne(Make("3", {"tel:+12025550100"}, Channel::kCall, Direction::kMutual, T0()), T0());
   const auto r4 =
       IngestOne(Make("4", {"carol@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
   EXPECT_EQ(r1.contact_ids, std::vector<std::string>{"bob"});
@@ -128,6 +132,41 @@ TEST_F(EngineTest, ResolvesByIdThenIdentifierElseCreatesUnsorted) {
   const auto carol = engine_.GetContact("carol@example.com", T0());
   ASSERT_TRUE(carol);
   EXPECT_EQ(carol->contact.circle, Circle::kUnspecified);
+}
+
+// The issue "Right on a real person's data": a number saved the national way
+// and the same number written internationally are one person.
+TEST_F(EngineTest, NationalAndInternationalSpellingsOfANumberAreOneContact) {
+  const auto saved =
+      engine_.UpsertContact(Person("ann", Circle::kClose, {"tel:0171 1234567"}), T0());
+  ASSERT_TRUE(saved.ok()) << saved.status().message();
+  EXPECT_EQ(saved->contact.identifiers, std::vector<std::string>{"+491711234567"});
+  for (const char* spelling :
+       {"tel:+49 171 1234567", "+49 (0)171 1234567", "tel:0049171/1234567"}) {
+    const auto r =
+        IngestOne(Make(spelling, {spelling}, Channel::kCall, Direction::kMutual, T0()), T0());
+    EXPECT_EQ(r.outcome, IngestOutcome::kAccepted) << spelling << ": " << r.reason;
+    EXPECT_EQ(r.contact_ids, std::vector<std::string>{"ann"}) << spelling;
+  }
+  EXPECT_EQ(engine_.Counts().unsorted, 0);
+  EXPECT_TRUE(engine_.GetContact("tel:+491711234567", T0())) << "found by any spelling";
+}
+
+TEST_F(EngineTest, AnUnusableNumberRejectsItsInteractionOrContactWithTheReason) {
+  const auto r =
+      IngestOne(Make("1", {"tel:+1 202"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  EXPECT_EQ(r.outcome, IngestOutcome::kRejected);
+  EXPECT_NE(r.reason.find("unusable phone number: too short"), std::string::npos) << r.reason;
+  const auto bare =
+      IngestOne(Make("2", {"01711234567"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  EXPECT_EQ(bare.outcome, IngestOutcome::kRejected) << "a bare number is not guessed at";
+  const auto saved =
+      engine_.UpsertContact(Person("ann", Circle::kClose, {"ann@example.com", "tel:+999 1"}), T0());
+  ASSERT_FALSE(saved.ok());
+  EXPECT_EQ(saved.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(saved.status().message(),
+            "contact.identifiers[1]: identifier: unusable phone number: unknown country code");
+  EXPECT_EQ(engine_.Counts().unsorted, 0);
 }
 
 TEST_F(EngineTest, AddingAContactAdoptsTheUnsortedHistory) {
@@ -394,6 +433,61 @@ TEST_F(EngineTest, JournalMarksTheStateChangesOfPublishedNudges) {
   EXPECT_EQ(rows[0].nudge.state, NudgeState::kDone);
   EXPECT_TRUE(rows[0].state_changed);
   EXPECT_EQ(rows[0].nudge.contact_names, (std::vector<std::string>{"Zed Ray"}));
+}
+
+// Stores written before phone numbers were read with libphonenumber hold
+// "tel:0171 1234567" as "+01711234567": on load they are respelled, so the
+// person is found by the number again.
+TEST(EngineLoad, OldPhoneSpellingsAreRespelledInTheRegion) {
+  Engine engine(ImmediateOptions(), nullptr, base::PhoneNormalizerFor("DE"));
+  engine.LoadContact(
+      ContactRow{1, Person("ann", Circle::kClose, {"ann@example.com", "+01711234567"}), {}, T0()});
+  engine.LoadContact(ContactRow{2, Person("bob", Circle::kClose, {"+4903012345678"}), {}, T0()});
+  // An unsorted contact named by its old spelling keeps its id.
+  engine.LoadContact(
+      ContactRow{3, Person("+01729876543", Circle::kUnspecified, {"+01729876543"}), {}, T0()});
+  engine.LoadContact(ContactRow{4, Person("cy", Circle::kClose, {"+15550100"}), {}, T0()});
+  engine.FinishLoad(T0());
+  EXPECT_EQ(engine.GetContact("ann", T0())->contact.identifiers,
+            (std::vector<std::string>{"ann@example.com", "+491711234567"}));
+  EXPECT_EQ(engine.GetContact("bob", T0())->contact.identifiers,
+            std::vector<std::string>{"+493012345678"});
+  EXPECT_EQ(engine.GetContact("cy", T0())->contact.identifiers,
+            std::vector<std::string>{"+15550100"})
+      << "a spelling that does not read is kept";
+  Interaction call = Make("1", {"tel:+49 171 1234567"}, Channel::kCall, Direction::kMutual, T0());
+  EXPECT_EQ(engine.Ingest({&call, 1}, T0()).front().contact_ids, std::vector<std::string>{"ann"});
+  call = Make("2", {"tel:0172 9876543"}, Channel::kCall, Direction::kMutual, T0());
+  EXPECT_EQ(engine.Ingest({&call, 1}, T0()).front().contact_ids,
+            std::vector<std::string>{"+01729876543"});
+  EXPECT_EQ(engine.GetContact("+01729876543", T0())->interactions, 1) << "still found by its id";
+  EXPECT_EQ(engine.Counts().unsorted, 1);
+  // The new spellings are journaled, for the store to take when it writes.
+  int rows = 0;
+  for (const Change& change : engine.TakeJournal()) {
+    rows += std::holds_alternative<ContactRow>(change) ? 1 : 0;
+  }
+  EXPECT_GE(rows, 3);
+}
+
+TEST(EngineLoad, ARespellingAnotherContactHoldsIsLeftAlone) {
+  Engine engine(ImmediateOptions(), nullptr, base::PhoneNormalizerFor("DE"));
+  engine.LoadContact(ContactRow{1, Person("old", Circle::kClose, {"+01711234567"}), {}, T0()});
+  engine.LoadContact(ContactRow{2, Person("new", Circle::kClose, {"+491711234567"}), {}, T0()});
+  engine.FinishLoad(T0());
+  EXPECT_EQ(engine.GetContact("old", T0())->contact.identifiers,
+            std::vector<std::string>{"+01711234567"})
+      << "two contacts for one number: the user merges them, warmth does not guess";
+  EXPECT_EQ(engine.GetContact("tel:0171 1234567", T0())->contact.id, "new");
+}
+
+TEST(EngineLoad, WithoutARegionNationalOldSpellingsStay) {
+  Engine engine(ImmediateOptions(), nullptr, base::PhoneNormalizerFor(""));
+  engine.LoadContact(
+      ContactRow{1, Person("ann", Circle::kClose, {"+01711234567", "+4901711234567"}), {}, T0()});
+  engine.FinishLoad(T0());
+  EXPECT_EQ(engine.GetContact("ann", T0())->contact.identifiers,
+            (std::vector<std::string>{"+01711234567", "+491711234567"}));
 }
 
 TEST_F(EngineTest, JournalReplayedIntoAFreshEngineGivesTheSameState) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "base/phone.h"
 #include "daemon/core/engine.h"
 #include "tests/support/engine.h"
 #include "tests/support/support.h"
@@ -40,7 +41,7 @@ std::unique_ptr<SqliteStore> OpenOrDie(const std::string& path, StoreOptions opt
 }
 
 std::unique_ptr<core::Engine> Load(SqliteStore& store, TimePoint now) {
-  auto engine = std::make_unique<core::Engine>(Options(), nullptr);
+  auto engine = std::make_unique<core::Engine>(Options(), nullptr, base::PhoneNormalizerFor(""));
   EXPECT_OK(store.LoadInto(*engine));
   engine->FinishLoad(now);
   return engine;
@@ -125,7 +126,7 @@ TEST(SqliteStore, RoundTripsEveryKindOfChange) {
     ann.id = "ann";
     ann.display_name = "Ann Example";
     ann.circle = core::Circle::kInner;
-    ann.identifiers = {"ann@example.com", "tel:+15550100"};
+    ann.identifiers = {"ann@example.com", "tel:+1 202 555 0100"};
     ann.city = "Boston";
     ann.birthday = core::Birthday{2, 29, 1992};
     ann.tags = {"ama", "climbing"};
