@@ -18,7 +18,7 @@ trap 'rm -f "$timeline" "$timeline.out"' EXIT
 echo "timeline: $(wc -l <"$timeline") lines"
 times=()
 for run in 1 2 3 4 5; do
-  line=$( { /usr/bin/time -f "%e %M" "$build/daemon/warmthd" replay "$timeline" >"$timeline.out"; } 2>&1 | tail -1)
+  line=$( { /usr/bin/time -f "%e %M" "$build/daemon/warmthd" replay "$timeline" --no-config >"$timeline.out"; } 2>&1 | tail -1)
   times+=("${line%% *}")
   echo "run $run: ${line%% *} s, peak ${line##* } KiB"
 done

@@ -20,5 +20,6 @@ void AddStatusCommand(CLI::App& cli, Context& ctx, Commands& commands);   // sta
 void AddTripCommands(CLI::App& cli, Context& ctx, Commands& commands);    // trips.cc
 void AddKeygenCommand(CLI::App& cli, Context& ctx, Commands& commands);   // keygen.cc
 void AddImportCommands(CLI::App& cli, Context& ctx, Commands& commands);  // import.cc
+void AddExportCommand(CLI::App& cli, Context& ctx, Commands& commands);   // export.cc
 
 }  // namespace warmth::warmctl

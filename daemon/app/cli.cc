@@ -28,6 +28,8 @@ struct Args {
   // replay
   std::string timeline;
   std::string until;
+  bool no_config = false;
+  bool summary = false;
 };
 
 void AddDaemonFlags(CLI::App& cli, Args& args) {
@@ -52,17 +54,24 @@ CLI::App* AddReplay(CLI::App& cli, Args& args) {
       "replay", "Run a timeline on a simulated clock and print every nudge as a JSON line");
   replay->add_option("timeline", args.timeline, "TimelineEntry JSON lines; - for stdin")
       ->required();
-  replay->add_option("--config", args.config_path, "Config file (default: built-in defaults)");
+  auto* config = replay->add_option("--config", args.config_path,
+                                    "Config file (default " + base::ConfigFile() + ")");
+  replay
+      ->add_flag("--no-config", args.no_config,
+                 "The built-in defaults, not the config file: the same nudges on every machine")
+      ->excludes(config);
   replay->add_option("--until", args.until, "Keep the clock running to this time (RFC 3339)");
+  replay->add_flag("--summary", args.summary,
+                   "Instead of the nudges, how many of each kind, in all and per ISO week");
   return replay;
 }
 
 int RunReplay(const Args& args, std::istream& in, std::ostream& out, std::ostream& err) {
-  // Without --config: the built-in defaults, not the user's file, so that a
-  // timeline gives the same nudges everywhere.
+  // The user's warmth.toml, like the daemon: replay is how they tune it.
   const base::Config config =
-      args.config_path.empty() ? base::Config{} : base::LoadConfig(args.config_path, true);
+      args.no_config ? base::Config{} : base::LoadConfigOrDefault(args.config_path);
   ReplayOptions replay_options;
+  replay_options.summary = args.summary;
   if (!args.until.empty()) {
     auto t = core::ParseUtc(args.until);
     if (!t.ok()) {
@@ -103,7 +112,9 @@ int Main(int argc, const char* const* argv, std::istream& in, std::ostream& out,
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return cli.exit(e, out, err);
+    // --help and --version exit 0; every other parse error is a usage error
+    // (CLI11's own codes are not ours).
+    return cli.exit(e, out, err) == 0 ? base::kExitOk : base::kExitUsage;
   }
   // Logs go to stderr (journald under systemd); stdout is replay's output.
   base::SetUpLogging("warmthd", args.log_level);

@@ -6,6 +6,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "base/phone.h"
+#include "daemon/app/replay_summary.h"
 #include "daemon/app/service.h"
 #include "daemon/core/engine.h"
 #include "daemon/transport/codec.h"
@@ -19,7 +20,9 @@ using core::TimePoint;
 
 class Simulation {
  public:
-  Simulation(const base::Config& config, std::ostream& out)
+  // Published nudges go to `out` as JSON lines, or with `summary` are
+  // counted for PrintSummary.
+  Simulation(const base::Config& config, std::ostream& out, bool summary)
       : engine_(config.engine, base::ResolveTimeZone(config.timezone),
                 base::PhoneNormalizerFor(config.me_region)),
         service_(
@@ -27,6 +30,9 @@ class Simulation {
             ServiceInfo{kVersion, "(replay)", "", "", engine_.calendar().ZoneName(), TimePoint{}}),
         out_(out) {
     engine_.set_journaling(false);
+    if (summary) {
+      summary_.emplace(engine_.calendar());
+    }
   }
 
   // Publishes everything due up to and including `to`, in time order.
@@ -61,16 +67,30 @@ class Simulation {
 
   TimePoint clock() const { return clock_; }
 
+  // With a summary: prints it for the span replayed so far.
+  void PrintSummary(const std::string& config) const {
+    if (summary_) {
+      summary_->Print(
+          ReplaySummary::Span{config, started_ ? std::optional(started_at_) : std::nullopt, clock_},
+          out_);
+    }
+  }
+
  private:
   void Start(TimePoint at) {
     if (!started_) {
       clock_ = at;
+      started_at_ = at;
       engine_.FinishLoad(at);
       started_ = true;
     }
   }
 
   void Print(const core::Nudge& n) {
+    if (summary_) {
+      summary_->Add(n);
+      return;
+    }
     v1::Nudge proto;
     transport::ToProto(n, &proto);
     std::string json;
@@ -81,7 +101,9 @@ class Simulation {
   core::Engine engine_;
   Service service_;
   std::ostream& out_;
+  std::optional<ReplaySummary> summary_;
   TimePoint clock_{};
+  TimePoint started_at_{};
   bool started_ = false;
   TimePoint last_due_{};
   int passes_at_same_time_ = 0;
@@ -91,7 +113,7 @@ class Simulation {
 
 int Replay(const base::Config& config, std::istream& timeline, const std::string& name,
            const ReplayOptions& options, std::ostream& out, std::ostream& err) {
-  Simulation sim(config, out);
+  Simulation sim(config, out, options.summary);
   transport::JsonParser parser;
   std::string line;
   std::optional<TimePoint> last;
@@ -141,6 +163,7 @@ int Replay(const base::Config& config, std::istream& timeline, const std::string
   if (options.until && (!last || *options.until >= *last)) {
     sim.RunUntil(*options.until);
   }
+  sim.PrintSummary(config.source);
   out.flush();
   return 0;
 }

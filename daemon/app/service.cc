@@ -1,7 +1,10 @@
 #include "daemon/app/service.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <optional>
+#include <string>
 
 #include "daemon/core/identifiers.h"
 #include "daemon/transport/codec.h"
@@ -44,7 +47,8 @@ bool Allowed(Role role, v1::Request::BodyCase body) {
 bool IsReadOnly(v1::Request::BodyCase body) {
   using B = v1::Request::BodyCase;
   return body == B::kGetContact || body == B::kListContacts || body == B::kListNudges ||
-         body == B::kListTrips || body == B::kStatus || body == B::BODY_NOT_SET;
+         body == B::kListTrips || body == B::kListInteractions || body == B::kStatus ||
+         body == B::BODY_NOT_SET;
 }
 
 core::Status CheckPermission(std::optional<Role> role, v1::Request::BodyCase body) {
@@ -154,8 +158,11 @@ v1::Reply GetContact(core::Engine& engine, store::SqliteStore* store, const v1::
 
 v1::Reply ListContacts(core::Engine& engine, const v1::ListContacts& list, core::TimePoint now) {
   v1::Reply reply;
-  for (const auto& view : engine.ListContacts(
-           list.include_unsorted(), static_cast<std::size_t>(std::max(0, list.limit())), now)) {
+  const auto order = list.creation_order() ? core::Engine::ContactOrder::kCreation
+                                           : core::Engine::ContactOrder::kColdestFirst;
+  for (const auto& view :
+       engine.ListContacts(list.include_unsorted(),
+                           static_cast<std::size_t>(std::max(0, list.limit())), now, order)) {
     ToProto(view, reply.mutable_contacts()->add_contacts());
   }
   reply.mutable_contacts();
@@ -181,6 +188,78 @@ v1::Reply ListTrips(const core::Engine& engine) {
   reply.mutable_trips();
   for (const auto& trip : engine.ListTrips()) {
     ToProto(trip, reply.mutable_trips()->add_trips());
+  }
+  return reply;
+}
+
+// A page's cursor: "MICROS/EVENT_ID" of its last interaction. Opaque to
+// clients; it only has to survive the trip back.
+std::string Cursor(const core::Interaction& last) {
+  return std::to_string(core::ToUnixMicros(*last.occurred_at)) + "/" + last.event_id;
+}
+
+core::Result<store::InteractionKey> ParseCursor(const std::string& cursor) {
+  const auto bad = Status::InvalidArgument(
+      "list_interactions.after: not a cursor from this daemon (use next_cursor)");
+  const std::size_t slash = cursor.find('/');
+  if (slash == std::string::npos || slash + 1 == cursor.size() ||
+      cursor.size() - slash - 1 > core::kMaxIdBytes) {
+    return bad;
+  }
+  std::int64_t micros = 0;
+  const auto [end, error] = std::from_chars(cursor.data(), cursor.data() + slash, micros);
+  if (error != std::errc() || end != cursor.data() + slash) {
+    return bad;
+  }
+  return store::InteractionKey{core::FromUnixMicros(micros), cursor.substr(slash + 1)};
+}
+
+// `store` may be null (replay): then there is nothing to list.
+v1::Reply ListInteractions(store::SqliteStore* store, const v1::ListInteractions& list) {
+  if (list.limit() < 0 || list.limit() > kMaxInteractionsPerPage) {
+    return ErrorReply(Status::InvalidArgument("list_interactions.limit: between 0 and " +
+                                              std::to_string(kMaxInteractionsPerPage)));
+  }
+  std::optional<core::TimePoint> since;
+  if (list.has_since()) {
+    auto t = transport::ToTimePoint(list.since(), "list_interactions.since");
+    if (!t.ok()) {
+      return ErrorReply(t.status());
+    }
+    since = *t;
+  }
+  std::optional<store::InteractionKey> after;
+  if (!list.after().empty()) {
+    auto key = ParseCursor(list.after());
+    if (!key.ok()) {
+      return ErrorReply(key.status());
+    }
+    after = std::move(key).value();
+  }
+  v1::Reply reply;
+  v1::InteractionList* page = reply.mutable_interactions();
+  if (store == nullptr) {
+    return reply;
+  }
+  const int limit = list.limit() == 0 ? kDefaultInteractionsPerPage : list.limit();
+  // One more than asked for says whether there is a next page.
+  auto rows = store->ListInteractions(since, after, limit + 1);
+  if (!rows.ok()) {
+    return ErrorReply(rows.status());
+  }
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    v1::Interaction item;
+    ToProto((*rows)[i].interaction, &item);
+    // A repeated field costs its tag and length besides the message.
+    const std::size_t size = item.ByteSizeLong() + 6;
+    if (i == static_cast<std::size_t>(limit) ||
+        (i > 0 && bytes + size > kMaxInteractionPageBytes)) {
+      page->set_next_cursor(Cursor((*rows)[i - 1].interaction));
+      break;
+    }
+    bytes += size;
+    *page->add_interactions() = std::move(item);
   }
   return reply;
 }
@@ -281,6 +360,8 @@ v1::Reply Service::Dispatch(const v1::Request& request, core::TimePoint now) {
     }
     case v1::Request::kListTrips:
       return ListTrips(engine);
+    case v1::Request::kListInteractions:
+      return ListInteractions(store_, request.list_interactions());
     case v1::Request::kListNudges:
       return ListNudges(engine, request.list_nudges());
     case v1::Request::kDone:

@@ -26,6 +26,13 @@ core::Status CheckPermission(std::optional<Role> role, v1::Request::BodyCase bod
 // The one way to build an Error reply: `status` and `request_id`.
 v1::Reply ErrorReply(const core::Status& status, std::string_view request_id = {});
 
+// ListInteractions pages: interactions per page by default and at most,
+// and the size a page stops growing at (a reply stays far below the frame
+// limit, kHardFrameLimit, that clients may set too).
+inline constexpr int kDefaultInteractionsPerPage = 1000;
+inline constexpr int kMaxInteractionsPerPage = 10000;
+inline constexpr std::size_t kMaxInteractionPageBytes = std::size_t{1} << 20;
+
 // Facts for the Status reply.
 struct ServiceInfo {
   std::string version;
@@ -38,7 +45,8 @@ struct ServiceInfo {
 
 // Executes requests on the engine. Changes land in the engine's journal; the
 // caller commits it before sending the reply. `store` may be null (replay):
-// then GetContact lists no recent interactions. Loop thread only.
+// then GetContact lists no recent interactions and ListInteractions none.
+// Loop thread only.
 class Service {
  public:
   Service(core::Engine* engine, store::SqliteStore* store, ServiceInfo info)

@@ -365,7 +365,10 @@ std::optional<ContactView> Engine::GetContact(std::string_view key, TimePoint no
 }
 
 std::vector<ContactView> Engine::ListContacts(bool include_unsorted, std::size_t limit,
-                                              TimePoint now) const {
+                                              TimePoint now, ContactOrder order) const {
+  if (order == ContactOrder::kCreation) {
+    return ListInCreationOrder(include_unsorted, limit, now);
+  }
   std::vector<ContactView> sorted;
   std::vector<ContactView> unsorted;
   for (const auto& [cid, r] : contacts_) {
@@ -388,6 +391,30 @@ std::vector<ContactView> Engine::ListContacts(bool include_unsorted, std::size_t
     sorted.resize(limit);
   }
   return sorted;
+}
+
+// Contact numbers grow with every contact created, and a merge keeps the
+// number of the contact merged into: number order is the order the engine
+// met them in.
+std::vector<ContactView> Engine::ListInCreationOrder(bool include_unsorted, std::size_t limit,
+                                                     TimePoint now) const {
+  std::vector<const Record*> records;
+  for (const auto& [cid, r] : contacts_) {
+    if (include_unsorted || r.IsSorted()) {
+      records.push_back(&r);
+    }
+  }
+  std::sort(records.begin(), records.end(),
+            [](const Record* a, const Record* b) { return a->cid < b->cid; });
+  if (limit > 0 && records.size() > limit) {
+    records.resize(limit);
+  }
+  std::vector<ContactView> out;
+  out.reserve(records.size());
+  for (const Record* r : records) {
+    out.push_back(View(*r, now));
+  }
+  return out;
 }
 
 std::vector<Change> Engine::TakeJournal() {

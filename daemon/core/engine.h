@@ -81,9 +81,11 @@ class Engine final : public LoadTarget {
   Status RemoveContact(std::string_view key, TimePoint now);
   std::optional<ContactView> GetContact(std::string_view key, TimePoint now) const;
   // Contacts with a circle coldest first, then (include_unsorted) the
-  // unsorted ones, most interactions first. limit 0: all.
-  std::vector<ContactView> ListContacts(bool include_unsorted, std::size_t limit,
-                                        TimePoint now) const;
+  // unsorted ones, most interactions first; or in kCreation order, oldest
+  // first, sorted and unsorted mixed. limit 0: all.
+  enum class ContactOrder { kColdestFirst, kCreation };
+  std::vector<ContactView> ListContacts(bool include_unsorted, std::size_t limit, TimePoint now,
+                                        ContactOrder order = ContactOrder::kColdestFirst) const;
   // Empty id: assigns "<city>-<yyyy-mm-dd>". kInvalidArgument for a missing
   // city or an end before the start.
   Result<Trip> UpsertTrip(Trip trip, TimePoint now);
@@ -124,6 +126,8 @@ class Engine final : public LoadTarget {
   Duration HalfLife(const Record& r) const;
   double WarmthNow(const Record& r, TimePoint now) const;
   ContactView View(const Record& r, TimePoint now) const;
+  std::vector<ContactView> ListInCreationOrder(bool include_unsorted, std::size_t limit,
+                                               TimePoint now) const;
   template <typename T>
   void Journal(T&& change) {
     if (journaling_) {

@@ -1,7 +1,10 @@
 #include "daemon/store/sqlite_store.h"
 
+#include <algorithm>
 #include <functional>
+#include <limits>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include <sqlite3.h>
@@ -187,7 +190,18 @@ Status SqliteStore::Prepare() {
            "SELECT i.event_id, i.occurred_at, i.channel, i.direction, i.source, i.tags, "
            "i.received_at FROM contact_events e JOIN interactions i ON i.seq = e.seq "
            "WHERE e.cid = (SELECT cid FROM contacts WHERE id = ?1) "
-           "ORDER BY e.occurred_at DESC, e.seq DESC LIMIT ?2");
+           "ORDER BY e.occurred_at DESC, e.seq DESC LIMIT ?2") &&
+      make(interactions_page_,
+           "SELECT seq, event_id, occurred_at, channel, direction, source, tags, received_at "
+           "FROM interactions WHERE (occurred_at, event_id) > (?1, ?2) "
+           "ORDER BY occurred_at, event_id LIMIT ?3") &&
+      // Who a page of interactions counts for. contact_events has no index on
+      // seq (ingest pays for every index): contacts drive the join, and each
+      // contact's events in the page's time range come from the primary key
+      // (cid, occurred_at, seq). One seek per contact per page.
+      make(page_contacts_,
+           "SELECT e.seq, c.id FROM contacts c CROSS JOIN contact_events e ON e.cid = c.cid "
+           "WHERE e.occurred_at BETWEEN ?1 AND ?2 ORDER BY c.cid");
   return ok ? Status::Ok() : Error("preparing statements");
 }
 
@@ -449,6 +463,59 @@ std::vector<StoredInteraction> SqliteStore::RecentInteractions(std::string_view 
     s.received_at = core::FromUnixMicros(recent_->Int(6));
   }
   recent_->Reset();
+  return out;
+}
+
+core::Result<std::vector<StoredInteraction>> SqliteStore::ListInteractions(
+    std::optional<core::TimePoint> since, const std::optional<InteractionKey>& after, int limit) {
+  // From `since` means after (since, ""): every stored event id is non-empty.
+  std::pair<std::int64_t, std::string> from{std::numeric_limits<std::int64_t>::min(), ""};
+  if (since) {
+    from.first = core::ToUnixMicros(*since);
+  }
+  if (after) {
+    std::pair<std::int64_t, std::string> key{core::ToUnixMicros(after->occurred_at),
+                                             after->event_id};
+    if (key > from) {
+      from = std::move(key);
+    }
+  }
+  std::vector<StoredInteraction> out;
+  std::unordered_map<std::int64_t, std::size_t> by_seq;
+  Statement& page = interactions_page_->Bind(1, from.first).Bind(2, from.second).Bind(3, limit);
+  int rc = SQLITE_ERROR;
+  while ((rc = page.Step()) == SQLITE_ROW) {
+    by_seq.emplace(page.Int(0), out.size());
+    StoredInteraction& s = out.emplace_back();
+    s.interaction.event_id = page.Text(1);
+    s.interaction.occurred_at = core::FromUnixMicros(page.Int(2));
+    s.interaction.channel = static_cast<core::Channel>(page.Int(3));
+    s.interaction.direction = static_cast<core::Direction>(page.Int(4));
+    s.interaction.source = page.Text(5);
+    s.interaction.tags = SplitList(page.Text(6));
+    s.received_at = core::FromUnixMicros(page.Int(7));
+  }
+  const Status listed = rc == SQLITE_DONE ? Status::Ok() : Error("listing interactions");
+  page.Reset();
+  if (!listed.ok()) {
+    return listed;
+  }
+  if (out.empty()) {
+    return out;
+  }
+  Statement& who = page_contacts_->Bind(1, *out.front().interaction.occurred_at)
+                       .Bind(2, *out.back().interaction.occurred_at);
+  while ((rc = who.Step()) == SQLITE_ROW) {
+    // The range also holds events of interactions just outside the page.
+    if (const auto it = by_seq.find(who.Int(0)); it != by_seq.end()) {
+      out[it->second].interaction.contacts.emplace_back(who.Text(1));
+    }
+  }
+  const Status found = rc == SQLITE_DONE ? Status::Ok() : Error("listing interactions");
+  who.Reset();
+  if (!found.ok()) {
+    return found;
+  }
   return out;
 }
 

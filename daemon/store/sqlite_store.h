@@ -38,6 +38,12 @@ struct StoredInteraction {
   core::TimePoint received_at;
 };
 
+// A stored interaction's place in ListInteractions' order.
+struct InteractionKey {
+  core::TimePoint occurred_at;
+  std::string event_id;
+};
+
 // The SQLite store: WAL mode, synchronous=FULL, versioned migrations
 // (PRAGMA user_version), prepared statements only. One writer: the daemon's
 // loop thread; not thread-safe.
@@ -72,6 +78,13 @@ class SqliteStore {
 
   // The newest `limit` interactions of a contact, newest first.
   std::vector<StoredInteraction> RecentInteractions(std::string_view contact_id, int limit);
+
+  // Up to `limit` interactions in (occurred_at, event_id) order: from
+  // `since` on, and strictly after `after`. Each one's contacts are the ids
+  // of the contacts it counts for now, oldest contact first; empty when they
+  // were all removed. kInternal on a read error.
+  core::Result<std::vector<StoredInteraction>> ListInteractions(
+      std::optional<core::TimePoint> since, const std::optional<InteractionKey>& after, int limit);
 
   // PASSIVE checkpoint when the WAL holds at least `min_pages` pages; the
   // daemon calls it in idle gaps. True if it checkpointed.
@@ -120,6 +133,8 @@ class SqliteStore {
   Statement* find_event_at_ = nullptr;
   Statement* find_event_ = nullptr;
   Statement* recent_ = nullptr;
+  Statement* interactions_page_ = nullptr;
+  Statement* page_contacts_ = nullptr;
 };
 
 }  // namespace warmth::store

@@ -2,7 +2,10 @@
 // and every example under docs/examples/ is a folder with timeline.jsonl,
 // optionally config.toml and until (a time for --until), and expected.jsonl,
 // the nudges it must print, byte for byte.
+#include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -29,8 +32,11 @@ std::vector<fs::path> Scenarios() {
 testing::CommandResult Replay(const fs::path& dir) {
   std::vector<std::string> argv = {testing::WarmthdPath(), "replay",
                                    (dir / "timeline.jsonl").string()};
+  // No config.toml: the built-in defaults, whatever the machine's user has.
   if (fs::exists(dir / "config.toml")) {
     argv.insert(argv.end(), {"--config", (dir / "config.toml").string()});
+  } else {
+    argv.emplace_back("--no-config");
   }
   if (fs::exists((dir / "until").string())) {
     std::string until = testing::ReadFile((dir / "until").string());
@@ -75,7 +81,7 @@ TEST(Replay, BadLineIsReportedWithItsNumber) {
   for (const auto& [line, message] : cases) {
     const std::string path =
         dir.Write("t.jsonl", good + "\n\n" + good + "\n" + line + "\n" + good + "\n");
-    const auto r = testing::RunCommand({testing::WarmthdPath(), "replay", path});
+    const auto r = testing::RunCommand({testing::WarmthdPath(), "replay", path, "--no-config"});
     EXPECT_EQ(r.exit_code, 2) << line;
     EXPECT_EQ(r.err.rfind(path + ":4: ", 0), 0u) << r.err;
     EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
@@ -93,7 +99,7 @@ TEST(Replay, RequestErrorsAreReportedAndReplayGoesOn) {
       R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{"interactions":[{"eventId":"e","contacts":["ann"],"channel":"IN_PERSON","occurredAt":"2026-01-01T00:00:00Z"}]}}})"
       "\n");
   const auto r = testing::RunCommand(
-      {testing::WarmthdPath(), "replay", path, "--until", "2026-01-09T00:00:00Z"});
+      {testing::WarmthdPath(), "replay", path, "--no-config", "--until", "2026-01-09T00:00:00Z"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.err.find(":1: NOT_FOUND: contact_id: no such contact"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("\"kind\":\"COOLING\""), std::string::npos) << r.out;
@@ -101,13 +107,129 @@ TEST(Replay, RequestErrorsAreReportedAndReplayGoesOn) {
 
 TEST(Replay, ReadsStdin) {
   const auto r = testing::RunCommand(
-      {testing::WarmthdPath(), "replay", "-", "--until", "2026-01-09T00:00:00Z"}, {},
+      {testing::WarmthdPath(), "replay", "-", "--no-config", "--until", "2026-01-09T00:00:00Z"}, {},
       R"({"at":"2026-01-01T00:00:00Z","request":{"upsertContact":{"contact":{"id":"ann","circle":"INNER"}}}})"
       "\n"
       R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{"interactions":[{"eventId":"e","contacts":["ann"],"channel":"IN_PERSON","occurredAt":"2026-01-01T00:00:00Z"}]}}})"
       "\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"dueAt\":\"2026-01-08T00:00:00Z\""), std::string::npos) << r.out;
+}
+
+// Ann (inner) met in person on Jan 1; with the built-in threshold (30) she
+// cools 7 days later, with a threshold of 15 two half-lives later.
+constexpr const char* kAnnTimeline =
+    R"({"at":"2026-01-01T00:00:00Z","request":{"upsertContact":{"contact":{"id":"ann","circle":"INNER"}}}})"
+    "\n"
+    R"({"at":"2026-01-01T00:00:00Z","request":{"ingest":{"interactions":[{"eventId":"e","contacts":["ann"],"channel":"IN_PERSON","occurredAt":"2026-01-01T00:00:00Z"}]}}})"
+    "\n";
+
+// The environment of a user whose warmth.toml is in $XDG_CONFIG_HOME (the
+// systemd variable would win over it: unset here).
+std::vector<std::string> UserEnv(const testing::TempDir& dir) {
+  return {"XDG_CONFIG_HOME=" + dir.File("config"), "HOME=" + dir.File("home"),
+          "CONFIGURATION_DIRECTORY="};
+}
+
+testing::CommandResult ReplayAnn(const testing::TempDir& dir, std::vector<std::string> flags) {
+  const std::string timeline = dir.Write("t.jsonl", kAnnTimeline);
+  std::vector<std::string> argv = {testing::WarmthdPath(), "replay", timeline, "--until",
+                                   "2026-02-01T00:00:00Z"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  return testing::RunCommand(argv, UserEnv(dir));
+}
+
+TEST(Replay, ReadsTheUsersConfigLikeTheDaemon) {
+  testing::TempDir dir;
+  dir.Write("config/warmth/warmth.toml", "[model]\nthreshold = 15.0\n");
+  const auto r = ReplayAnn(dir, {});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"dueAt\":\"2026-01-15T00:00:00Z\""), std::string::npos)
+      << "threshold 15 from $XDG_CONFIG_HOME/warmth/warmth.toml\n"
+      << r.out;
+}
+
+TEST(Replay, NoConfigIgnoresTheUsersFileAndConfigOverridesIt) {
+  testing::TempDir dir;
+  dir.Write("config/warmth/warmth.toml", "[model]\nthreshold = 15.0\n");
+  auto r = ReplayAnn(dir, {"--no-config"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"dueAt\":\"2026-01-08T00:00:00Z\""), std::string::npos)
+      << "the built-in threshold 30\n"
+      << r.out;
+  const std::string other = dir.Write("candidate.toml", "[model]\nthreshold = 7.5\n");
+  r = ReplayAnn(dir, {"--config", other});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"dueAt\":\"2026-01-22T00:00:00Z\""), std::string::npos)
+      << "threshold 7.5 from --config, three half-lives\n"
+      << r.out;
+  r = ReplayAnn(dir, {"--config", other, "--no-config"});
+  EXPECT_EQ(r.exit_code, 2) << "one or the other";
+}
+
+TEST(Replay, ABadUserConfigStopsItLikeTheDaemon) {
+  testing::TempDir dir;
+  dir.Write("config/warmth/warmth.toml", "[model]\nthreshhold = 15.0\n");
+  const auto r = ReplayAnn(dir, {});
+  EXPECT_EQ(r.exit_code, 78);
+  EXPECT_NE(r.err.find("model.threshhold: unknown key"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(ReplayAnn(dir, {"--no-config"}).exit_code, 0);
+}
+
+TEST(Replay, SummaryCountsNudgesPerKindAndPerIsoWeek) {
+  testing::TempDir dir;
+  const std::string config =
+      dir.Write("c.toml",
+                "timezone = \"UTC\"\n[delivery]\nquiet_hours = \"\"\nmax_per_day = 0\n"
+                "[rules]\nweekend_call = { enabled = false }\n");
+  // Ann cools on Thu Jan 8 (W02) and, after a call on Jan 9, on Fri Jan 16
+  // (W03); Bob's birthday is Tue Jan 20 (W04). Jan 1 is a Thursday: W01.
+  const std::string timeline = dir.Write(
+      "t.jsonl",
+      R"({"at":"2026-01-01T10:00:00Z","request":{"upsertContact":{"contact":{"id":"ann","circle":"INNER"}}}})"
+      "\n"
+      R"({"at":"2026-01-01T10:00:00Z","request":{"upsertContact":{"contact":{"id":"bob","circle":"CLOSE","birthday":{"month":1,"day":20}}}}})"
+      "\n"
+      R"({"at":"2026-01-01T10:00:00Z","request":{"ingest":{"interactions":[{"eventId":"e","contacts":["ann"],"channel":"IN_PERSON","occurredAt":"2026-01-01T10:00:00Z"}]}}})"
+      "\n"
+      R"({"at":"2026-01-09T10:00:00Z","request":{"done":{"contactId":"ann","channel":"CALL"}}})"
+      "\n");
+  const auto r = testing::RunCommand({testing::WarmthdPath(), "replay", timeline, "--config",
+                                      config, "--until", "2026-01-25T00:00:00Z", "--summary"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "config:    " + config +
+                "\n"
+                "time zone: UTC\n"
+                "replayed:  2026-01-01 to 2026-01-25\n"
+                "nudges:    3\n"
+                "\n"
+                "kind          nudges\n"
+                "cooling            2\n"
+                "online_only        0\n"
+                "follow_up          0\n"
+                "trip               0\n"
+                "weekend_call       0\n"
+                "birthday           1\n"
+                "\n"
+                "week      total  cooling  online_only  follow_up  trip  weekend_call  birthday\n"
+                "2026-W01      0        0            0          0     0             0         0\n"
+                "2026-W02      1        1            0          0     0             0         0\n"
+                "2026-W03      1        1            0          0     0             0         0\n"
+                "2026-W04      1        0            0          0     0             0         1\n");
+  // The same nudges as the JSON lines, counted.
+  const auto lines = testing::RunCommand({testing::WarmthdPath(), "replay", timeline, "--config",
+                                          config, "--until", "2026-01-25T00:00:00Z"});
+  EXPECT_EQ(std::count(lines.out.begin(), lines.out.end(), '\n'), 3) << lines.out;
+}
+
+TEST(Replay, SummaryWithoutConfigSaysSo) {
+  testing::TempDir dir;
+  const auto r = ReplayAnn(dir, {"--no-config", "--summary"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("config:    built-in defaults\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("\ncooling            1\n"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -2,12 +2,17 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <date/date.h>
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include "clients/common/client.h"
 #include "tests/support/process.h"
 #include "tests/support/support.h"
 
@@ -38,7 +43,8 @@ TEST_F(WarmctlTest, EveryCommandSaysSoWhenTheDaemonIsNotRunning) {
                                                                 {"snooze", "bob", "3d"},
                                                                 {"dismiss", "x"},
                                                                 {"watch"},
-                                                                {"trip", "list"}}) {
+                                                                {"trip", "list"},
+                                                                {"export", "--timeline"}}) {
     const auto r = Warmctl(args);
     EXPECT_EQ(r.exit_code, 69) << args[0];
     EXPECT_EQ(r.err, "warmctl: warmthd is not running (no socket at " + dir_.File("api") + ")\n")
@@ -265,6 +271,193 @@ TEST_F(WarmctlTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Warmctl({"snooze", "bob", "soon"}).exit_code, 2);
   EXPECT_EQ(Warmctl({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(Warmctl({"--help"}).exit_code, 0);
+}
+
+// Half a year of one person's life as a replay timeline (UTC, no quiet
+// hours, no daily limit: the daemon's test config): contacts in circles, a
+// trip, interactions by id and by address, a pitch that got no answer, an
+// unknown correspondent (unsorted) with a long exchange, another with a
+// short one, a group meeting.
+// Every kind of nudge comes out of it.
+std::string History() {
+  const std::string start = "2026-03-02T09:00:00Z";
+  std::string t;
+  const auto entry = [&t](const std::string& at, const std::string& request) {
+    t += R"({"at":")" + at + R"(","request":)" + request + "}\n";
+  };
+  const auto contact = [&](const std::string& json) {
+    entry(start, R"({"upsertContact":{"contact":)" + json + "}}");
+  };
+  int n = 0;
+  const auto log = [&](const std::string& at, const std::string& contacts,
+                       const std::string& channel, const std::string& direction,
+                       const std::string& extra = "") {
+    entry(at, R"({"ingest":{"interactions":[{"eventId":"ev-)" + std::to_string(++n) +
+                  R"(","contacts":[)" + contacts + R"(],"channel":")" + channel +
+                  R"(","direction":")" + direction + R"(","occurredAt":")" + at + "\"" + extra +
+                  "}]}}");
+  };
+  contact(
+      R"({"id":"ann","displayName":"Ann Lee","identifiers":["ann@example.com"],"circle":"INNER","birthday":{"month":6,"day":12,"year":1990}})");
+  contact(
+      R"({"id":"bob","displayName":"Bob Stone","identifiers":["bob@example.org"],"circle":"CLOSE","city":"Lisbon","family":true})");
+  contact(
+      R"({"id":"cara","displayName":"Cara Diaz","identifiers":["cara@example.com"],"circle":"NETWORK","tags":["mentor"]})");
+  contact(R"({"id":"dan","circle":"CLOSE","muted":true,"birthday":{"month":4,"day":1}})");
+  entry(
+      start,
+      R"({"upsertTrip":{"trip":{"city":"Lisbon","startsAt":"2026-05-10T00:00:00Z","endsAt":"2026-05-13T00:00:00Z"}}})");
+  log(start, R"("ann@example.com")", "IN_PERSON", "MUTUAL");
+  log("2026-03-05T18:00:00Z", R"("bob")", "CALL", "MUTUAL");
+  log("2026-03-20T12:00:00Z", R"("ann")", "CALL", "MUTUAL", R"(,"source":"warmctl")");
+  log("2026-04-06T10:00:00Z", R"("cara@example.com")", "EMAIL", "OUTBOUND",
+      R"(,"source":"warmth-mail","tags":["pitch"])");
+  log("2026-04-15T19:30:00Z", R"("ann")", "IN_PERSON", "MUTUAL");
+  log("2026-05-30T11:00:00Z", R"("ann@example.com")", "VIDEO", "MUTUAL");
+  for (int day = 1; day <= 6; ++day) {
+    log("2026-06-0" + std::to_string(day) + "T08:00:00Z", R"("sam@example.com")", "EMAIL",
+        day % 2 == 1 ? "OUTBOUND" : "INBOUND", R"(,"source":"warmth-mail")");
+  }
+  log("2026-07-01T13:00:00Z", R"("ann","cara")", "IN_PERSON", "MUTUAL", R"(,"tags":["lunch"])");
+  // Four messages both ways: too few to take offline, enough for a Friday call.
+  for (int day = 6; day <= 9; ++day) {
+    log("2026-07-0" + std::to_string(day) + "T20:00:00Z", R"("robin@example.com")", "MESSAGE",
+        day % 2 == 0 ? "OUTBOUND" : "INBOUND");
+  }
+  log("2026-07-20T16:00:00Z", R"("bob@example.org")", "MESSAGE", "INBOUND");
+  return t;
+}
+
+constexpr const char* kHistoryUntil = "2026-10-01T00:00:00Z";
+
+class ExportTest : public WarmctlTest {
+ protected:
+  // The nudges `warmthd replay` prints for a timeline, with the daemon's config.
+  std::string Replay(const std::string& timeline) {
+    const std::string path = dir_.Write("replayed.jsonl", timeline);
+    const auto r = RunCommand({testing::WarmthdPath(), "replay", path, "--config",
+                               daemon_.config_path(), "--until", kHistoryUntil});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "") << "every entry applies cleanly";
+    return r.out;
+  }
+
+  // Sends every request of `timeline` to the running daemon, in order.
+  void Feed(const std::string& timeline) {
+    zmq::context_t context(1);
+    client::Client client(
+        context,
+        client::ClientOptions{daemon_.api(), std::chrono::seconds(1), std::chrono::seconds(5), {}});
+    std::istringstream lines(timeline);
+    std::string line;
+    while (std::getline(lines, line)) {
+      v1::TimelineEntry entry;
+      ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &entry).ok()) << line;
+      auto reply = client.Call(entry.request());
+      ASSERT_TRUE(reply.ok()) << line << ": " << reply.status().message();
+      for (const auto& item : reply->ingest().items()) {
+        ASSERT_EQ(item.outcome(), v1::IngestResult::ACCEPTED) << line << ": " << item.reason();
+      }
+    }
+  }
+
+  static std::vector<v1::TimelineEntry> Entries(const std::string& timeline) {
+    std::vector<v1::TimelineEntry> out;
+    std::istringstream lines(timeline);
+    std::string line;
+    while (std::getline(lines, line)) {
+      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(line, &out.emplace_back()).ok())
+          << line;
+    }
+    return out;
+  }
+};
+
+TEST_F(ExportTest, AnExportedTimelineReplaysToTheSameNudges) {
+  const std::string history = History();
+  const std::string original = Replay(history);
+  for (const char* kind :
+       {"COOLING", "BIRTHDAY", "TRIP", "FOLLOW_UP", "ONLINE_ONLY", "WEEKEND_CALL"}) {
+    EXPECT_NE(original.find(std::string("\"kind\":\"") + kind + "\""), std::string::npos)
+        << "the history shows " << kind << "\n"
+        << original;
+  }
+  ASSERT_TRUE(daemon_.Start());
+  Feed(history);
+  const auto exported = Warmctl({"export", "--timeline"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(Replay(exported.out), original) << "exported timeline:\n" << exported.out;
+  EXPECT_EQ(Warmctl({"export", "--timeline"}).out, exported.out) << "the same store, the same file";
+
+  // Contacts first, with what the store knows of them; interactions by
+  // contact id, each at its own time; nothing a message said.
+  const auto entries = Entries(exported.out);
+  ASSERT_GE(entries.size(), 5u);
+  const v1::Contact& ann = entries[0].request().upsert_contact().contact();
+  EXPECT_EQ(ann.id(), "ann");
+  EXPECT_EQ(ann.display_name(), "Ann Lee");
+  EXPECT_EQ(ann.circle(), v1::INNER);
+  EXPECT_EQ(ann.identifiers(0), "ann@example.com");
+  EXPECT_EQ(ann.birthday().month(), 6);
+  EXPECT_TRUE(entries[1].request().upsert_contact().contact().family());
+  EXPECT_TRUE(entries[3].request().upsert_contact().contact().muted());
+  EXPECT_EQ(entries[4].request().upsert_contact().contact().id(), "sam@example.com")
+      << "unsorted contacts too, in the order the daemon met them";
+  int ingests = 0;
+  for (const auto& e : entries) {
+    if (!e.request().has_ingest()) {
+      EXPECT_EQ(e.at().seconds(), entries[0].at().seconds())
+          << "contacts and trips come at the start: " << e.ShortDebugString();
+      continue;
+    }
+    ++ingests;
+    ASSERT_EQ(e.request().ingest().interactions_size(), 1);
+    const v1::Interaction& in = e.request().ingest().interactions(0);
+    EXPECT_EQ(in.occurred_at().seconds(), e.at().seconds());
+    if (in.event_id() == "ev-1") {
+      EXPECT_EQ(in.contacts(0), "ann") << "the id, not the address it came under";
+    }
+    if (in.event_id() == "ev-4") {
+      EXPECT_EQ(in.source(), "warmth-mail");
+      EXPECT_EQ(in.tags(0), "pitch");
+    }
+  }
+  EXPECT_EQ(ingests, 18);
+}
+
+TEST_F(ExportTest, SinceLeavesOutWhatCameBefore) {
+  ASSERT_TRUE(daemon_.Start());
+  Feed(History());
+  const auto r = Warmctl({"export", "--timeline", "--since", "2026-06-01"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto entries = Entries(r.out);
+  ASSERT_FALSE(entries.empty());
+  const auto since = date::sys_days(date::year(2026) / 6 / 1).time_since_epoch();
+  EXPECT_EQ(entries[0].at().seconds(),
+            std::chrono::duration_cast<std::chrono::seconds>(since).count())
+      << "the timeline starts on the day asked for";
+  int ingests = 0;
+  for (const auto& e : entries) {
+    ingests += e.request().has_ingest() ? 1 : 0;
+    EXPECT_GE(e.at().seconds(), entries[0].at().seconds());
+  }
+  EXPECT_EQ(ingests, 12) << "six e-mails with sam, the lunch, robin's four messages, bob's";
+  EXPECT_EQ(Warmctl({"export", "--timeline", "--since", "someday"}).exit_code, 2);
+  EXPECT_EQ(Warmctl({"export"}).exit_code, 2) << "--timeline names the format";
+}
+
+TEST_F(ExportTest, InteractionsOfRemovedContactsAreLeftOutAndSaidSo) {
+  ASSERT_TRUE(daemon_.Start());
+  ASSERT_EQ(Warmctl({"contact", "add", "eve", "--circle", "close"}).exit_code, 0);
+  ASSERT_EQ(Warmctl({"log", "eve", "--channel", "call", "--at", "2026-05-01T10:00:00Z"}).exit_code,
+            0);
+  ASSERT_EQ(Warmctl({"contact", "rm", "eve"}).exit_code, 0);
+  const auto r = Warmctl({"export", "--timeline"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "") << "nobody left, nothing to replay";
+  EXPECT_EQ(r.err,
+            "Exported 0 contacts, 0 trips and 0 interactions (left out 1 interaction whose "
+            "contacts were all removed).\n");
 }
 
 }  // namespace

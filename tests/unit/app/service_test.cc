@@ -4,6 +4,8 @@
 #include "daemon/app/service.h"
 
 #include <algorithm>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -96,7 +98,10 @@ std::vector<Kind> EveryKind() {
   r.Clear();
   r.mutable_list_trips();
   kinds.push_back({"list_trips", r});
-  EXPECT_EQ(kinds.size(), 13u) << "a new request kind: add it here and to the role table";
+  r.Clear();
+  r.mutable_list_interactions();
+  kinds.push_back({"list_interactions", r});
+  EXPECT_EQ(kinds.size(), 14u) << "a new request kind: add it here and to the role table";
   return kinds;
 }
 
@@ -180,6 +185,139 @@ TEST_F(ServiceTest, EmptyListsStillReplyWithTheirBody) {
   EXPECT_EQ(Send(r).body_case(), v1::Reply::kTrips);
   r.mutable_list_nudges();
   EXPECT_EQ(Send(r).body_case(), v1::Reply::kNudges);
+  r.mutable_list_interactions();
+  EXPECT_EQ(Send(r).body_case(), v1::Reply::kInteractions) << "no store (replay): nothing";
+}
+
+TEST_F(ServiceTest, ListContactsInCreationOrderIsTheOrderTheDaemonMetThem) {
+  Send(Ingest("z1", "zed@example.com", T0()));
+  AddAnn();  // warmer than zed, and sorted
+  v1::Request list;
+  list.mutable_list_contacts()->set_include_unsorted(true);
+  EXPECT_EQ(Send(list).contacts().contacts(0).contact().id(), "ann");
+  list.mutable_list_contacts()->set_creation_order(true);
+  const v1::Reply reply = Send(list);
+  ASSERT_EQ(reply.contacts().contacts_size(), 2);
+  EXPECT_EQ(reply.contacts().contacts(0).contact().id(), "zed@example.com");
+  EXPECT_EQ(reply.contacts().contacts(1).contact().id(), "ann");
+}
+
+// ListInteractions reads the store: a service on an engine whose journal is
+// written after every request, as the daemon does.
+class ServiceStoreTest : public ::testing::Test {
+ protected:
+  ServiceStoreTest() { engine_.FinishLoad(T0()); }
+
+  static std::unique_ptr<store::SqliteStore> OpenStore() {
+    auto opened = store::SqliteStore::Open(":memory:");
+    EXPECT_TRUE(opened.ok()) << opened.status().message();
+    return opened.ok() ? std::move(opened).value() : nullptr;
+  }
+
+  v1::Reply Send(const v1::Request& request) {
+    v1::Reply reply = service_.Handle(request, T0() + kDay);
+    EXPECT_OK(store_->Write(engine_.TakeJournal()));
+    return reply;
+  }
+
+  v1::Reply List(const std::string& after, int limit = 0) {
+    v1::Request r;
+    r.mutable_list_interactions()->set_after(after);
+    r.mutable_list_interactions()->set_limit(limit);
+    return Send(r);
+  }
+
+  // Every interaction, page after page, by event id.
+  std::vector<std::string> ListAll(int limit, int* pages) {
+    std::vector<std::string> ids;
+    std::string cursor;
+    *pages = 0;
+    do {
+      const v1::Reply reply = List(cursor, limit);
+      EXPECT_EQ(reply.body_case(), v1::Reply::kInteractions) << reply.DebugString();
+      for (const auto& in : reply.interactions().interactions()) {
+        ids.push_back(in.event_id());
+      }
+      cursor = reply.interactions().next_cursor();
+      ++*pages;
+    } while (!cursor.empty() && *pages < 1000);
+    return ids;
+  }
+
+  core::Engine engine_{testing::ImmediateOptions(), nullptr};
+  std::unique_ptr<store::SqliteStore> store_ = OpenStore();
+  Service service_{&engine_, store_.get(), ServiceInfo{}};
+};
+
+TEST_F(ServiceStoreTest, ListInteractionsPagesThroughTheHistoryInTimeOrder) {
+  ASSERT_EQ(Send(UpsertContact("ann", v1::INNER, {"ann@example.com"})).body_case(),
+            v1::Reply::kContact);
+  // Sent newest first; listed oldest first, ties by event id.
+  for (int i = 9; i >= 0; --i) {
+    Send(Ingest("e" + std::to_string(i), "ann@example.com", T0() + (i / 2) * kHour));
+  }
+  int pages = 0;
+  const std::vector<std::string> all = ListAll(3, &pages);
+  EXPECT_EQ(all,
+            (std::vector<std::string>{"e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9"}));
+  EXPECT_EQ(pages, 4);
+  const v1::Reply first = List("", 3);
+  ASSERT_EQ(first.interactions().interactions_size(), 3);
+  const v1::Interaction& e0 = first.interactions().interactions(0);
+  EXPECT_EQ(e0.contacts(0), "ann") << "by id, not by the address it came under";
+  EXPECT_EQ(e0.channel(), v1::IN_PERSON);
+  EXPECT_EQ(e0.direction(), v1::MUTUAL);
+  EXPECT_EQ(e0.occurred_at().seconds(), core::ToUnixMicros(T0()) / 1000000);
+
+  v1::Request since;
+  transport::ToProto(T0() + 3 * kHour, since.mutable_list_interactions()->mutable_since());
+  const v1::Reply late = Send(since);
+  ASSERT_EQ(late.interactions().interactions_size(), 4);
+  EXPECT_EQ(late.interactions().interactions(0).event_id(), "e6");
+  EXPECT_EQ(late.interactions().next_cursor(), "") << "the last page";
+}
+
+TEST_F(ServiceStoreTest, ListInteractionsStopsAPageAtAboutOneMebibyte) {
+  // 10,000 interactions of about 200 bytes each: 2 MB in all.
+  v1::Request batch;
+  for (int i = 0; i < kMaxInteractionsPerPage; ++i) {
+    v1::Interaction* in = batch.mutable_ingest()->add_interactions();
+    *in = Ingest("", "ann@example.com", T0() + i * core::Duration(1000)).ingest().interactions(0);
+    in->set_event_id(std::string(120, 'x') + std::to_string(100000 + i));
+    in->set_source("warmth-mail");
+  }
+  ASSERT_EQ(Send(batch).ingest().items_size(), kMaxInteractionsPerPage);
+  const v1::Reply first = List("", kMaxInteractionsPerPage);
+  const int n = first.interactions().interactions_size();
+  EXPECT_GT(n, 1000);
+  EXPECT_LT(n, kMaxInteractionsPerPage);
+  EXPECT_LE(first.ByteSizeLong(), kMaxInteractionPageBytes + 1024);
+  EXPECT_NE(first.interactions().next_cursor(), "");
+  int pages = 0;
+  const std::vector<std::string> all = ListAll(kMaxInteractionsPerPage, &pages);
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kMaxInteractionsPerPage));
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size()) << "each once";
+  EXPECT_EQ(pages, 2);
+}
+
+TEST_F(ServiceStoreTest, ListInteractionsRefusesBadCursorsAndLimits) {
+  const std::vector<std::string> bad = {"x",   "12",    "12/",
+                                        "/e1", "1x/e1", "1/" + std::string(129, 'e')};
+  for (const std::string& cursor : bad) {
+    const v1::Reply reply = List(cursor);
+    ASSERT_TRUE(reply.has_error()) << cursor;
+    EXPECT_EQ(reply.error().code(), v1::Error::INVALID_ARGUMENT) << cursor;
+    EXPECT_EQ(reply.error().message().rfind("list_interactions.after: ", 0), 0u)
+        << reply.error().message();
+  }
+  for (int limit : {-1, kMaxInteractionsPerPage + 1}) {
+    const v1::Reply reply = List("", limit);
+    ASSERT_TRUE(reply.has_error()) << limit;
+    EXPECT_EQ(reply.error().message(), "list_interactions.limit: between 0 and 10000");
+  }
+  const v1::Reply past = List("9000000000000000/e1");
+  ASSERT_EQ(past.body_case(), v1::Reply::kInteractions) << past.DebugString();
+  EXPECT_EQ(past.interactions().interactions_size(), 0) << "a cursor past everything";
 }
 
 TEST_F(ServiceTest, IngestRepliesOneItemPerInteractionInOrder) {
@@ -301,7 +439,8 @@ TEST_F(ServiceTest, EachRoleMayMakeOnlyItsRequests) {
       {Role::kAdmin,
        "admin",
        {"ingest", "upsert_contact", "remove_contact", "get_contact", "list_contacts", "upsert_trip",
-        "list_nudges", "done", "snooze", "dismiss", "status", "remove_trip", "list_trips"}},
+        "list_nudges", "done", "snooze", "dismiss", "status", "remove_trip", "list_trips",
+        "list_interactions"}},
       {Role::kNotify, "notify", {"list_nudges", "done", "snooze", "dismiss"}},
       {Role::kIngest, "ingest", {"ingest"}},
   };

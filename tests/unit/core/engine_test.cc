@@ -490,6 +490,25 @@ TEST(EngineLoad, WithoutARegionNationalOldSpellingsStay) {
             (std::vector<std::string>{"+01711234567", "+491711234567"}));
 }
 
+TEST_F(EngineTest, ListInCreationOrderIsTheOrderTheEngineMetThem) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("zed", Circle::kClose), T0()).ok());
+  IngestOne(Make("u", {"u@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
+  ASSERT_TRUE(engine_.UpsertContact(Person("amy", Circle::kInner), T0()).ok());
+  IngestOne(Make("v", {"v@example.com"}, Channel::kEmail, Direction::kInbound, T0()), T0());
+  // Adopting u@example.com keeps zed's place; u's is gone.
+  ASSERT_TRUE(
+      engine_.UpsertContact(Person("zed", Circle::kClose, {"u@example.com"}), T0() + kDay).ok());
+  std::vector<std::string> ids;
+  for (const auto& v :
+       engine_.ListContacts(true, 0, T0() + kDay, Engine::ContactOrder::kCreation)) {
+    ids.push_back(v.contact.id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"zed", "amy", "v@example.com"}));
+  EXPECT_EQ(engine_.ListContacts(false, 0, T0(), Engine::ContactOrder::kCreation).size(), 2u);
+  EXPECT_EQ(engine_.ListContacts(true, 1, T0(), Engine::ContactOrder::kCreation)[0].contact.id,
+            "zed");
+}
+
 TEST_F(EngineTest, JournalReplayedIntoAFreshEngineGivesTheSameState) {
   // What the store does across a restart, without the store: every change
   // the engine journaled, loaded into a new engine, gives the same answers.

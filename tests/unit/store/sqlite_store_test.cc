@@ -191,6 +191,71 @@ TEST(SqliteStore, MergeMovesHistoryToTheNewContact) {
   EXPECT_EQ(engine->GetContact("zoe@example.com", T0())->contact.id, "zoe");
 }
 
+std::vector<std::string> EventIds(const std::vector<StoredInteraction>& page) {
+  std::vector<std::string> ids;
+  ids.reserve(page.size());
+  for (const auto& s : page) {
+    ids.push_back(s.interaction.event_id);
+  }
+  return ids;
+}
+
+TEST(SqliteStore, ListInteractionsIsInTimeOrderFromSinceAndAfterACursor) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("w.db"));
+  auto engine = Load(*store, T0());
+  core::Contact ann;
+  ann.id = "ann";
+  ann.circle = core::Circle::kInner;
+  ann.identifiers = {"ann@example.com"};
+  ASSERT_TRUE(engine->UpsertContact(ann, T0()).ok());
+  std::vector<core::Interaction> batch = {Call("c", "ann@example.com", T0() + 2 * core::kDay),
+                                          Call("b", "bob@example.com", T0() + core::kDay),
+                                          Call("z", "ann", T0()), Call("a", "ann", T0())};
+  batch[1].contacts.push_back("ann");  // a call with both
+  batch[3].tags = {"lunch", "team"};
+  batch[3].source = "warmctl";
+  engine->Ingest(batch, T0() + 3 * core::kDay);
+  ASSERT_OK(store->Write(engine->TakeJournal()));
+
+  auto all = store->ListInteractions(std::nullopt, std::nullopt, 10);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(EventIds(*all), (std::vector<std::string>{"a", "z", "b", "c"}));
+  const core::Interaction& a = (*all)[0].interaction;
+  EXPECT_EQ(a.tags, (std::vector<std::string>{"lunch", "team"}));
+  EXPECT_EQ(a.source, "warmctl");
+  EXPECT_EQ(a.channel, core::Channel::kCall);
+  EXPECT_EQ(*a.occurred_at, T0());
+  EXPECT_EQ(a.contacts, (std::vector<std::string>{"ann"}));
+  EXPECT_EQ((*all)[2].interaction.contacts, (std::vector<std::string>{"ann", "bob@example.com"}))
+      << "contact ids, oldest contact first";
+
+  auto page = store->ListInteractions(std::nullopt, std::nullopt, 2);
+  EXPECT_EQ(EventIds(*page), (std::vector<std::string>{"a", "z"}));
+  page = store->ListInteractions(std::nullopt, InteractionKey{T0(), "z"}, 2);
+  EXPECT_EQ(EventIds(*page), (std::vector<std::string>{"b", "c"}));
+  page = store->ListInteractions(T0() + core::kDay, std::nullopt, 10);
+  EXPECT_EQ(EventIds(*page), (std::vector<std::string>{"b", "c"})) << "since is inclusive";
+  page = store->ListInteractions(T0() + core::kDay, InteractionKey{T0(), "a"}, 10);
+  EXPECT_EQ(EventIds(*page), (std::vector<std::string>{"b", "c"})) << "the later bound wins";
+  page = store->ListInteractions(T0(), InteractionKey{T0() + core::kDay, "b"}, 10);
+  EXPECT_EQ(EventIds(*page), (std::vector<std::string>{"c"}));
+
+  // Adopting bob@example.com names bob; removing ann leaves her own events
+  // to nobody.
+  core::Contact bob;
+  bob.id = "bob";
+  bob.circle = core::Circle::kClose;
+  bob.identifiers = {"bob@example.com"};
+  ASSERT_TRUE(engine->UpsertContact(bob, T0() + 3 * core::kDay).ok());
+  ASSERT_OK(engine->RemoveContact("ann", T0() + 3 * core::kDay));
+  ASSERT_OK(store->Write(engine->TakeJournal()));
+  all = store->ListInteractions(std::nullopt, std::nullopt, 10);
+  ASSERT_EQ(all->size(), 4u) << "the interactions stay";
+  EXPECT_TRUE((*all)[0].interaction.contacts.empty());
+  EXPECT_EQ((*all)[2].interaction.contacts, (std::vector<std::string>{"bob"}));
+}
+
 TEST(SqliteStore, FullDatabaseFailsTheWholeWriteAndKeepsWhatWasThere) {
   TempDir dir;
   const std::string path = dir.File("w.db");
