@@ -219,6 +219,9 @@ void ReadRules(Section s, core::RuleOptions& r) {
   if (auto v = follow.Duration("expire")) {
     r.follow_up.expire = *v;
   }
+  if (auto v = follow.Bool("cold_outreach")) {
+    r.follow_up.cold_outreach = *v;
+  }
   follow.Finish();
   Section trip = s.Sub("trip");
   if (auto v = trip.Duration("lead")) {
