@@ -67,6 +67,12 @@ DESCRIPTION
     the content when there is none), so running a backfill twice records
     nothing twice: the second run reports every interaction as duplicate.
 
+    Mail from you is tagged "new-thread" when it opens a thread (no
+    In-Reply-To, no References), and with the tags of its X-Warmth-Tags
+    header ("X-Warmth-Tags: pitch"; commas or spaces between tags). The
+    daemon's FOLLOW_UP rule asks for a follow-up call when a pitch, or a
+    new thread to someone who never wrote to you, gets no answer.
+
     Not counted, and shown by reason in the summary: mailing-list traffic
     (List-Id, List-Unsubscribe, Precedence bulk/list/junk), automatic mail
     (Auto-Submitted other than "no", delivery reports), no-reply senders,
@@ -162,6 +168,9 @@ std::string Describe(const v1::Interaction& in) {
     s << (i > 0 ? ", " : "") << in.contacts(i);
   }
   s << "  " << in.event_id();
+  for (int i = 0; i < in.tags_size(); ++i) {
+    s << (i > 0 ? ", " : "  tags: ") << in.tags(i);
+  }
   return s.str();
 }
 

@@ -7,7 +7,9 @@
 #include <gmime/gmime.h>
 
 #include "daemon/core/identifiers.h"
+#include "daemon/core/rules.h"
 #include "daemon/core/text.h"
+#include "daemon/core/validation.h"
 #include "daemon/transport/codec.h"
 
 namespace warmth::mail {
@@ -144,6 +146,21 @@ std::optional<std::string> TwentyFourHour(std::string_view value) {
   return std::nullopt;
 }
 
+// Adds the tags of one X-Warmth-Tags value ("pitch, follow-up") to `tags`.
+void AddTags(std::string_view value, std::vector<std::string>& tags) {
+  std::size_t start = 0;
+  while (start < value.size()) {
+    const auto end = std::min(value.find_first_of(", \t\r\n", start), value.size());
+    const std::string tag = Lower(value.substr(start, end - start));
+    start = end + 1;
+    if (tag.empty() || !core::CheckText("tag", tag, core::kMaxTagBytes).ok() ||
+        std::find(tags.begin(), tags.end(), tag) != tags.end()) {
+      continue;
+    }
+    tags.push_back(tag);
+  }
+}
+
 GMimeParserOptions* LooseOptions() {
   static GMimeParserOptions* options = [] {
     GMimeParserOptions* o = g_mime_parser_options_new();
@@ -228,6 +245,10 @@ MessageFacts FactsOf(GMimeMessage* message) {
       if (p == "bulk" || p == "list" || p == "junk") {
         f.list_marker = "Precedence: " + p;
       }
+    } else if (name == "in-reply-to" || name == "references") {
+      f.in_thread = f.in_thread || !value.empty();
+    } else if (name == "x-warmth-tags") {
+      AddTags(value, f.tags);
     } else if (name == "auto-submitted") {
       const std::string a = Lower(value);
       // "no" (any comments after it aside) marks a message a person sent.
@@ -391,10 +412,27 @@ std::string MailEventId(const MessageFacts& facts) {
   return event_id;
 }
 
+// What the message says about itself, on mail from me: its X-Warmth-Tags,
+// and "new-thread" when it answers nothing (rules.follow_up.cold_outreach).
+std::vector<std::string> OutboundTags(const MessageFacts& facts) {
+  std::vector<std::string> tags = facts.tags;
+  const std::string new_thread(core::kNewThreadTag);
+  const bool named = std::find(tags.begin(), tags.end(), new_thread) != tags.end();
+  const std::size_t room = core::kMaxTags - (facts.in_thread || named ? 0 : 1);
+  if (tags.size() > room) {
+    tags.resize(room);
+  }
+  if (!facts.in_thread && !named) {
+    tags.push_back(new_thread);
+  }
+  return tags;
+}
+
 // The daemon takes at most 100 contacts per interaction; a mail to more
 // becomes several, "#2", "#3", … after the first.
 void AddInteractions(const std::vector<std::string>& contacts, const std::string& event_id,
                      v1::Direction direction, core::TimePoint at,
+                     const std::vector<std::string>& tags,
                      std::vector<v1::Interaction>& interactions) {
   constexpr std::size_t kPerInteraction = 100;
   for (std::size_t first = 0; first < contacts.size(); first += kPerInteraction) {
@@ -409,6 +447,9 @@ void AddInteractions(const std::vector<std::string>& contacts, const std::string
     in.set_direction(direction);
     transport::ToProto(at, in.mutable_occurred_at());
     in.set_source("warmth-mail");
+    for (const auto& tag : tags) {
+      in.add_tags(tag);
+    }
   }
 }
 
@@ -429,7 +470,7 @@ Verdict Classify(const MessageFacts& facts, const Me& me, core::TimePoint fallba
   }
   const v1::Direction direction = from_me ? v1::OUTBOUND : v1::INBOUND;
   AddInteractions(contacts, MailEventId(facts), direction, SentAt(facts, fallback_time, now),
-                  v.interactions);
+                  from_me ? OutboundTags(facts) : std::vector<std::string>{}, v.interactions);
   return v;
 }
 

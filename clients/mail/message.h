@@ -34,6 +34,11 @@ struct MessageFacts {
   std::string auto_submitted;  // the Auto-Submitted value unless absent or "no"
   bool report = false;         // Content-Type multipart/report: a bounce or receipt
   int header_fields = 0;       // how many header fields GMime found
+  bool in_thread = false;      // a non-empty In-Reply-To or References: it answers mail
+  // X-Warmth-Tags (every such field): lower case, in order, without repeats;
+  // separated by commas or white space; a tag the daemon would refuse (over
+  // 64 bytes, control characters) is dropped.
+  std::vector<std::string> tags;
 };
 
 // The most header bytes one message may carry (a 10 MB header line is an
@@ -80,7 +85,9 @@ struct Verdict {
 };
 
 // From me: OUTBOUND to every To/Cc counterpart; otherwise INBOUND from the
-// sender. Channel EMAIL, source "warmth-mail". Time: the Date field when it
+// sender. Channel EMAIL, source "warmth-mail". Tags, only on mail from me:
+// its X-Warmth-Tags, then "new-thread" when it opens a thread (not
+// in_thread); at most 32. Time: the Date field when it
 // lies in [1980, now + 5 min], else the newest Received date, else
 // `fallback_time` (the file's mtime, or now). event_id: "mail:" + Message-ID,
 // or a hash of a Message-ID longer than 120 bytes ("mail:#…"), or of the
