@@ -10,6 +10,7 @@
 
 #include "base/paths.h"
 #include "daemon/core/calendar.h"
+#include "daemon/core/identifiers.h"
 
 namespace warmth::base {
 namespace {
@@ -261,6 +262,25 @@ void ReadRules(Section s, core::RuleOptions& r) {
   s.Finish();
 }
 
+// [mail] lists: e-mail addresses, lower-cased as the mail hook compares them.
+std::vector<std::string> ReadMailLists(Section& s) {
+  std::vector<std::string> out;
+  const auto lists = s.Strings("lists");
+  if (!lists) {
+    return out;
+  }
+  for (std::size_t i = 0; i < lists->size(); ++i) {
+    auto address = core::NormalizeIdentifier((*lists)[i]);
+    const auto at = address.ok() ? address->find('@') : std::string::npos;
+    if (at == std::string::npos || at == 0 || at + 1 == address->size()) {
+      throw ConfigError(s.Name("lists") + "[" + std::to_string(i) + "]",
+                        "expected an e-mail address such as \"list@lists.example.com\"");
+    }
+    out.push_back(std::move(address).value());
+  }
+  return out;
+}
+
 void CheckEndpoint(const std::string& key, const std::string& endpoint) {
   for (const char* scheme : {"ipc://", "tcp://", "inproc://"}) {
     if (endpoint.rfind(scheme, 0) == 0 && endpoint.size() > std::string_view(scheme).size()) {
@@ -341,6 +361,9 @@ Config ParseConfig(std::string_view text, const std::string& source) {
     c.me_city = *v;
   }
   me.Finish();
+  Section mail = top.Sub("mail");
+  c.mail.lists = ReadMailLists(mail);
+  mail.Finish();
   Section notify = top.Sub("notify");
   if (auto v = notify.Duration("snooze")) {
     c.notify.snooze = *v;

@@ -16,6 +16,13 @@ struct NotifyConfig {
   core::Duration snooze = 3 * core::kDay;  // the Snooze action's period
 };
 
+// [mail]: warmth-mail.
+struct MailConfig {
+  // Mailing-list addresses (lower case), besides those warmth-mail learns
+  // from List-Post and List-Id: never a contact.
+  std::vector<std::string> lists;
+};
+
 // [curve]: warmthd's CURVE keys. A tcp:// endpoint refuses to start without
 // them. Relative paths are relative to the config file's directory.
 struct CurveConfig {
@@ -44,6 +51,7 @@ struct Config {
   std::vector<std::string> me_addresses;  // [me] addresses
   std::string me_city;                    // [me] city
   NotifyConfig notify;
+  MailConfig mail;
   CurveConfig curve;
   ClientKeysConfig client;
   std::string source;  // the file it came from; empty: built-in defaults

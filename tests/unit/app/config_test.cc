@@ -18,6 +18,7 @@ TEST(Config, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(c.engine.rules.online_only.min_streak, 5);
   EXPECT_EQ(c.engine.rules.follow_up.after, 2 * core::kDay);
   EXPECT_TRUE(c.engine.rules.follow_up.cold_outreach);
+  EXPECT_TRUE(c.mail.lists.empty());
   EXPECT_EQ(c.engine.rules.trip.lead, 7 * core::kDay);
   EXPECT_EQ(c.engine.rules.weekend_call.at.day, date::Friday);
   EXPECT_EQ(c.engine.rules.birthday.at, std::chrono::hours(9));
@@ -47,6 +48,8 @@ birthday     = { at = "08:00" }
 [me]
 addresses = ["me@example.com"]
 city = "Boston"
+[mail]
+lists = ["Team@Lists.Example.com", "mailto:dev@example.org"]
 [notify]
 snooze = "1d"
 )");
@@ -58,6 +61,7 @@ snooze = "1d"
   EXPECT_FALSE(c.engine.delivery.quiet_hours);
   EXPECT_EQ(c.engine.rules.follow_up.tags, std::vector<std::string>{"ask"});
   EXPECT_FALSE(c.engine.rules.follow_up.cold_outreach);
+  EXPECT_EQ(c.mail.lists, (std::vector<std::string>{"team@lists.example.com", "dev@example.org"}));
   EXPECT_FALSE(c.engine.rules.weekend_call.enabled);
   EXPECT_EQ(c.engine.rules.weekend_call.at.day, date::Thursday);
   EXPECT_EQ(c.engine.rules.weekend_call.window, 60 * core::kDay);
@@ -80,6 +84,10 @@ TEST(Config, TyposAndBadValuesNameTheKey) {
       {"[api]\nendpoint = \"localhost:5555\"\n", "api.endpoint"},
       {"timezone = \"Mars/Olympus\"\n", "timezone"},
       {"[rules]\nfollow_up = { cold_outreach = \"yes\" }\n", "rules.follow_up.cold_outreach"},
+      {"[mail]\nlists = \"team@example.com\"\n", "mail.lists"},
+      {"[mail]\nlists = [\"team@example.com\", \"team\"]\n", "mail.lists[1]"},
+      {"[mail]\nlists = [\"two words@example.com\"]\n", "mail.lists[0]"},
+      {"[mail]\nlist = [\"team@example.com\"]\n", "mail.list"},
       {"[colour]\nx = 1\n", "colour"},
   };
   for (const auto& [text, key] : cases) {

@@ -339,6 +339,68 @@ TEST(Classify, XWarmthTagsInMailFromMeSetsItsTags) {
   EXPECT_EQ(v.interactions[0].tags(31), "new-thread");
 }
 
+TEST(ParseMessage, ListPostAndListIdNameTheListAddress) {
+  struct Case {
+    const char* name;
+    std::string headers;
+    std::vector<std::string> lists;
+  };
+  const std::string from = "From: ann@example.org\nTo: dev@lists.example.org, bob@example.net\n";
+  const std::vector<Case> cases = {
+      {"List-Post",
+       from + "List-Post: <mailto:Dev@Lists.Example.org>\n",
+       {"dev@lists.example.org"}},
+      {"List-Post with subject, two URLs",
+       from + "List-Post: <https://x.example/post>, <mailto:dev@lists.example.org?subject=x>\n",
+       {"dev@lists.example.org"}},
+      {"List-Post NO", from + "List-Post: NO (posting not allowed)\n", {}},
+      {"List-Id matches a recipient",
+       from + "List-Id: Developers <dev.lists.example.org>\n",
+       {"dev@lists.example.org"}},
+      {"List-Id matches nobody", from + "List-Id: <other.lists.example.org>\n", {}},
+      {"List-Id without an id (the notmuch corpus)",
+       from + "List-Id: \"Use and development of the notmuch mail system.\"\n",
+       {}},
+      {"both, once",
+       from + "List-Id: <dev.lists.example.org>\nList-Post: <mailto:dev@lists.example.org>\n",
+       {"dev@lists.example.org"}},
+      {"no list fields", from, {}},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Parse(Message(c.headers)).list_addresses, c.lists) << c.name;
+  }
+}
+
+TEST(Classify, AMailingListIsNoCounterpart) {
+  const Me me = MeAt({"me@example.com"});
+  KnownLists lists;
+  lists.addresses = {"team@lists.example.com"};
+  const auto classify = [&](const std::string& headers) {
+    return Classify(Parse(Message(headers)), me, kMtime, kNow, lists);
+  };
+  // Only to a list: skipped, and said so.
+  Verdict v = classify("From: me@example.com\nTo: Team <TEAM@lists.example.com>\n");
+  EXPECT_EQ(v.skip, Skip::kOnlyToList);
+  EXPECT_EQ(SkipName(v.skip), "only to a mailing list");
+  // To a list and a person: the person only.
+  v = classify("From: me@example.com\nTo: team@lists.example.com\nCc: bob@example.net\n");
+  ASSERT_EQ(v.interactions.size(), 1u);
+  EXPECT_EQ(v.interactions[0].contacts_size(), 1);
+  EXPECT_EQ(v.interactions[0].contacts(0), "bob@example.net");
+  // From a list address (a list that sends without list fields): list mail.
+  EXPECT_EQ(classify("From: team@lists.example.com\nTo: me@example.com\n").skip,
+            Skip::kMailingList);
+  // A list the message itself names counts without being known.
+  EXPECT_EQ(Classify(Parse(Message("From: me@example.com\nTo: dev@lists.example.org\n"
+                                   "List-Post: <mailto:dev@lists.example.org>\n")),
+                     me, kMtime, kNow)
+                .skip,
+            Skip::kOnlyToList);
+  // Only to myself and a list: still only to a list.
+  EXPECT_EQ(classify("From: me@example.com\nTo: me@example.com, team@lists.example.com\n").skip,
+            Skip::kOnlyToList);
+}
+
 TEST(IsNoReplyAddress, Table) {
   for (const char* yes : {"noreply@x.org", "no-reply@x.org", "No_Reply@x.org", "donotreply@x.org",
                           "do-not-reply@x.org", "mailer-daemon@x.org", "postmaster@x.org",
