@@ -12,6 +12,7 @@
 #include "base/paths.h"
 #include "base/phone.h"
 #include "daemon/core/calendar.h"
+#include "daemon/core/identifiers.h"
 
 namespace warmth::base {
 namespace {
@@ -221,6 +222,9 @@ void ReadRules(Section s, core::RuleOptions& r) {
   if (auto v = follow.Duration("expire")) {
     r.follow_up.expire = *v;
   }
+  if (auto v = follow.Bool("cold_outreach")) {
+    r.follow_up.cold_outreach = *v;
+  }
   follow.Finish();
   Section trip = s.Sub("trip");
   if (auto v = trip.Duration("lead")) {
@@ -258,6 +262,25 @@ void ReadRules(Section s, core::RuleOptions& r) {
   }
   birthday.Finish();
   s.Finish();
+}
+
+// [mail] lists: e-mail addresses, lower-cased as the mail hook compares them.
+std::vector<std::string> ReadMailLists(Section& s) {
+  std::vector<std::string> out;
+  const auto lists = s.Strings("lists");
+  if (!lists) {
+    return out;
+  }
+  for (std::size_t i = 0; i < lists->size(); ++i) {
+    auto address = core::NormalizeIdentifier((*lists)[i], {});
+    const auto at = address.ok() ? address->find('@') : std::string::npos;
+    if (at == std::string::npos || at == 0 || at + 1 == address->size()) {
+      throw ConfigError(s.Name("lists") + "[" + std::to_string(i) + "]",
+                        "expected an e-mail address such as \"list@lists.example.com\"");
+    }
+    out.push_back(std::move(address).value());
+  }
+  return out;
 }
 
 void CheckEndpoint(const std::string& key, const std::string& endpoint) {
@@ -357,6 +380,9 @@ Config ParseConfig(std::string_view text, const std::string& source) {
     c.me_region = ReadRegion(me.Name("region"), *v);
   }
   me.Finish();
+  Section mail = top.Sub("mail");
+  c.mail.lists = ReadMailLists(mail);
+  mail.Finish();
   Section notify = top.Sub("notify");
   if (auto v = notify.Duration("snooze")) {
     c.notify.snooze = *v;

@@ -16,6 +16,13 @@ struct NotifyConfig {
   core::Duration snooze = 3 * core::kDay;  // the Snooze action's period
 };
 
+// [mail]: warmth-mail.
+struct MailConfig {
+  // Mailing-list addresses (lower case), besides those warmth-mail learns
+  // from List-Post and List-Id: never a contact.
+  std::vector<std::string> lists;
+};
+
 // [curve]: warmthd's CURVE keys. A tcp:// endpoint refuses to start without
 // them. Relative paths are relative to the config file's directory.
 struct CurveConfig {
@@ -48,6 +55,7 @@ struct Config {
   // numbers with "+" and a country code are usable.
   std::string me_region;
   NotifyConfig notify;
+  MailConfig mail;
   CurveConfig curve;
   ClientKeysConfig client;
   std::string source;  // the file it came from; empty: built-in defaults

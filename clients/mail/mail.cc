@@ -17,6 +17,7 @@
 #include "clients/common/client.h"
 #include "clients/common/connection.h"
 #include "clients/common/format.h"
+#include "clients/mail/lists.h"
 #include "clients/mail/message.h"
 #include "clients/mail/progress.h"
 #include "clients/mail/sources.h"
@@ -67,12 +68,27 @@ DESCRIPTION
     the content when there is none), so running a backfill twice records
     nothing twice: the second run reports every interaction as duplicate.
 
+    Mail from you is tagged "new-thread" when it opens a thread (no
+    In-Reply-To, no References), and with the tags of its X-Warmth-Tags
+    header ("X-Warmth-Tags: pitch"; commas or spaces between tags). The
+    daemon's FOLLOW_UP rule asks for a follow-up call when a pitch, or a
+    new thread to someone who never wrote to you, gets no answer.
+
     Not counted, and shown by reason in the summary: mailing-list traffic
     (List-Id, List-Unsubscribe, Precedence bulk/list/junk), automatic mail
     (Auto-Submitted other than "no", delivery reports), no-reply senders,
     mail that is neither from nor to you (when your addresses are known:
-    To, Cc, Delivered-To and X-Original-To are checked), and mail from you
-    to nobody else. No subject or body is ever sent to the daemon.
+    To, Cc, Delivered-To and X-Original-To are checked), mail from you to
+    nobody else, and mail from you only to mailing lists. No subject or
+    body is ever sent to the daemon.
+
+    A mailing list is not a person. warmth-mail learns list addresses from
+    the List-Post (mailto:) and List-Id fields of list mail and keeps them
+    in $XDG_STATE_HOME/warmth/mail-lists, one a line; mail.lists in
+    warmth.toml adds fixed ones. A list address is dropped from the
+    recipients of every message you send, and mail you sent only to lists
+    is skipped. A backfill reads every message before it decides about the
+    mail you sent, so a list learned anywhere in it counts.
 
 OPTIONS
     --maildir DIR     Backfill every message under DIR (repeatable).
@@ -80,7 +96,9 @@ OPTIONS
     --me ADDRESS      One of your own addresses (repeatable; added to
                       me.addresses from the config).
     --dry-run         Read and classify, print what would be sent, send
-                      nothing (needs no daemon).
+                      nothing (needs no daemon) and remember no list.
+    --state-dir DIR   Keep the learned mailing lists in DIR/mail-lists
+                      (default $XDG_STATE_HOME/warmth).
     --json            Print the summary as one line of JSON.
     -v, --verbose     Say what happened to each message.
     --exit-zero       Always exit 0 (for delivery pipelines that must
@@ -114,6 +132,9 @@ EXAMPLES
 
 FILES
     $XDG_CONFIG_HOME/warmth/warmth.toml   [me] addresses = ["me@example.com"]
+                                          [mail] lists = ["team@lists.example.com"]
+    $XDG_STATE_HOME/warmth/mail-lists     mailing-list addresses learned
+                                          (edit it freely; '#' comments)
     $XDG_RUNTIME_DIR/warmth/api           the daemon's socket
 )";
 
@@ -125,6 +146,7 @@ struct Options {
   bool json = false;
   bool verbose = false;
   bool exit_zero = false;
+  std::string state_dir;
   client::ConnectionFlags connection;  // --config, --api, --server-key, --key, --timeout
 };
 
@@ -135,6 +157,7 @@ struct Summary {
   std::int64_t accepted = 0;
   std::int64_t duplicate = 0;
   std::int64_t rejected = 0;
+  std::int64_t lists_learned = 0;  // mailing-list addresses new to the list book
   std::array<std::int64_t, kSkipCount> skipped{};
 
   std::int64_t SkippedTotal() const {
@@ -162,14 +185,19 @@ std::string Describe(const v1::Interaction& in) {
     s << (i > 0 ? ", " : "") << in.contacts(i);
   }
   s << "  " << in.event_id();
+  for (int i = 0; i < in.tags_size(); ++i) {
+    s << (i > 0 ? ", " : "  tags: ") << in.tags(i);
+  }
   return s.str();
 }
 
 // Classifies messages, gathers interactions and sends them in chunks.
+// Messages from me wait until every message was read (Finish): whether an
+// address is a mailing list may be learned from list mail read later.
 class Backfill {
  public:
-  Backfill(const Options& options, const Io& io, Me me, client::Client* client)
-      : options_(options), io_(io), me_(std::move(me)), client_(client) {}
+  Backfill(const Options& options, const Io& io, Me me, ListBook& lists, client::Client* client)
+      : options_(options), io_(io), me_(std::move(me)), lists_(lists), client_(client) {}
 
   // One message read from `where`; its bytes fell back to `fallback_time`.
   Status Add(const std::string& where, const core::Result<MessageFacts>& facts,
@@ -182,21 +210,23 @@ class Backfill {
       }
       return Status::Ok();
     }
-    Verdict v = Classify(*facts, me_, fallback_time, base::Now());
-    if (v.skip != Skip::kNone) {
-      ++summary_.skipped[static_cast<std::size_t>(v.skip)];
-      if (options_.verbose) {
-        Report(where + ": skipped (" + std::string(SkipName(v.skip)) + ")");
-      }
+    Learn(where, *facts);
+    if (me_.Has(facts->from)) {
+      sent_.push_back(Sent{where, *facts, fallback_time});
       return Status::Ok();
     }
-    for (auto& in : v.interactions) {
-      if (options_.verbose || options_.dry_run) {
-        io_.out << Describe(in) << '\n';
+    return Decide(where, *facts, fallback_time);
+  }
+
+  // Decides about the mail from me, now that every list is known.
+  Status Finish() {
+    for (const Sent& m : sent_) {
+      if (Status s = Decide(m.where, m.facts, m.fallback_time); !s.ok()) {
+        return s;
       }
-      pending_.push_back(std::move(in));
     }
-    return pending_.size() >= kSendChunk ? Flush() : Status::Ok();
+    sent_.clear();
+    return Flush();
   }
 
   Status Flush() {
@@ -232,10 +262,46 @@ class Backfill {
   std::size_t pending() const { return pending_.size(); }
 
  private:
+  struct Sent {
+    std::string where;
+    MessageFacts facts;
+    core::TimePoint fallback_time;
+  };
+
+  void Learn(const std::string& where, const MessageFacts& facts) {
+    for (const auto& address : lists_.Learn(facts, me_)) {
+      ++summary_.lists_learned;
+      if (options_.verbose) {
+        Report(std::string(where).append(": learned mailing list ").append(address));
+      }
+    }
+  }
+
+  Status Decide(const std::string& where, const MessageFacts& facts,
+                core::TimePoint fallback_time) {
+    Verdict v = Classify(facts, me_, fallback_time, base::Now(), lists_.Known());
+    if (v.skip != Skip::kNone) {
+      ++summary_.skipped[static_cast<std::size_t>(v.skip)];
+      if (options_.verbose) {
+        Report(where + ": skipped (" + std::string(SkipName(v.skip)) + ")");
+      }
+      return Status::Ok();
+    }
+    for (auto& in : v.interactions) {
+      if (options_.verbose || options_.dry_run) {
+        io_.out << Describe(in) << '\n';
+      }
+      pending_.push_back(std::move(in));
+    }
+    return pending_.size() >= kSendChunk ? Flush() : Status::Ok();
+  }
+
   const Options& options_;
   const Io& io_;
   Me me_;
+  ListBook& lists_;
   client::Client* client_;
+  std::vector<Sent> sent_;
   std::vector<v1::Interaction> pending_;
   Summary summary_;
 };
@@ -251,8 +317,8 @@ void PrintSummary(const Options& options, const Io& io, const Summary& s) {
              << "\":" << s.skipped[static_cast<std::size_t>(k)];
       first = false;
     }
-    io.out << "},\"unparseable\":" << s.unparseable
-           << ",\"dry_run\":" << (options.dry_run ? "true" : "false") << "}\n";
+    io.out << "},\"unparseable\":" << s.unparseable << ",\"listsLearned\":" << s.lists_learned
+           << ",\"dryRun\":" << (options.dry_run ? "true" : "false") << "}\n";
     return;
   }
   io.out << "Read " << s.read << " messages: " << s.interactions << " interactions "
@@ -277,10 +343,26 @@ void PrintSummary(const Options& options, const Io& io, const Summary& s) {
     io.out << '.';
   }
   io.out << "\nUnparseable: " << s.unparseable << ".\n";
+  if (s.lists_learned > 0) {
+    io.out << "Mailing lists learned: " << s.lists_learned
+           << (options.dry_run ? " (dry run: not remembered).\n" : ".\n");
+  }
 }
 
-int Backfills(const Options& options, const Io& io, const Me& me, client::Client* client) {
-  Backfill backfill(options, io, me, client);
+// Remembers the lists learned, unless this is a dry run; a failure is said,
+// never fatal (the mail still counts, the lists are learned again later).
+void SaveLists(const Options& options, const Io& io, ListBook& lists) {
+  if (options.dry_run) {
+    return;
+  }
+  if (Status s = lists.Save(); !s.ok()) {
+    io.err << "warmth-mail: mailing lists not remembered: " << s.message() << '\n';
+  }
+}
+
+int Backfills(const Options& options, const Io& io, const Me& me, ListBook& lists,
+              client::Client* client) {
+  Backfill backfill(options, io, me, lists, client);
   if (client != nullptr) {
     // Say at once that the daemon is not there, not after reading thousands of messages.
     v1::Request ping;
@@ -343,7 +425,8 @@ int Backfills(const Options& options, const Io& io, const Me& me, client::Client
       backfill.Report(s.message());
     }
   }
-  if (Status s = backfill.Flush(); !s.ok()) {
+  SaveLists(options, io, lists);
+  if (Status s = backfill.Finish(); !s.ok()) {
     return fail(s);
   }
   if (backfill.summary().unparseable > kMaxReported) {
@@ -354,7 +437,8 @@ int Backfills(const Options& options, const Io& io, const Me& me, client::Client
   return 0;
 }
 
-int Hook(const Options& options, const Io& io, const Me& me, client::Client* client) {
+int Hook(const Options& options, const Io& io, const Me& me, ListBook& lists,
+         client::Client* client) {
   const auto exit_code = [&](int code) { return options.exit_zero ? 0 : code; };
   std::string bytes;
   char buf[65536];
@@ -370,8 +454,14 @@ int Hook(const Options& options, const Io& io, const Me& me, client::Client* cli
     io.err << "warmth-mail: stdin: " << facts.status().message() << '\n';
     return exit_code(base::kExitDataError);
   }
+  for (const auto& address : lists.Learn(*facts, me)) {
+    if (options.verbose) {
+      io.err << "warmth-mail: learned mailing list " << address << '\n';
+    }
+  }
+  SaveLists(options, io, lists);
   const core::TimePoint now = base::Now();
-  Verdict v = Classify(*facts, me, now, now);
+  Verdict v = Classify(*facts, me, now, now, lists.Known());
   if (v.skip != Skip::kNone) {
     if (options.verbose || options.dry_run) {
       io.out << "skipped: " << SkipName(v.skip) << '\n';
@@ -417,6 +507,7 @@ int Run(int argc, const char* const* argv, const Io& io) {
   cli.add_flag("--json", options.json);
   cli.add_flag("-v,--verbose", options.verbose);
   cli.add_flag("--exit-zero", options.exit_zero);
+  cli.add_option("--state-dir", options.state_dir);
   // Their help is kHelp's: CLI11 never prints it here.
   client::AddConnectionFlags(cli, options.connection,
                              {{client::Flag::kConfig},
@@ -454,6 +545,10 @@ int Run(int argc, const char* const* argv, const Io& io) {
     io.err << "warmth-mail: no addresses of yours are known (me.addresses, --me): every "
               "message counts as received\n";
   }
+  ListBook lists(config.mail.lists, ListsFile(options.state_dir));
+  if (Status s = lists.Load(); !s.ok()) {
+    io.err << "warmth-mail: " << s.message() << " (the mailing lists it learned)\n";
+  }
   zmq::context_t context(1);
   std::optional<client::Client> client;
   if (!options.dry_run) {
@@ -467,9 +562,9 @@ int Run(int argc, const char* const* argv, const Io& io) {
   client::Client* c = client ? &*client : nullptr;
   try {
     if (options.maildirs.empty() && options.mboxes.empty()) {
-      return Hook(options, io, me, c);
+      return Hook(options, io, me, lists, c);
     }
-    return Backfills(options, io, me, c);
+    return Backfills(options, io, me, lists, c);
   } catch (const zmq::error_t& e) {
     io.err << "warmth-mail: " << e.what() << '\n';
     return options.exit_zero ? 0 : base::kExitUnavailable;

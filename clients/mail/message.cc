@@ -7,7 +7,9 @@
 #include <gmime/gmime.h>
 
 #include "daemon/core/identifiers.h"
+#include "daemon/core/rules.h"
 #include "daemon/core/text.h"
+#include "daemon/core/validation.h"
 #include "daemon/transport/codec.h"
 
 namespace warmth::mail {
@@ -29,6 +31,14 @@ struct Unref {
 template <typename T>
 using GPtr = std::unique_ptr<T, Unref>;
 
+// Adds `raw` to `out` (once) if it is an EmailAddress.
+void AddAddress(std::string_view raw, std::vector<std::string>& out) {
+  auto address = EmailAddress(raw);
+  if (address && std::find(out.begin(), out.end(), *address) == out.end()) {
+    out.push_back(std::move(*address));
+  }
+}
+
 // Mailboxes of `list` (group members included) that look like addresses.
 void AddAddresses(InternetAddressList* list, std::vector<std::string>& out) {
   if (list == nullptr) {
@@ -48,19 +58,42 @@ void AddAddresses(InternetAddressList* list, std::vector<std::string>& out) {
     if (addr == nullptr) {
       continue;
     }
-    std::string lower = Lower(Trim(addr));
-    // Only what the daemon can take as an e-mail identifier: a local part,
-    // one @, a domain, no white space ("To: XX", "gpoo at example.com" are not).
-    const auto at = lower.find('@');
-    if (at == std::string::npos || at == 0 || at + 1 == lower.size()) {
-      continue;
+    AddAddress(addr, out);
+  }
+}
+
+// One List-Post value: every <mailto:…> in it ("NO" has none; a "?subject="
+// is not part of the address).
+void AddListPost(std::string_view value, std::vector<std::string>& out) {
+  for (auto open = value.find('<'); open != std::string_view::npos;
+       open = value.find('<', open + 1)) {
+    const auto close = value.find('>', open);
+    if (close == std::string_view::npos) {
+      return;
     }
-    auto norm = core::NormalizeIdentifier(lower, {});  // an address: no phone
-    if (!norm.ok() || norm->find('@') == std::string::npos) {
-      continue;
+    const std::string url = Trim(value.substr(open + 1, close - open - 1));
+    if (Lower(url.substr(0, 7)) == "mailto:") {
+      const std::string address = url.substr(7);
+      AddAddress(address.substr(0, address.find('?')), out);
     }
-    if (std::find(out.begin(), out.end(), *norm) == out.end()) {
-      out.push_back(std::move(norm).value());
+  }
+}
+
+// The To or Cc address a List-Id (RFC 2919: "phrase <list-label.domain>")
+// names: "dev@lists.example.org" for <dev.lists.example.org>.
+void AddListIdAddress(std::string_view value, const std::vector<std::string>& recipients,
+                      std::vector<std::string>& out) {
+  const auto open = value.rfind('<');
+  const auto close = value.rfind('>');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
+    return;  // no list id, only a description (as in the notmuch corpus)
+  }
+  const std::string id = Lower(Trim(value.substr(open + 1, close - open - 1)));
+  for (const auto& r : recipients) {
+    std::string dotted = r;
+    dotted[dotted.find('@')] = '.';
+    if (dotted == id) {
+      AddAddress(r, out);
     }
   }
 }
@@ -144,6 +177,21 @@ std::optional<std::string> TwentyFourHour(std::string_view value) {
   return std::nullopt;
 }
 
+// Adds the tags of one X-Warmth-Tags value ("pitch, follow-up") to `tags`.
+void AddTags(std::string_view value, std::vector<std::string>& tags) {
+  std::size_t start = 0;
+  while (start < value.size()) {
+    const auto end = std::min(value.find_first_of(", \t\r\n", start), value.size());
+    const std::string tag = Lower(value.substr(start, end - start));
+    start = end + 1;
+    if (tag.empty() || !core::CheckText("tag", tag, core::kMaxTagBytes).ok() ||
+        std::find(tags.begin(), tags.end(), tag) != tags.end()) {
+      continue;
+    }
+    tags.push_back(tag);
+  }
+}
+
 GMimeParserOptions* LooseOptions() {
   static GMimeParserOptions* options = [] {
     GMimeParserOptions* o = g_mime_parser_options_new();
@@ -158,7 +206,67 @@ GMimeParserOptions* LooseOptions() {
   return options;
 }
 
+// What one header field (name in lower case, value trimmed) says; the To
+// and Cc addresses are read before any field.
+void ReadField(const std::string& name, const std::string& value, MessageFacts& f) {
+  if (name == "received") {
+    // A Received field ends with "; date-time" (RFC 5322 section 3.6.7).
+    const auto semi = value.rfind(';');
+    if (semi != std::string::npos) {
+      GDateTime* dt = g_mime_utils_header_decode_date(value.c_str() + semi + 1);
+      const auto t = FromGDateTime(dt);
+      if (dt != nullptr) {
+        g_date_time_unref(dt);
+      }
+      if (t && (!f.received || *t > *f.received)) {
+        f.received = t;
+      }
+    }
+  } else if (name == "delivered-to" || name == "x-original-to") {
+    InternetAddressList* list = internet_address_list_parse(LooseOptions(), value.c_str());
+    if (list != nullptr) {
+      AddAddresses(list, f.delivered_to);
+      g_object_unref(list);
+    }
+  } else if (name == "list-id") {
+    AddListIdAddress(value, f.to, f.list_addresses);
+    f.list_marker = f.list_marker.empty() ? "List-Id" : f.list_marker;
+  } else if (name == "list-post") {
+    AddListPost(value, f.list_addresses);
+  } else if (f.list_marker.empty() && name == "list-unsubscribe") {
+    f.list_marker = "List-Unsubscribe";
+  } else if (f.list_marker.empty() && name == "precedence") {
+    const std::string p = Lower(value);
+    if (p == "bulk" || p == "list" || p == "junk") {
+      f.list_marker = "Precedence: " + p;
+    }
+  } else if (name == "in-reply-to" || name == "references") {
+    f.in_thread = f.in_thread || !value.empty();
+  } else if (name == "x-warmth-tags") {
+    AddTags(value, f.tags);
+  } else if (name == "auto-submitted") {
+    const std::string a = Lower(value);
+    // "no" (any comments after it aside) marks a message a person sent.
+    if (!a.empty() && a.rfind("no", 0) != 0) {
+      f.auto_submitted = a.substr(0, a.find_first_of(" ;("));
+    }
+  }
+}
+
 }  // namespace
+
+std::optional<std::string> EmailAddress(std::string_view raw) {
+  std::string lower = Lower(Trim(raw));
+  const auto at = lower.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == lower.size()) {
+    return std::nullopt;
+  }
+  auto norm = core::NormalizeIdentifier(lower, {});  // an address: no phone
+  if (!norm.ok() || norm->find('@') == std::string::npos) {
+    return std::nullopt;
+  }
+  return std::move(norm).value();
+}
 
 void InitGmime() {
   static std::once_flag once;
@@ -200,41 +308,7 @@ MessageFacts FactsOf(GMimeMessage* message) {
     const std::string name = Lower(g_mime_header_get_name(h));
     const char* raw = g_mime_header_get_value(h);
     const std::string value = raw == nullptr ? "" : Trim(raw);
-    if (name == "received") {
-      // A Received field ends with "; date-time" (RFC 5322 section 3.6.7).
-      const auto semi = value.rfind(';');
-      if (semi != std::string::npos) {
-        GDateTime* dt = g_mime_utils_header_decode_date(value.c_str() + semi + 1);
-        const auto t = FromGDateTime(dt);
-        if (dt != nullptr) {
-          g_date_time_unref(dt);
-        }
-        if (t && (!f.received || *t > *f.received)) {
-          f.received = t;
-        }
-      }
-    } else if (name == "delivered-to" || name == "x-original-to") {
-      InternetAddressList* list = internet_address_list_parse(LooseOptions(), value.c_str());
-      if (list != nullptr) {
-        AddAddresses(list, f.delivered_to);
-        g_object_unref(list);
-      }
-    } else if (f.list_marker.empty() && name == "list-id") {
-      f.list_marker = "List-Id";
-    } else if (f.list_marker.empty() && name == "list-unsubscribe") {
-      f.list_marker = "List-Unsubscribe";
-    } else if (f.list_marker.empty() && name == "precedence") {
-      const std::string p = Lower(value);
-      if (p == "bulk" || p == "list" || p == "junk") {
-        f.list_marker = "Precedence: " + p;
-      }
-    } else if (name == "auto-submitted") {
-      const std::string a = Lower(value);
-      // "no" (any comments after it aside) marks a message a person sent.
-      if (!a.empty() && a.rfind("no", 0) != 0) {
-        f.auto_submitted = a.substr(0, a.find_first_of(" ;("));
-      }
-    }
+    ReadField(name, value, f);
   }
   if (GMimeObject* part = g_mime_message_get_mime_part(message); part != nullptr) {
     GMimeContentType* type = g_mime_object_get_content_type(part);
@@ -291,6 +365,8 @@ std::string_view SkipName(Skip skip) {
       return "only to yourself";
     case Skip::kNoSender:
       return "no sender address";
+    case Skip::kOnlyToList:
+      return "only to a mailing list";
   }
   return "?";
 }
@@ -335,19 +411,37 @@ Skip MessageSkip(const MessageFacts& facts) {
   return Skip::kNone;
 }
 
-// The people a message from me went to; kNoCounterpart when none.
-Skip Recipients(const MessageFacts& facts, const Me& me, std::vector<std::string>& contacts) {
+// A mailing list: known, or named as one by the message itself.
+bool IsList(const std::string& address, const MessageFacts& facts, const KnownLists& lists) {
+  return lists.Has(address) || std::find(facts.list_addresses.begin(), facts.list_addresses.end(),
+                                         address) != facts.list_addresses.end();
+}
+
+// The people a message from me went to; kOnlyToList when it went to
+// mailing lists only, kNoCounterpart when to nobody else at all.
+Skip Recipients(const MessageFacts& facts, const Me& me, const KnownLists& lists,
+                std::vector<std::string>& contacts) {
+  bool to_list = false;
   for (const auto& a : facts.to) {
-    if (!me.Has(a) && !IsNoReplyAddress(a)) {
+    if (IsList(a, facts, lists)) {
+      to_list = true;
+    } else if (!me.Has(a) && !IsNoReplyAddress(a)) {
       contacts.push_back(a);
     }
   }
-  return contacts.empty() ? Skip::kNoCounterpart : Skip::kNone;
+  if (!contacts.empty()) {
+    return Skip::kNone;
+  }
+  return to_list ? Skip::kOnlyToList : Skip::kNoCounterpart;
 }
 
 // The sender of a message to me; kNotAddressedToMe when it is not (known
-// to be) to me.
-Skip Sender(const MessageFacts& facts, const Me& me, std::vector<std::string>& contacts) {
+// to be) to me, kMailingList when a list sent it.
+Skip Sender(const MessageFacts& facts, const Me& me, const KnownLists& lists,
+            std::vector<std::string>& contacts) {
+  if (IsList(facts.from, facts, lists)) {
+    return Skip::kMailingList;
+  }
   if (!me.addresses.empty()) {
     const auto mine = [&](const std::vector<std::string>& list) {
       return std::any_of(list.begin(), list.end(), [&](const auto& a) { return me.Has(a); });
@@ -391,10 +485,27 @@ std::string MailEventId(const MessageFacts& facts) {
   return event_id;
 }
 
+// What the message says about itself, on mail from me: its X-Warmth-Tags,
+// and "new-thread" when it answers nothing (rules.follow_up.cold_outreach).
+std::vector<std::string> OutboundTags(const MessageFacts& facts) {
+  std::vector<std::string> tags = facts.tags;
+  const std::string new_thread(core::kNewThreadTag);
+  const bool named = std::find(tags.begin(), tags.end(), new_thread) != tags.end();
+  const std::size_t room = core::kMaxTags - (facts.in_thread || named ? 0 : 1);
+  if (tags.size() > room) {
+    tags.resize(room);
+  }
+  if (!facts.in_thread && !named) {
+    tags.push_back(new_thread);
+  }
+  return tags;
+}
+
 // The daemon takes at most 100 contacts per interaction; a mail to more
 // becomes several, "#2", "#3", … after the first.
 void AddInteractions(const std::vector<std::string>& contacts, const std::string& event_id,
                      v1::Direction direction, core::TimePoint at,
+                     const std::vector<std::string>& tags,
                      std::vector<v1::Interaction>& interactions) {
   constexpr std::size_t kPerInteraction = 100;
   for (std::size_t first = 0; first < contacts.size(); first += kPerInteraction) {
@@ -409,13 +520,16 @@ void AddInteractions(const std::vector<std::string>& contacts, const std::string
     in.set_direction(direction);
     transport::ToProto(at, in.mutable_occurred_at());
     in.set_source("warmth-mail");
+    for (const auto& tag : tags) {
+      in.add_tags(tag);
+    }
   }
 }
 
 }  // namespace
 
 Verdict Classify(const MessageFacts& facts, const Me& me, core::TimePoint fallback_time,
-                 core::TimePoint now) {
+                 core::TimePoint now, const KnownLists& lists) {
   Verdict v;
   v.skip = MessageSkip(facts);
   if (v.skip != Skip::kNone) {
@@ -423,13 +537,13 @@ Verdict Classify(const MessageFacts& facts, const Me& me, core::TimePoint fallba
   }
   const bool from_me = me.Has(facts.from);
   std::vector<std::string> contacts;
-  v.skip = from_me ? Recipients(facts, me, contacts) : Sender(facts, me, contacts);
+  v.skip = from_me ? Recipients(facts, me, lists, contacts) : Sender(facts, me, lists, contacts);
   if (v.skip != Skip::kNone) {
     return v;
   }
   const v1::Direction direction = from_me ? v1::OUTBOUND : v1::INBOUND;
   AddInteractions(contacts, MailEventId(facts), direction, SentAt(facts, fallback_time, now),
-                  v.interactions);
+                  from_me ? OutboundTags(facts) : std::vector<std::string>{}, v.interactions);
   return v;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,11 +35,25 @@ struct MessageFacts {
   std::string auto_submitted;  // the Auto-Submitted value unless absent or "no"
   bool report = false;         // Content-Type multipart/report: a bounce or receipt
   int header_fields = 0;       // how many header fields GMime found
+  bool in_thread = false;      // a non-empty In-Reply-To or References: it answers mail
+  // X-Warmth-Tags (every such field): lower case, in order, without repeats;
+  // separated by commas or white space; a tag the daemon would refuse (over
+  // 64 bytes, control characters) is dropped.
+  std::vector<std::string> tags;
+  // Addresses the message names as mailing lists: the mailto: addresses of
+  // List-Post, and a To or Cc address whose local part, ".", domain is the
+  // List-Id ("dev@lists.example.org" for <dev.lists.example.org>).
+  std::vector<std::string> list_addresses;
 };
 
 // The most header bytes one message may carry (a 10 MB header line is an
 // attack or a broken file, never mail).
 inline constexpr std::size_t kMaxHeaderBytes = 1 << 20;
+
+// `raw` in lower case if the daemon can take it as an e-mail identifier: a
+// local part, an @, a domain, no white space ("XX", "gpoo at example.com"
+// and "@x" are not).
+std::optional<std::string> EmailAddress(std::string_view raw);
 
 // Once per process, before any parsing (g_mime_init). Thread-safe, idempotent.
 void InitGmime();
@@ -59,6 +74,12 @@ struct Me {
   bool Has(std::string_view address) const;
 };
 
+// Mailing-list addresses: never a contact. Lower case.
+struct KnownLists {
+  std::set<std::string> addresses;
+  bool Has(const std::string& address) const { return addresses.contains(address); }
+};
+
 enum class Skip {
   kNone = 0,
   kMailingList,       // List-Id, List-Unsubscribe, Precedence bulk/list/junk
@@ -67,8 +88,9 @@ enum class Skip {
   kNotAddressedToMe,  // me is known and the message neither comes from nor goes to it
   kNoCounterpart,     // from me to nobody else
   kNoSender,          // no usable From address
+  kOnlyToList,        // from me to mailing lists and nobody else
 };
-inline constexpr int kSkipCount = 7;
+inline constexpr int kSkipCount = 8;
 // "mailing list", "auto-submitted", … for summaries.
 std::string_view SkipName(Skip skip);
 
@@ -80,14 +102,19 @@ struct Verdict {
 };
 
 // From me: OUTBOUND to every To/Cc counterpart; otherwise INBOUND from the
-// sender. Channel EMAIL, source "warmth-mail". Time: the Date field when it
+// sender. Channel EMAIL, source "warmth-mail". Tags, only on mail from me:
+// its X-Warmth-Tags, then "new-thread" when it opens a thread (not
+// in_thread); at most 32. Time: the Date field when it
 // lies in [1980, now + 5 min], else the newest Received date, else
 // `fallback_time` (the file's mtime, or now). event_id: "mail:" + Message-ID,
 // or a hash of a Message-ID longer than 120 bytes ("mail:#…"), or of the
 // content when there is none ("mail:~…"), so the same message always gets
 // the same id. With no addresses in `me`, every message counts as received.
+// A mailing list (in `lists` or the message's own list_addresses) is no
+// counterpart: mail from me only to lists is kOnlyToList, mail from a list
+// address kMailingList.
 Verdict Classify(const MessageFacts& facts, const Me& me, core::TimePoint fallback_time,
-                 core::TimePoint now);
+                 core::TimePoint now, const KnownLists& lists = KnownLists{});
 
 // True for local parts such as noreply, no-reply, donotreply,
 // mailer-daemon, postmaster, bounce(s).

@@ -78,7 +78,7 @@ Duration Engine::HalfLife(const Record& r) const {
 
 FoldParams Engine::Fold(const Record& r) const {
   return FoldParams{&options_.model, HalfLife(r), options_.rules.online_only.min_streak,
-                    options_.model.threshold};
+                    options_.model.threshold, options_.rules.follow_up.cold_outreach};
 }
 
 Engine::Record& Engine::CreateUnsorted(const std::string& identifier, TimePoint now) {
@@ -152,9 +152,14 @@ IngestItem Engine::IngestOne(const Interaction& in, TimePoint now,
       cids.push_back(ref.cid);
     }
   }
-  const bool pitch = in.direction == Direction::kOutbound && IsConversation(in.channel) &&
-                     SharesTag(in.tags, options_.rules.follow_up.tags);
-  const Event event{at, in.channel, in.direction, pitch};
+  const bool outbound = in.direction == Direction::kOutbound;
+  const bool pitch =
+      outbound && IsConversation(in.channel) && SharesTag(in.tags, options_.rules.follow_up.tags);
+  // Whether it is a cold pitch depends on the contact's history before it,
+  // which a backfill may still bring: the fold decides (history.cc, Step).
+  const bool new_thread =
+      outbound && in.channel == Channel::kEmail && SharesTag(in.tags, {std::string(kNewThreadTag)});
+  const Event event{at, in.channel, in.direction, pitch, new_thread};
   for (std::int64_t cid : cids) {
     Record& r = contacts_.At(cid);
     r.history.Add(event, Fold(r));
@@ -166,7 +171,7 @@ IngestItem Engine::IngestOne(const Interaction& in, TimePoint now,
   ++interactions_;
   if (journaling_) {
     unjournaled_events_.insert(in.event_id);
-    InteractionRow row{in, now, std::move(cids), pitch};
+    InteractionRow row{in, now, std::move(cids), pitch, new_thread};
     row.interaction.occurred_at = at;
     Journal(std::move(row));
   }

@@ -274,15 +274,10 @@ std::string Engine::Describe(const Nudge& n, const Record& first, TimePoint now)
       return OnlineOnlyText(name, s.streak,
                             SinceDay(calendar_, s.streak_first_at.value_or(now), now),
                             s.last_live_at.has_value());
-    case NudgeKind::kFollowUp: {
-      Channel pitched = Channel::kEmail;
-      for (const Event& e : first.history.events()) {
-        if (e.pitch) {
-          pitched = e.channel;
-        }
-      }
-      return FollowUpText(name, pitched);
-    }
+    case NudgeKind::kFollowUp:
+      return FollowUpText(name, s.last_pitch_channel == Channel::kUnspecified
+                                    ? Channel::kEmail
+                                    : s.last_pitch_channel);
     case NudgeKind::kWeekendCall:
       return WeekendText(name);
     case NudgeKind::kBirthday: {

@@ -35,8 +35,13 @@ void Step(Summary& s, const Event& e, const FoldParams& params) {
   if (inbound && e.channel != Channel::kSocial) {
     s.last_reply_at = e.at;
   }
-  if (e.pitch) {
+  // A cold pitch: an e-mail that opened a thread with someone who has never
+  // written to you or spoken with you. It is decided here, in time order, so
+  // that a backfill bringing an older reply from them undoes it on refold.
+  const bool cold = e.new_thread && params.cold_outreach && !s.last_reply_at;
+  if (e.pitch || cold) {
     s.last_pitch_at = e.at;
+    s.last_pitch_channel = e.channel;
   }
   if (IsConversation(e.channel)) {
     s.last_conversation_at = e.at;
@@ -56,8 +61,7 @@ void Step(Summary& s, const Event& e, const FoldParams& params) {
 void History::Add(const Event& e, const FoldParams& params) {
   if (events_.empty() || events_.back().at <= e.at) {
     events_.push_back(e);
-    if (!stale_ && params.half_life == folded_half_life_ &&
-        params.min_streak == folded_min_streak_ && params.threshold == folded_threshold_) {
+    if (!stale_ && params == folded_) {
       Step(summary_, e, params);
     } else {
       stale_ = true;
@@ -72,15 +76,12 @@ void History::Add(const Event& e, const FoldParams& params) {
 }
 
 const Summary& History::Refresh(const FoldParams& params) {
-  if (stale_ || params.half_life != folded_half_life_ || params.min_streak != folded_min_streak_ ||
-      params.threshold != folded_threshold_) {
+  if (stale_ || params != folded_) {
     summary_ = Summary{};
     for (const Event& e : events_) {
       Step(summary_, e, params);
     }
-    folded_half_life_ = params.half_life;
-    folded_min_streak_ = params.min_streak;
-    folded_threshold_ = params.threshold;
+    folded_ = params;
     stale_ = false;
   }
   return summary_;

@@ -16,6 +16,9 @@ struct Event {
   Channel channel = Channel::kUnspecified;
   Direction direction = Direction::kUnspecified;
   bool pitch = false;  // an OUTBOUND e-mail or message tagged for a follow-up
+  // An OUTBOUND e-mail tagged "new-thread" (it opened a thread): a pitch when
+  // FoldParams::cold_outreach and nothing came back from the contact before it.
+  bool new_thread = false;
   friend bool operator==(const Event&, const Event&) = default;
 };
 
@@ -32,7 +35,10 @@ struct Summary {
   bool streak_inbound = false;
   std::optional<TimePoint> streak_first_at;
   std::optional<TimePoint> streak_ready_at;  // when it first had min_streak and both directions
+  // The latest event with pitch set, or with new_thread set while no event
+  // before it set last_reply_at (FoldParams::cold_outreach).
   std::optional<TimePoint> last_pitch_at;
+  Channel last_pitch_channel = Channel::kUnspecified;
   std::optional<TimePoint> last_reply_at;  // INBOUND or MUTUAL (not SOCIAL), or live
   std::optional<TimePoint> last_conversation_at;
   // The cooling episode: the last event that left warmth above the threshold
@@ -51,6 +57,11 @@ struct FoldParams {
   Duration half_life{};
   int min_streak = 5;
   double threshold = 30;
+  // rules.follow_up.cold_outreach: an Event::new_thread counts as a pitch
+  // when the contact had not written to you or spoken with you before it (no
+  // event that sets Summary::last_reply_at earlier in the fold).
+  bool cold_outreach = true;
+  friend bool operator==(const FoldParams&, const FoldParams&) = default;
 };
 
 // Folds one more event, later than every event folded so far, into `s`.
@@ -77,9 +88,7 @@ class History {
  private:
   std::vector<Event> events_;
   Summary summary_;
-  Duration folded_half_life_{};
-  int folded_min_streak_ = 0;
-  double folded_threshold_ = 0;
+  FoldParams folded_{nullptr, Duration{}, 0, 0, false};  // what summary_ was folded with
   bool stale_ = false;
 };
 

@@ -52,6 +52,7 @@ struct InteractionRow {
   TimePoint received_at;
   std::vector<std::int64_t> cids;
   bool pitch = false;
+  bool new_thread = false;  // Event::new_thread
 };
 struct NudgeRow {
   Nudge nudge;

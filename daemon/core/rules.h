@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/core/calendar.h"
@@ -28,6 +29,9 @@ struct RuleOptions {
     // A follow-up still unsent this long after it fell due is dropped: a
     // backfill of old mail must not nag about pitches from years ago.
     Duration expire = 14 * kDay;
+    // An OUTBOUND e-mail tagged kNewThreadTag to someone who has never
+    // written to you (or spoken with you) before it is a pitch too.
+    bool cold_outreach = true;
   } follow_up;
   struct TripRule {
     Duration lead = 7 * kDay;  // nudge this long before the trip starts
@@ -43,6 +47,10 @@ struct RuleOptions {
     std::chrono::minutes at = std::chrono::hours(9);
   } birthday;
 };
+
+// The tag of an e-mail that opened a thread (no In-Reply-To, no References),
+// set by warmth-mail; see RuleOptions::FollowUp::cold_outreach.
+inline constexpr std::string_view kNewThreadTag = "new-thread";
 
 // A rule's verdict for one occasion: which nudge, when it falls due, and when
 // it stops making sense (a birthday is over, a trip has ended).
@@ -70,8 +78,9 @@ std::optional<Candidate> CoolingCandidate(std::int64_t cid, const Summary& s, Ci
 std::optional<Candidate> OnlineOnlyCandidate(std::int64_t cid, const Summary& s,
                                              const RuleOptions::OnlineOnly& opts);
 
-// FOLLOW_UP: the latest pitch with no reply (INBOUND or live) since; due
-// `after` later, moot `expire` after that.
+// FOLLOW_UP: the latest pitch (tagged, or a cold new thread: see
+// Summary::last_pitch_at) with no reply (INBOUND or live) since; due `after`
+// later, moot `expire` after that.
 std::optional<Candidate> FollowUpCandidate(std::int64_t cid, const Summary& s,
                                            const RuleOptions::FollowUp& opts);
 

@@ -80,6 +80,16 @@ CREATE TABLE nudges (
   snoozed_until     INTEGER
 );
 )sql"},
+    // An e-mail that opened a thread: a pitch when the contact never wrote
+    // before it (rules.follow_up.cold_outreach, decided when the history is
+    // folded). Rows whose interaction was tagged new-thread get it too.
+    {2, R"sql(
+ALTER TABLE contact_events ADD COLUMN new_thread INTEGER NOT NULL DEFAULT 0;
+UPDATE contact_events SET new_thread = 1
+ WHERE channel = 7 AND direction = 1 AND seq IN (
+   SELECT seq FROM interactions
+    WHERE char(31) || lower(tags) || char(31) LIKE '%' || char(31) || 'new-thread' || char(31) || '%');
+)sql"},
 };
 
 }  // namespace

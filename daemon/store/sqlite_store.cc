@@ -173,7 +173,7 @@ Status SqliteStore::Prepare() {
            "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") &&
       make(insert_contact_event_,
            "INSERT OR IGNORE INTO contact_events (cid, occurred_at, seq, channel, direction, "
-           "pitch) VALUES (?1, ?2, ?3, ?4, ?5, ?6)") &&
+           "pitch, new_thread) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") &&
       make(upsert_nudge_,
            "INSERT INTO nudges (id, key, kind, contact_ids, text, warmth, suggested_channel, "
            "due_at, published_at, trip_id, state, snoozed_until) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -263,13 +263,13 @@ Status SqliteStore::LoadInto(core::LoadTarget& engine) {
       "loading contacts", [&](const Statement& q) { engine.LoadContact(ContactRowOf(q)); });
   if (s.ok()) {
     s = Scan(
-        "SELECT cid, occurred_at, channel, direction, pitch FROM contact_events "
+        "SELECT cid, occurred_at, channel, direction, pitch, new_thread FROM contact_events "
         "ORDER BY cid, occurred_at, seq",
         "loading interactions", [&](const Statement& q) {
           engine.LoadEvent(
               q.Int(0),
               core::Event{core::FromUnixMicros(q.Int(1)), static_cast<core::Channel>(q.Int(2)),
-                          static_cast<core::Direction>(q.Int(3)), q.Int(4) != 0});
+                          static_cast<core::Direction>(q.Int(3)), q.Int(4) != 0, q.Int(5) != 0});
         });
   }
   if (s.ok()) {
@@ -355,7 +355,8 @@ Status SqliteStore::WriteInteraction(const core::InteractionRow& i) {
         .Bind(3, seq)
         .Bind(4, in.channel)
         .Bind(5, in.direction)
-        .Bind(6, i.pitch);
+        .Bind(6, i.pitch)
+        .Bind(7, i.new_thread);
     if (Status s = Done(insert_contact_event_, "writing an interaction"); !s.ok()) {
       return s;
     }

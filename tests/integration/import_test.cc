@@ -61,6 +61,14 @@ class ImportTest : public ::testing::Test {
   testing::CommandResult Mail(std::vector<std::string> args, const std::string& stdin_text = "") {
     return daemon_.RunClient(WARMTH_MAIL_PATH, args, stdin_text);
   }
+  // warmth-mail with another config (the daemon keeps kConfig).
+  testing::CommandResult MailWith(const std::string& config_text, std::vector<std::string> args,
+                                  const std::string& stdin_text = "") {
+    std::vector<std::string> argv = {WARMTH_MAIL_PATH, "--api", daemon_.api(), "--config",
+                                     dir_.Write("mail.toml", config_text)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv, {"XDG_STATE_HOME=" + daemon_.state_home()}, stdin_text);
+  }
   std::string Status() {
     const auto r = Warmctl({"status", "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -227,7 +235,12 @@ TEST_F(ImportTest, CalendarMeetingsOnceAndTrips) {
 
 TEST_F(ImportTest, MaildirBackfillTwiceReportsEverythingDuplicate) {
   ASSERT_TRUE(daemon_.Start());
-  auto first = Mail({"--maildir", Corpus("mail/notmuch"), "--json"});
+  // As nobody in particular: every message counts as received (as cworth,
+  // all his mail went to mailing lists, see AMailingListIsNotAContact).
+  const auto backfill = [&] {
+    return MailWith(testing::kImmediateConfig, {"--maildir", Corpus("mail/notmuch"), "--json"});
+  };
+  auto first = backfill();
   ASSERT_EQ(first.exit_code, 0) << first.err;
   const auto read = Field(first.out, "read");
   const auto sent = Field(first.out, "interactions");
@@ -235,19 +248,66 @@ TEST_F(ImportTest, MaildirBackfillTwiceReportsEverythingDuplicate) {
   EXPECT_GT(sent, 10) << first.out;
   EXPECT_EQ(Field(first.out, "accepted") + Field(first.out, "duplicate"), sent) << first.out;
   EXPECT_EQ(Field(Status(), "interactions"), Field(first.out, "accepted"));
-  auto second = Mail({"--maildir", Corpus("mail/notmuch"), "--json"});
+  auto second = backfill();
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(Field(second.out, "interactions"), sent);
   EXPECT_EQ(Field(second.out, "accepted"), 0) << second.out;
   EXPECT_EQ(Field(second.out, "duplicate"), sent) << second.out;
   EXPECT_EQ(Field(Status(), "interactions"), Field(first.out, "accepted"));
   // The human summary names every skip reason it met.
-  auto human = Mail({"--maildir", Corpus("mail/notmuch/default")});
-  EXPECT_NE(human.out.find("Read 53 messages: 12 interactions sent, 0 accepted, 12 duplicate."),
+  auto human = MailWith(testing::kImmediateConfig, {"--maildir", Corpus("mail/notmuch/default")});
+  EXPECT_NE(human.out.find("Read 53 messages: 44 interactions sent, 0 accepted, 44 duplicate."),
             std::string::npos)
       << human.out;
   EXPECT_NE(human.out.find("mailing list"), std::string::npos) << human.out;
   EXPECT_NE(human.out.find("Unparseable: 0."), std::string::npos) << human.out;
+}
+
+TEST_F(ImportTest, AMailingListIsNotAContact) {
+  ASSERT_TRUE(daemon_.Start());
+  // The corpus's notmuch maildir, as its owner cworth@cworth.org: his twelve
+  // messages went to notmuch@notmuchmail.org, the list (List-Post of the
+  // list mail in the same maildir), and to nobody else.
+  auto r = Mail({"--maildir", Corpus("mail/notmuch/default")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("12 only to a mailing list"), std::string::npos) << r.out;
+  EXPECT_EQ(Warmctl({"contact", "show", "notmuch@notmuchmail.org"}).exit_code, 1);
+  EXPECT_EQ(Field(Status(), "unsortedContacts"), 0);
+  EXPECT_EQ(Field(Status(), "interactions"), 0);
+  // The hook remembers the list for the mail that comes later.
+  const std::string lists = daemon_.state_home() + "/warmth/mail-lists";
+  EXPECT_EQ(ReadFile(lists), "notmuch@notmuchmail.org\n");
+
+  // A reply to the list with a person in Cc counts for the person only.
+  const std::string reply =
+      "From: Carl Worth <cworth@cworth.org>\nTo: notmuch@notmuchmail.org\n"
+      "Cc: Keith Packard <keithp@keithp.com>\nMessage-ID: <r1@cworth.org>\n"
+      "In-Reply-To: <k1@keithp.com>\nDate: Tue, 05 Jan 2021 09:00:00 +0000\n\nYes.\n";
+  r = Mail({"-v"}, reply);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("OUTBOUND to  keithp@keithp.com  mail:r1@cworth.org"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(Field(Status(), "unsortedContacts"), 1);
+  // A list named in the config, and one learned from a message on stdin.
+  const std::string config = dir_.Write(
+      "lists.toml", std::string(kConfig) + "[mail]\nlists = [\"Team@Lists.Example.com\"]\n");
+  const auto mail_with = [&](const std::string& text) {
+    return RunCommand({WARMTH_MAIL_PATH, "--api", daemon_.api(), "--config", config, "-v"},
+                      {"XDG_STATE_HOME=" + daemon_.state_home()}, text);
+  };
+  r = mail_with(
+      "From: me@example.com\nTo: team@lists.example.com\nMessage-ID: <t1@example.com>\n\nHi\n");
+  EXPECT_EQ(r.out, "skipped: only to a mailing list\n") << r.err;
+  r = mail_with(
+      "From: Ann <ann@example.org>\nTo: dev@lists.example.org\nMessage-ID: <d1@example.org>\n"
+      "List-Id: Developers <dev.lists.example.org>\nList-Post: <mailto:dev@lists.example.org>\n"
+      "\nPatch\n");
+  EXPECT_EQ(r.out, "skipped: mailing list\n") << r.err;
+  EXPECT_EQ(ReadFile(lists), "notmuch@notmuchmail.org\ndev@lists.example.org\n");
+  r = mail_with(
+      "From: me@example.com\nTo: DEV@lists.example.org\nMessage-ID: <d2@example.com>\n\nOk\n");
+  EXPECT_EQ(r.out, "skipped: only to a mailing list\n") << r.err;
+  EXPECT_EQ(Field(Status(), "unsortedContacts"), 1);
 }
 
 TEST_F(ImportTest, MboxBackfillAndHook) {
@@ -398,7 +458,11 @@ TEST_F(ImportTest, WithoutTheDaemonEveryToolSaysSo) {
             std::string::npos);
   r = Mail({"--dry-run", "--maildir", Corpus("mail/notmuch/default")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Read 53 messages: 12 interactions to send (dry run)."), std::string::npos)
+  EXPECT_NE(r.out.find("Read 53 messages: 0 interactions to send (dry run).\n"
+                       "Skipped 53: 9 mailing list, 32 not addressed to you, 12 only to a mailing "
+                       "list.\nUnparseable: 0.\nMailing lists learned: 1 (dry run: not "
+                       "remembered).\n"),
+            std::string::npos)
       << r.out;
 }
 

@@ -100,6 +100,7 @@ DaemonProcess::DaemonProcess(const TempDir& dir, std::string config_text,
       data_dir_(dir.File("data")),
       config_path_(dir.Write("warmth.toml", config_text)),
       log_path_(dir.File("warmthd.log")),
+      state_home_(dir.File("state")),
       extra_args_(std::move(extra_args)) {}
 
 DaemonProcess::~DaemonProcess() {
@@ -167,7 +168,7 @@ CommandResult DaemonProcess::RunClient(const std::string& binary,
                                        const std::string& stdin_text) const {
   std::vector<std::string> argv = {binary, "--api", api_, "--config", config_path_};
   argv.insert(argv.end(), args.begin(), args.end());
-  return RunCommand(argv, {}, stdin_text);
+  return RunCommand(argv, {"XDG_STATE_HOME=" + state_home_}, stdin_text);
 }
 
 int FreeTcpPort() {

@@ -118,11 +118,13 @@ class DaemonProcess {
   std::string data_dir() const { return data_dir_; }
   std::string config_path() const { return config_path_; }
   std::string log_path() const { return log_path_; }
+  std::string state_home() const { return state_home_; }
   std::string Log() const;  // what it wrote to stderr so far
   pid_t pid() const { return child_ ? child_->pid() : -1; }
 
   // Runs a client binary (warmctl, warmth-mail) against this daemon:
-  // `--api API --config CONFIG` and then `args`.
+  // `--api API --config CONFIG` and then `args`, with XDG_STATE_HOME set to
+  // state_home() so that client state stays in the test's directory.
   CommandResult RunClient(const std::string& binary, const std::vector<std::string>& args,
                           const std::string& stdin_text = "") const;
 
@@ -132,6 +134,7 @@ class DaemonProcess {
   std::string data_dir_;
   std::string config_path_;
   std::string log_path_;
+  std::string state_home_;
   std::vector<std::string> extra_args_;
   transport::SocketSetup client_setup_;
   std::vector<std::string> env_;

@@ -17,6 +17,8 @@ TEST(Config, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(c.engine.delivery.quiet_hours->start, std::chrono::hours(21));
   EXPECT_EQ(c.engine.rules.online_only.min_streak, 5);
   EXPECT_EQ(c.engine.rules.follow_up.after, 2 * core::kDay);
+  EXPECT_TRUE(c.engine.rules.follow_up.cold_outreach);
+  EXPECT_TRUE(c.mail.lists.empty());
   EXPECT_EQ(c.engine.rules.trip.lead, 7 * core::kDay);
   EXPECT_EQ(c.engine.rules.weekend_call.at.day, date::Friday);
   EXPECT_EQ(c.engine.rules.birthday.at, std::chrono::hours(9));
@@ -39,7 +41,7 @@ quiet_hours = ""
 max_per_day = 0
 [rules]
 online_only  = { min_streak = 3, no_live_for = "60d" }
-follow_up    = { after = "3d", tags = ["ask"] }
+follow_up    = { after = "3d", tags = ["ask"], cold_outreach = false }
 trip         = { lead = "10d", max_contacts = 4 }
 weekend_call = { enabled = false, at = "Thu 17:30", window = "60d", no_live_for = "14d" }
 birthday     = { at = "08:00" }
@@ -47,6 +49,8 @@ birthday     = { at = "08:00" }
 addresses = ["me@example.com"]
 city = "Boston"
 region = "US"
+[mail]
+lists = ["Team@Lists.Example.com", "mailto:dev@example.org"]
 [notify]
 snooze = "1d"
 )");
@@ -57,6 +61,8 @@ snooze = "1d"
   EXPECT_DOUBLE_EQ(c.engine.model.gain[static_cast<int>(core::Channel::kSocial)], 1);
   EXPECT_FALSE(c.engine.delivery.quiet_hours);
   EXPECT_EQ(c.engine.rules.follow_up.tags, std::vector<std::string>{"ask"});
+  EXPECT_FALSE(c.engine.rules.follow_up.cold_outreach);
+  EXPECT_EQ(c.mail.lists, (std::vector<std::string>{"team@lists.example.com", "dev@example.org"}));
   EXPECT_FALSE(c.engine.rules.weekend_call.enabled);
   EXPECT_EQ(c.engine.rules.weekend_call.at.day, date::Thursday);
   EXPECT_EQ(c.engine.rules.weekend_call.window, 60 * core::kDay);
@@ -97,6 +103,11 @@ TEST(Config, TyposAndBadValuesNameTheKey) {
       {"timezone = \"Mars/Olympus\"\n", "timezone"},
       {"[me]\nregion = \"XX\"\n", "me.region"},
       {"[me]\nregion = 49\n", "me.region"},
+      {"[rules]\nfollow_up = { cold_outreach = \"yes\" }\n", "rules.follow_up.cold_outreach"},
+      {"[mail]\nlists = \"team@example.com\"\n", "mail.lists"},
+      {"[mail]\nlists = [\"team@example.com\", \"team\"]\n", "mail.lists[1]"},
+      {"[mail]\nlists = [\"two words@example.com\"]\n", "mail.lists[0]"},
+      {"[mail]\nlist = [\"team@example.com\"]\n", "mail.list"},
       {"[colour]\nx = 1\n", "colour"},
   };
   for (const auto& [text, key] : cases) {

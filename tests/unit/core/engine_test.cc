@@ -525,7 +525,7 @@ TEST_F(EngineTest, JournalReplayedIntoAFreshEngineGivesTheSameState) {
       fresh.LoadEventId(i->interaction.event_id);
       for (auto cid : i->cids) {
         fresh.LoadEvent(cid, Event{*i->interaction.occurred_at, i->interaction.channel,
-                                   i->interaction.direction, i->pitch});
+                                   i->interaction.direction, i->pitch, i->new_thread});
       }
     } else if (const auto* n = std::get_if<NudgeRow>(&change)) {
       fresh.LoadNudge(n->nudge);

@@ -24,7 +24,7 @@ std::vector<Event> RandomEvents(int n, std::mt19937& rng) {
   for (int i = 0; i < n; ++i) {
     events.push_back(Event{T0() + std::chrono::minutes(minutes(rng)),
                            static_cast<Channel>(channel(rng)),
-                           static_cast<Direction>(direction(rng)), i % 7 == 0});
+                           static_cast<Direction>(direction(rng)), i % 7 == 0, i % 5 == 0});
   }
   return events;
 }
@@ -36,6 +36,7 @@ void ExpectSameSummary(const Summary& a, const Summary& b) {
   EXPECT_EQ(a.streak, b.streak);
   EXPECT_EQ(a.streak_ready_at, b.streak_ready_at);
   EXPECT_EQ(a.last_pitch_at, b.last_pitch_at);
+  EXPECT_EQ(a.last_pitch_channel, b.last_pitch_channel);
   EXPECT_EQ(a.last_reply_at, b.last_reply_at);
 }
 
@@ -112,6 +113,71 @@ TEST(History, StreakCountsConversationSinceLastLive) {
   h.Add(Event{T0() + 7 * kDay, Channel::kVideo, Direction::kMutual}, p);
   EXPECT_EQ(h.Refresh(p).streak, 0);
   EXPECT_FALSE(h.summary().streak_ready_at);
+}
+
+Event NewThread(TimePoint at) {
+  return Event{at, Channel::kEmail, Direction::kOutbound, false, true};
+}
+
+TEST(History, ANewThreadIsAPitchOnlyToSomeoneWhoNeverWroteBefore) {
+  const ModelOptions m;
+  const auto p = Params(m, 90 * kDay);
+  History cold;
+  cold.Add(Event{T0(), Channel::kEmail, Direction::kOutbound}, p);  // no answer: still cold
+  cold.Add(NewThread(T0() + kDay), p);
+  EXPECT_EQ(cold.Refresh(p).last_pitch_at, T0() + kDay);
+  EXPECT_EQ(cold.summary().last_pitch_channel, Channel::kEmail);
+
+  // Anything that sets last_reply_at before it makes it an ordinary e-mail:
+  // an inbound or mutual message, e-mail or letter, or a live interaction.
+  const Event earlier[] = {{T0(), Channel::kEmail, Direction::kInbound},
+                           {T0(), Channel::kMessage, Direction::kMutual},
+                           {T0(), Channel::kLetter, Direction::kInbound},
+                           {T0(), Channel::kCall, Direction::kOutbound},
+                           {T0(), Channel::kInPerson, Direction::kMutual}};
+  for (const Event& e : earlier) {
+    History warm;
+    warm.Add(e, p);
+    warm.Add(NewThread(T0() + kDay), p);
+    EXPECT_FALSE(warm.Refresh(p).last_pitch_at) << Name(e.channel) << " " << Name(e.direction);
+  }
+  // A "like" is not writing to you.
+  History liked;
+  liked.Add(Event{T0(), Channel::kSocial, Direction::kInbound}, p);
+  liked.Add(NewThread(T0() + kDay), p);
+  EXPECT_EQ(liked.Refresh(p).last_pitch_at, T0() + kDay);
+  // A reply after it does not undo the pitch (FollowUpCandidate sees the reply).
+  History answered;
+  answered.Add(NewThread(T0()), p);
+  answered.Add(Event{T0() + kDay, Channel::kEmail, Direction::kInbound}, p);
+  EXPECT_EQ(answered.Refresh(p).last_pitch_at, T0());
+  EXPECT_EQ(answered.summary().last_reply_at, T0() + kDay);
+}
+
+TEST(History, AnOlderReplyBackfilledLaterUndoesAColdPitch) {
+  const ModelOptions m;
+  const auto p = Params(m, 90 * kDay);
+  History h;
+  h.Add(NewThread(T0()), p);
+  EXPECT_EQ(h.Refresh(p).last_pitch_at, T0());
+  h.Add(Event{T0() - 300 * kDay, Channel::kEmail, Direction::kInbound}, p);
+  EXPECT_FALSE(h.Refresh(p).last_pitch_at);
+}
+
+TEST(History, ColdOutreachOffMakesANewThreadAnOrdinaryEmail) {
+  const ModelOptions m;
+  auto p = Params(m, 90 * kDay);
+  History h;
+  h.Add(NewThread(T0()), p);
+  h.Add(Event{T0() + kDay, Channel::kMessage, Direction::kOutbound, true}, p);  // tagged
+  EXPECT_EQ(h.Refresh(p).last_pitch_at, T0() + kDay);
+  EXPECT_EQ(h.summary().last_pitch_channel, Channel::kMessage);
+  p.cold_outreach = false;
+  History off;
+  off.Add(NewThread(T0()), p);
+  EXPECT_FALSE(off.Refresh(p).last_pitch_at);
+  // Changing the setting refolds what was folded with the other one.
+  EXPECT_EQ(off.Refresh(Params(m, 90 * kDay)).last_pitch_at, T0());
 }
 
 TEST(History, BetweenIsInclusive) {

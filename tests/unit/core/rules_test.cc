@@ -270,6 +270,39 @@ TEST_F(RulesTest, FollowUpTagsAndDelayAreConfigurable) {
   EXPECT_EQ(nudges[0].due_at, t + 5 * kDay);
 }
 
+TEST_F(RulesTest, FollowUpForANewThreadToSomeoneWhoNeverWrote) {
+  Start(ImmediateOptions(), At("2026-02-01T09:00:00Z"));
+  const TimePoint t = At("2026-02-02T09:00:00Z");
+  Log("wrote@example.com", Channel::kEmail, Direction::kInbound, At("2026-01-20T09:00:00Z"));
+  Log("cold@example.com", Channel::kEmail, Direction::kOutbound, t, {"new-thread"});
+  Log("wrote@example.com", Channel::kEmail, Direction::kOutbound, t, {"new-thread"});
+  Log("chat@example.com", Channel::kMessage, Direction::kOutbound, t,
+      {"new-thread"});                                                             // e-mail only
+  Log("in@example.com", Channel::kEmail, Direction::kInbound, t, {"new-thread"});  // not outbound
+  Log("late@example.com", Channel::kEmail, Direction::kOutbound, t, {"New-Thread"});
+  // A backfill brings late's mail of last year: they had written after all.
+  Log("late@example.com", Channel::kEmail, Direction::kInbound, At("2025-05-01T09:00:00Z"));
+  RunUntil(t + 10 * kDay);
+  const auto nudges = Of(NudgeKind::kFollowUp);
+  ASSERT_EQ(nudges.size(), 1u);
+  EXPECT_EQ(nudges[0].contact_ids[0], "cold@example.com");
+  EXPECT_EQ(nudges[0].due_at, t + 2 * kDay);
+  EXPECT_EQ(nudges[0].text, "Follow up your e-mail to cold@example.com with a phone call.");
+}
+
+TEST_F(RulesTest, ColdOutreachOffLeavesOnlyTaggedPitches) {
+  EngineOptions o = ImmediateOptions();
+  o.rules.follow_up.cold_outreach = false;
+  Start(o, At("2026-02-02T09:00:00Z"));
+  const TimePoint t = At("2026-02-02T09:00:00Z");
+  Log("cold@example.com", Channel::kEmail, Direction::kOutbound, t, {"new-thread"});
+  Log("pitched@example.com", Channel::kEmail, Direction::kOutbound, t, {"new-thread", "pitch"});
+  RunUntil(t + 10 * kDay);
+  const auto nudges = Of(NudgeKind::kFollowUp);
+  ASSERT_EQ(nudges.size(), 1u);
+  EXPECT_EQ(nudges[0].contact_ids[0], "pitched@example.com");
+}
+
 TEST_F(RulesTest, BackfilledPitchFromLongAgoDoesNotNag) {
   Start(ImmediateOptions(), At("2026-06-01T09:00:00Z"));
   Log("old@example.com", Channel::kEmail, Direction::kOutbound, At("2025-01-10T09:00:00Z"),

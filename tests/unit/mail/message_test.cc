@@ -29,6 +29,10 @@ Me MeAt(std::vector<std::string> addresses) {
   return Me{std::move(addresses)};
 }
 
+std::vector<std::string> TagsOf(const v1::Interaction& in) {
+  return {in.tags().begin(), in.tags().end()};
+}
+
 TEST(ParseMessage, ReadsAddressesIdAndDate) {
   const auto f =
       Parse(Message("From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <Joerg@Example.COM>\n"
@@ -262,6 +266,139 @@ TEST(Classify, MoreThanAHundredRecipientsMakeSeveralInteractions) {
   EXPECT_EQ(v.interactions[1].contacts_size(), 50);
   EXPECT_EQ(v.interactions[0].event_id(), "mail:big@x");
   EXPECT_EQ(v.interactions[1].event_id(), "mail:big@x#2");
+  EXPECT_EQ(TagsOf(v.interactions[1]), std::vector<std::string>{"new-thread"});
+}
+
+TEST(Classify, MailFromMeThatOpensAThreadIsTaggedNewThread) {
+  struct Case {
+    const char* name;
+    std::string headers;
+    std::vector<std::string> tags;
+  };
+  const std::string from_me = "From: me@example.com\nTo: val@example.org\nMessage-ID: <t@x>\n";
+  const std::vector<Case> cases = {
+      {"no In-Reply-To, no References", from_me, {"new-thread"}},
+      {"In-Reply-To", from_me + "In-Reply-To: <p@x>\n", {}},
+      {"References", from_me + "References: <a@x> <p@x>\n", {}},
+      {"both", from_me + "In-Reply-To: <p@x>\nReferences: <p@x>\n", {}},
+      {"empty In-Reply-To", from_me + "In-Reply-To: \n", {"new-thread"}},
+      {"to me: never tagged", "From: val@example.org\nTo: me@example.com\n", {}},
+  };
+  for (const auto& c : cases) {
+    const Verdict v = Classify(Parse(Message(c.headers)), MeAt({"me@example.com"}), kMtime, kNow);
+    ASSERT_EQ(v.interactions.size(), 1u) << c.name;
+    EXPECT_EQ(TagsOf(v.interactions[0]), c.tags) << c.name;
+  }
+}
+
+TEST(Classify, XWarmthTagsInMailFromMeSetsItsTags) {
+  struct Case {
+    const char* name;
+    std::string headers;
+    std::vector<std::string> tags;
+  };
+  const std::string reply =
+      "From: me@example.com\nTo: val@example.org\nMessage-ID: <t@x>\nIn-Reply-To: <p@x>\n";
+  const std::vector<Case> cases = {
+      {"one tag", reply + "X-Warmth-Tags: pitch\n", {"pitch"}},
+      {"commas, spaces, case",
+       reply + "x-warmth-tags:  Pitch,follow-up ,, ask  me\n",
+       {"pitch", "follow-up", "ask", "me"}},
+      {"two fields, repeats",
+       reply + "X-Warmth-Tags: pitch\nX-Warmth-Tags: PITCH, ask\n",
+       {"pitch", "ask"}},
+      {"a new thread too",
+       "From: me@example.com\nTo: val@example.org\nX-Warmth-Tags: pitch\n",
+       {"pitch", "new-thread"}},
+      {"new-thread named",
+       "From: me@example.com\nTo: v@example.org\nX-Warmth-Tags: new-thread\n",
+       {"new-thread"}},
+      {"empty", reply + "X-Warmth-Tags:\n", {}},
+      {"over 64 bytes: dropped",
+       reply + "X-Warmth-Tags: " + std::string(65, 'x') + " ok\n",
+       {"ok"}},
+      {"someone else's header",
+       "From: val@example.org\nTo: me@example.com\nX-Warmth-Tags: pitch\n",
+       {}},
+  };
+  for (const auto& c : cases) {
+    const Verdict v = Classify(Parse(Message(c.headers)), MeAt({"me@example.com"}), kMtime, kNow);
+    ASSERT_EQ(v.interactions.size(), 1u) << c.name;
+    EXPECT_EQ(TagsOf(v.interactions[0]), c.tags) << c.name;
+  }
+  // Never more than the daemon takes (32 tags).
+  std::string many = "X-Warmth-Tags:";
+  for (int i = 0; i < 40; ++i) {
+    many += " t" + std::to_string(i);
+  }
+  const Verdict v =
+      Classify(Parse(Message("From: me@example.com\nTo: v@example.org\n" + many + "\n")),
+               MeAt({"me@example.com"}), kMtime, kNow);
+  ASSERT_EQ(v.interactions.size(), 1u);
+  EXPECT_EQ(v.interactions[0].tags_size(), 32);
+  EXPECT_EQ(v.interactions[0].tags(31), "new-thread");
+}
+
+TEST(ParseMessage, ListPostAndListIdNameTheListAddress) {
+  struct Case {
+    const char* name;
+    std::string headers;
+    std::vector<std::string> lists;
+  };
+  const std::string from = "From: ann@example.org\nTo: dev@lists.example.org, bob@example.net\n";
+  const std::vector<Case> cases = {
+      {"List-Post",
+       from + "List-Post: <mailto:Dev@Lists.Example.org>\n",
+       {"dev@lists.example.org"}},
+      {"List-Post with subject, two URLs",
+       from + "List-Post: <https://x.example/post>, <mailto:dev@lists.example.org?subject=x>\n",
+       {"dev@lists.example.org"}},
+      {"List-Post NO", from + "List-Post: NO (posting not allowed)\n", {}},
+      {"List-Id matches a recipient",
+       from + "List-Id: Developers <dev.lists.example.org>\n",
+       {"dev@lists.example.org"}},
+      {"List-Id matches nobody", from + "List-Id: <other.lists.example.org>\n", {}},
+      {"List-Id without an id (the notmuch corpus)",
+       from + "List-Id: \"Use and development of the notmuch mail system.\"\n",
+       {}},
+      {"both, once",
+       from + "List-Id: <dev.lists.example.org>\nList-Post: <mailto:dev@lists.example.org>\n",
+       {"dev@lists.example.org"}},
+      {"no list fields", from, {}},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Parse(Message(c.headers)).list_addresses, c.lists) << c.name;
+  }
+}
+
+TEST(Classify, AMailingListIsNoCounterpart) {
+  const Me me = MeAt({"me@example.com"});
+  KnownLists lists;
+  lists.addresses = {"team@lists.example.com"};
+  const auto classify = [&](const std::string& headers) {
+    return Classify(Parse(Message(headers)), me, kMtime, kNow, lists);
+  };
+  // Only to a list: skipped, and said so.
+  Verdict v = classify("From: me@example.com\nTo: Team <TEAM@lists.example.com>\n");
+  EXPECT_EQ(v.skip, Skip::kOnlyToList);
+  EXPECT_EQ(SkipName(v.skip), "only to a mailing list");
+  // To a list and a person: the person only.
+  v = classify("From: me@example.com\nTo: team@lists.example.com\nCc: bob@example.net\n");
+  ASSERT_EQ(v.interactions.size(), 1u);
+  EXPECT_EQ(v.interactions[0].contacts_size(), 1);
+  EXPECT_EQ(v.interactions[0].contacts(0), "bob@example.net");
+  // From a list address (a list that sends without list fields): list mail.
+  EXPECT_EQ(classify("From: team@lists.example.com\nTo: me@example.com\n").skip,
+            Skip::kMailingList);
+  // A list the message itself names counts without being known.
+  EXPECT_EQ(Classify(Parse(Message("From: me@example.com\nTo: dev@lists.example.org\n"
+                                   "List-Post: <mailto:dev@lists.example.org>\n")),
+                     me, kMtime, kNow)
+                .skip,
+            Skip::kOnlyToList);
+  // Only to myself and a list: still only to a list.
+  EXPECT_EQ(classify("From: me@example.com\nTo: me@example.com, team@lists.example.com\n").skip,
+            Skip::kOnlyToList);
 }
 
 TEST(IsNoReplyAddress, Table) {

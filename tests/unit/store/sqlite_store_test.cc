@@ -7,6 +7,7 @@
 
 #include "base/phone.h"
 #include "daemon/core/engine.h"
+#include "daemon/store/schema.h"
 #include "tests/support/engine.h"
 #include "tests/support/support.h"
 
@@ -154,6 +155,88 @@ TEST(SqliteStore, RoundTripsEveryKindOfChange) {
   ASSERT_EQ(recent.size(), 1u);
   EXPECT_EQ(recent[0].interaction.event_id, "e1");
   EXPECT_EQ(*recent[0].interaction.occurred_at, T0());
+}
+
+core::Interaction NewThreadEmail(std::string id, std::string who, TimePoint at) {
+  core::Interaction in;
+  in.event_id = std::move(id);
+  in.contacts = {std::move(who)};
+  in.channel = core::Channel::kEmail;
+  in.direction = core::Direction::kOutbound;
+  in.occurred_at = at;
+  in.tags = {"new-thread"};
+  return in;
+}
+
+std::vector<core::Nudge> FollowUps(core::Engine& engine, TimePoint from, TimePoint to) {
+  std::vector<core::Nudge> out;
+  for (auto& n : testing::TickUntil(engine, from, to, core::kHour)) {
+    if (n.kind == core::NudgeKind::kFollowUp) {
+      out.push_back(std::move(n));
+    }
+  }
+  return out;
+}
+
+TEST(SqliteStore, AColdPitchIsStillOneAfterARestart) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  {
+    auto store = OpenOrDie(path);
+    auto engine = Load(*store, T0());
+    const auto in = NewThreadEmail("e1", "cold@example.com", T0());
+    engine->Ingest(std::span<const core::Interaction>(&in, 1), T0());
+    ASSERT_OK(store->Write(engine->TakeJournal()));
+  }
+  auto store = OpenOrDie(path);
+  auto engine = Load(*store, T0() + core::kHour);
+  const auto nudges = FollowUps(*engine, T0() + core::kHour, T0() + 3 * core::kDay);
+  ASSERT_EQ(nudges.size(), 1u);
+  EXPECT_EQ(nudges[0].due_at, T0() + 2 * core::kDay);
+}
+
+TEST(Migrations, VersionTwoMarksNewThreadEmailsOfAVersionOneStore) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, Migrations()[0].sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    // An e-mail tagged new-thread (warmctl log --tag, or a timeline) and one not.
+    std::string sql = R"sql(
+PRAGMA user_version = 1;
+INSERT INTO contacts (cid, id, identifiers, created_at) VALUES (1, 'cold@example.com',
+                                                                'cold@example.com', T0);
+INSERT INTO identifiers VALUES ('cold@example.com', 1);
+INSERT INTO interactions VALUES (1, 'e1', T0, 7, 1, '', 'x' || char(31) || 'New-Thread', T0);
+INSERT INTO interactions VALUES (2, 'e2', T0, 7, 1, '', 'new-thready', T0);
+INSERT INTO contact_events VALUES (1, T0, 1, 7, 1, 0);
+INSERT INTO contact_events VALUES (1, T0, 2, 7, 1, 0);
+)sql";
+    const std::string t0 = std::to_string(core::ToUnixMicros(T0()));
+    for (auto at = sql.find("T0"); at != std::string::npos; at = sql.find("T0", at + 1)) {
+      sql.replace(at, 2, t0);
+    }
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  auto store = OpenOrDie(path);
+  EXPECT_EQ(store->schema_version(), SqliteStore::kSchemaVersion);
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT seq, new_thread FROM contact_events ORDER BY seq", -1, &st,
+                     nullptr);
+  std::vector<std::pair<int, int>> rows;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    rows.emplace_back(sqlite3_column_int(st, 0), sqlite3_column_int(st, 1));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_EQ(rows, (std::vector<std::pair<int, int>>{{1, 1}, {2, 0}}));
+  auto engine = Load(*store, T0() + core::kHour);
+  EXPECT_EQ(FollowUps(*engine, T0() + core::kHour, T0() + 3 * core::kDay).size(), 1u);
 }
 
 TEST(SqliteStore, HasEventFindsIdsUnderTheirTimeAndUnderAnother) {
