@@ -339,7 +339,7 @@ TEST(ImportAndroid, CallsAndSmsOnceThenDuplicateAndNumbersMatchContacts) {
   TempDir dir;
   DaemonProcess daemon(dir, std::string(kConfig) + "region = \"DE\"\n");
   ASSERT_TRUE(daemon.Start());
-  const auto warmctl = [&](std::vector<std::string> args) {
+  const auto warmctl = [&](const std::vector<std::string>& args) {
     return daemon.RunClient(testing::WarmctlPath(), args);
   };
   auto r = warmctl({"contact", "add", "ann", "--name", "Ann Lee", "--phone", "+49 171 1234567",
