@@ -12,6 +12,8 @@
 #include "base/clock.h"
 #include "base/exit_codes.h"
 #include "base/phone.h"
+#include "clients/common/format.h"
+#include "clients/import/android.h"
 #include "clients/import/apply.h"
 #include "clients/import/ics.h"
 #include "clients/import/linkedin.h"
@@ -74,6 +76,7 @@ struct ImportSum {
   int unreadable = 0;
   ContactTotals contacts;
   CalendarTotals calendar;
+  CalendarTotals android;  // meetings: the interactions of android backups
 
   void Add(const ContactTotals& t) {
     contacts.created += t.created;
@@ -194,6 +197,94 @@ int RunContactsImport(const std::string& kind, const std::string& text, const Im
   return totals->failed > 0 ? base::kExitError : 0;
 }
 
+const char* ChannelName(v1::Channel channel) {
+  switch (channel) {
+    case v1::CALL:
+      return "call";
+    case v1::VOICE_MESSAGE:
+      return "voice_message";
+    default:
+      return "message";
+  }
+}
+
+// An Android backup is streamed, never read whole (they run to gigabytes):
+// interactions are sent in chunks as the reader finds them.
+int RunAndroidImport(const ImportArgs& args, const ImportOptions& options, client::Client& client,
+                     const base::Config& config, ImportSum& sum, std::ostream& out,
+                     std::ostream& err) {
+  constexpr std::size_t kChunk = 5000;
+  CalendarTotals totals;
+  std::vector<v1::Interaction> chunk;
+  std::optional<core::Status> failed;
+  const auto flush = [&]() {
+    if (options.dry_run || chunk.empty() || failed) {
+      chunk.clear();
+      return;
+    }
+    auto sent = client.IngestAll(chunk, client::Client::IngestOptions{});
+    chunk.clear();
+    if (!sent.ok()) {
+      failed = sent.status();
+      return;
+    }
+    totals.accepted += sent->accepted;
+    totals.duplicate += sent->duplicate;
+    totals.rejected += sent->rejected;
+    for (const auto& [id, reason] : sent->rejections) {
+      err << "warmctl: " << id << ": " << reason << '\n';
+    }
+  };
+  const auto emit = [&](v1::Interaction in) {
+    ++totals.meetings;
+    if (options.dry_run || options.verbose) {
+      out << (options.dry_run ? "would log " : "log ")
+          << core::FormatUtc(client::FromProto(in.occurred_at())) << "  "
+          << ChannelName(in.channel()) << ' '
+          << (in.direction() == v1::OUTBOUND ? "outbound " : "inbound ") << in.contacts(0) << '\n';
+    }
+    chunk.push_back(std::move(in));
+    if (chunk.size() >= kChunk) {
+      flush();
+    }
+    return !failed.has_value();
+  };
+  const AndroidFile file =
+      ParseAndroidFile(args.file, base::PhoneNormalizerFor(config.me_region), emit);
+  flush();
+  if (failed) {
+    return Unavailable(*failed, err);
+  }
+  PrintProblems(args.file, file.problems, err);
+  std::ostringstream s;
+  s << SummaryPrefix(args) << "android: " << file.records << " records: " << totals.meetings
+    << " interactions";
+  if (!args.dry_run) {
+    s << " (" << totals.accepted << " accepted, " << totals.duplicate << " duplicate";
+    if (totals.rejected > 0) {
+      s << ", " << totals.rejected << " rejected";
+    }
+    s << ")";
+  }
+  std::int64_t skipped = 0;
+  for (const auto& [reason, n] : file.skipped) {
+    skipped += n;
+  }
+  s << "; " << skipped << " skipped";
+  bool first = true;
+  for (const auto& [reason, n] : file.skipped) {
+    s << (first ? " (" : ", ") << n << ' ' << reason;
+    first = false;
+  }
+  s << (first ? "" : ")") << "; " << file.problems.size() << " problems.";
+  out << s.str() << '\n';
+  sum.android.meetings += totals.meetings;
+  sum.android.accepted += totals.accepted;
+  sum.android.duplicate += totals.duplicate;
+  sum.android.rejected += totals.rejected;
+  return totals.rejected > 0 ? base::kExitError : 0;
+}
+
 // The last line of an import of several files.
 std::string SumLine(const std::string& kind, const ImportArgs& args, const ImportSum& sum) {
   std::ostringstream s;
@@ -201,7 +292,15 @@ std::string SumLine(const std::string& kind, const ImportArgs& args, const Impor
   if (sum.unreadable > 0) {
     s << " (" << sum.unreadable << " unreadable)";
   }
-  if (kind == "ics") {
+  if (kind == "android") {
+    const CalendarTotals& c = sum.android;
+    s << ": " << c.meetings << " interactions";
+    if (!args.dry_run) {
+      s << " (" << c.accepted << " accepted, " << c.duplicate << " duplicate, " << c.rejected
+        << " rejected)";
+    }
+    s << '.';
+  } else if (kind == "ics") {
     const CalendarTotals& c = sum.calendar;
     s << ": " << c.meetings << " meetings";
     if (!args.dry_run) {
@@ -223,14 +322,17 @@ std::string SumLine(const std::string& kind, const ImportArgs& args, const Impor
 
 std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
   auto* import = cli.add_subcommand(
-      "import", "Import contacts (vCard, LinkedIn) or meetings and trips (iCalendar)");
+      "import",
+      "Import contacts (vCard, LinkedIn), meetings and trips (iCalendar) or calls and messages "
+      "(Android)");
   import->require_subcommand(1);
   import->fallthrough();
   std::vector<CLI::App*> leaves;
   const std::pair<const char*, const char*> kinds[] = {
       {"vcard", "Contacts from a vCard file (.vcf, 2.1, 3.0 or 4.0)"},
       {"linkedin", "Contacts from LinkedIn's Connections.csv"},
-      {"ics", "Past meetings and future trips from an iCalendar file (.ics)"}};
+      {"ics", "Past meetings and future trips from an iCalendar file (.ics)"},
+      {"android", "Calls and messages from SMS Backup & Restore (calls-*.xml, sms-*.xml)"}};
   for (const auto& [name, help] : kinds) {
     auto* leaf = import->add_subcommand(name, help);
     leaf->fallthrough();
@@ -238,7 +340,10 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
         ->required();
     leaf->add_flag("--dry-run,-n", args.dry_run, "Show what would change; change nothing");
     leaf->add_flag("--verbose,-v", args.verbose, "Also list what is unchanged (or every meeting)");
-    if (std::string(name) != "ics") {
+    if (std::string(name) == "android") {
+      // Interactions only: numbers the daemon does not know become unsorted
+      // contacts, as with mail.
+    } else if (std::string(name) != "ics") {
       leaf->add_option("--circle", args.circle,
                        "Circle for new and unsorted contacts (default: leave them unsorted)");
       leaf->add_option("--tag", args.tags, "Tag every imported contact (repeatable)");
@@ -265,6 +370,24 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
   for (const std::string& file : args.files) {
     one.file = file;
     ++sum.files;
+    if (kind == "android") {
+      // Streamed by libxml2, so the 64 MiB limit of ReadAll does not apply.
+      if (!std::ifstream(file, std::ios::binary)) {
+        err << "warmctl: cannot read " << file << '\n';
+        ++sum.unreadable;
+        code = std::max(code, base::kExitUsage);
+        continue;
+      }
+      if (args.files.size() > 1) {
+        out << file << ":\n";
+      }
+      const int c = RunAndroidImport(one, *options, client, config, sum, out, err);
+      if (c == base::kExitUnavailable) {
+        return c;
+      }
+      code = std::max(code, c);
+      continue;
+    }
     auto text = ReadAll(file);
     if (!text.ok()) {
       err << "warmctl: " << text.status().message() << '\n';

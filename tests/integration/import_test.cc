@@ -392,6 +392,74 @@ TEST(ImportPhones, WithoutARegionANationalTelIsSkippedSayingWhy) {
   EXPECT_NE(r.out.find("1 contacts (1 created"), std::string::npos) << "the card, by its name";
 }
 
+// warmctl import android: calls and messages from SMS Backup & Restore,
+// twice (the second run is all duplicate), and a national number read with
+// [me] region finds the contact added with the international one.
+TEST(ImportAndroid, CallsAndSmsOnceThenDuplicateAndNumbersMatchContacts) {
+  TempDir dir;
+  DaemonProcess daemon(dir, std::string(kConfig) + "region = \"DE\"\n");
+  ASSERT_TRUE(daemon.Start());
+  const auto warmctl = [&](const std::vector<std::string>& args) {
+    return daemon.RunClient(testing::WarmctlPath(), args);
+  };
+  auto r = warmctl({"contact", "add", "ann", "--name", "Ann Lee", "--phone", "+49 171 1234567",
+                    "--circle", "close"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Synthetic: one answered call in the national form, one missed call.
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = [&](std::chrono::hours ago) {
+    return std::to_string(
+        std::chrono::duration_cast<std::chrono::milliseconds>((now - ago).time_since_epoch())
+            .count());
+  };
+  const std::string calls =
+      dir.Write("calls-1.xml",
+                "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<calls count=\"2\">\n"
+                "<call number=\"0171 1234567\" duration=\"61\" date=\"" +
+                    ms(std::chrono::hours(30)) +
+                    "\" type=\"2\" contact_name=\"Ann\" />\n"
+                    "<call number=\"0171 1234567\" duration=\"0\" date=\"" +
+                    ms(std::chrono::hours(20)) + "\" type=\"3\" />\n</calls>\n");
+  const std::string sms = Corpus("calls-chats/sms-backup-restore/memacs/smsxml.txt");
+  const std::string text = ReadFile(sms);
+  int messages = 0;
+  const std::regex tag("<sms\\s[^>]*type=\"[12]\"");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), tag); it != std::sregex_iterator();
+       ++it) {
+    ++messages;
+  }
+  ASSERT_GT(messages, 0);
+  r = warmctl({"import", "android", calls, sms});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("android: 2 records: 1 interactions (1 accepted, 0 duplicate); 1 skipped "
+                       "(1 missed call)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("In all, 2 files: " + std::to_string(1 + messages) + " interactions (" +
+                       std::to_string(1 + messages) + " accepted, 0 duplicate, 0 rejected)."),
+            std::string::npos)
+      << r.out;
+  r = warmctl({"contact", "show", "ann"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("last:        call"), std::string::npos) << r.out;
+  r = warmctl({"import", "android", calls, sms});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("In all, 2 files: " + std::to_string(1 + messages) +
+                       " interactions (0 accepted, " + std::to_string(1 + messages) +
+                       " duplicate, 0 rejected)."),
+            std::string::npos)
+      << r.out;
+  r = warmctl({"status", "--json"});
+  EXPECT_EQ(Field(r.out, "interactions"), 1 + messages) << r.out;
+  EXPECT_EQ(Field(r.out, "contacts"), 1) << "the call found Ann: " << r.out;
+  // A dry run reads and sends nothing; a missing file is reported.
+  r = warmctl({"import", "android", "-n", calls, dir.File("missing.xml")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.out.find("would log "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("call outbound tel:+491711234567"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("cannot read " + dir.File("missing.xml")), std::string::npos) << r.err;
+}
+
 TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
   ASSERT_TRUE(daemon_.Start());
   // A 10 MB header line on stdin.
