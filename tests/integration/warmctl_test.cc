@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -27,6 +28,27 @@ class WarmctlTest : public ::testing::Test {
  protected:
   testing::CommandResult Warmctl(std::vector<std::string> args) {
     return daemon_.RunClient(testing::WarmctlPath(), args);
+  }
+
+  // `warmctl watch --json` writing to a file, and ann's COOLING published
+  // while it watches; returns what watch printed by then.
+  std::string WatchUntilCooling(const std::string& out_path,
+                                std::optional<testing::ChildProcess>& watch) {
+    watch.emplace(std::vector<std::string>{testing::WarmctlPath(), "--api", daemon_.api(),
+                                           "--config", daemon_.config_path(), "watch", "--json"},
+                  testing::ChildIo{"", out_path, ""});
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_EQ(Warmctl({"contact", "add", "ann", "--circle", "inner"}).exit_code, 0);
+    const auto at =
+        std::chrono::system_clock::now() - std::chrono::hours(24 * 7) + std::chrono::seconds(1);
+    const std::string when = date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(at));
+    EXPECT_EQ(Warmctl({"log", "ann", "--channel", "in_person", "--at", when}).exit_code, 0);
+    std::string seen;
+    for (int i = 0; i < 100 && seen.find("COOLING") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      seen = testing::ReadFile(out_path);
+    }
+    return seen;
   }
 
   TempDir dir_;
@@ -216,22 +238,9 @@ TEST_F(WarmctlTest, TripsAddListRemove) {
 
 TEST_F(WarmctlTest, WatchPrintsNudgesAsTheyArePublished) {
   ASSERT_TRUE(daemon_.Start());
-  const std::string out_path = dir_.File("watch.out");
-  testing::ChildProcess watch({testing::WarmctlPath(), "--api", daemon_.api(), "--config",
-                               daemon_.config_path(), "watch", "--json"},
-                              testing::ChildIo{"", out_path, ""});
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  ASSERT_EQ(Warmctl({"contact", "add", "ann", "--circle", "inner"}).exit_code, 0);
-  const auto at =
-      std::chrono::system_clock::now() - std::chrono::hours(24 * 7) + std::chrono::seconds(1);
-  const std::string when = date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(at));
-  ASSERT_EQ(Warmctl({"log", "ann", "--channel", "in_person", "--at", when}).exit_code, 0);
-  std::string seen;
-  for (int i = 0; i < 100 && seen.find("COOLING") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    seen = testing::ReadFile(out_path);
-  }
-  const int exit_code = watch.Stop(SIGINT);
+  std::optional<testing::ChildProcess> watch;
+  const std::string seen = WatchUntilCooling(dir_.File("watch.out"), watch);
+  const int exit_code = watch->Stop(SIGINT);
   EXPECT_NE(seen.find("\"kind\":\"COOLING\""), std::string::npos) << seen;
   EXPECT_NE(seen.find("\"contactIds\":[\"ann\"]"), std::string::npos) << seen;
   EXPECT_EQ(exit_code, 0) << "Ctrl-C ends watch cleanly";
@@ -242,24 +251,12 @@ TEST_F(WarmctlTest, WatchPrintsNudgesAsTheyArePublished) {
 TEST_F(WarmctlTest, WatchDoesNotShowANudgeAgainWhenItIsActedOn) {
   ASSERT_TRUE(daemon_.Start());
   const std::string out_path = dir_.File("watch.out");
-  testing::ChildProcess watch({testing::WarmctlPath(), "--api", daemon_.api(), "--config",
-                               daemon_.config_path(), "watch", "--json"},
-                              testing::ChildIo{"", out_path, ""});
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  ASSERT_EQ(Warmctl({"contact", "add", "ann", "--circle", "inner"}).exit_code, 0);
-  const auto at =
-      std::chrono::system_clock::now() - std::chrono::hours(24 * 7) + std::chrono::seconds(1);
-  const std::string when = date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(at));
-  ASSERT_EQ(Warmctl({"log", "ann", "--channel", "in_person", "--at", when}).exit_code, 0);
-  std::string seen;
-  for (int i = 0; i < 100 && seen.find("COOLING") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    seen = testing::ReadFile(out_path);
-  }
+  std::optional<testing::ChildProcess> watch;
+  std::string seen = WatchUntilCooling(out_path, watch);
   ASSERT_NE(seen.find("\"kind\":\"COOLING\""), std::string::npos) << seen;
   ASSERT_EQ(Warmctl({"done", "ann"}).exit_code, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  watch.Stop(SIGINT);
+  watch->Stop(SIGINT);
   seen = testing::ReadFile(out_path);
   EXPECT_EQ(std::count(seen.begin(), seen.end(), '\n'), 1) << seen;
   EXPECT_EQ(seen.find("DONE"), std::string::npos) << seen;
