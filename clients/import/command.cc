@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -84,16 +85,47 @@ struct ImportSum {
     contacts.unchanged += t.unchanged;
     contacts.failed += t.failed;
   }
-  void Add(const CalendarTotals& t) {
-    calendar.meetings += t.meetings;
-    calendar.accepted += t.accepted;
-    calendar.duplicate += t.duplicate;
-    calendar.rejected += t.rejected;
-    calendar.trips_new += t.trips_new;
-    calendar.trips_changed += t.trips_changed;
-    calendar.trips_unchanged += t.trips_unchanged;
+  // Into `calendar`, or `android` for an android backup's totals.
+  static void Add(CalendarTotals& into, const CalendarTotals& t) {
+    into.meetings += t.meetings;
+    into.accepted += t.accepted;
+    into.duplicate += t.duplicate;
+    into.rejected += t.rejected;
+    into.trips_new += t.trips_new;
+    into.trips_changed += t.trips_changed;
+    into.trips_unchanged += t.trips_unchanged;
   }
 };
+
+// " (3 accepted, 1 duplicate, 2 rejected)" of a summary line; nothing on a
+// dry run, no rejected part when none was.
+void PrintSent(std::ostream& s, const ImportArgs& args, const CalendarTotals& totals) {
+  if (args.dry_run) {
+    return;
+  }
+  s << " (" << totals.accepted << " accepted, " << totals.duplicate << " duplicate";
+  if (totals.rejected > 0) {
+    s << ", " << totals.rejected << " rejected";
+  }
+  s << ")";
+}
+
+// "; 4 skipped (3 group MMS, 1 missed call); 1 problems." of a summary line.
+template <typename Count>
+void PrintSkipped(std::ostream& s, const std::map<std::string, Count>& skipped,
+                  std::size_t problems) {
+  Count total = 0;
+  for (const auto& [reason, n] : skipped) {
+    total += n;
+  }
+  s << "; " << total << " skipped";
+  bool first = true;
+  for (const auto& [reason, n] : skipped) {
+    s << (first ? " (" : ", ") << n << ' ' << reason;
+    first = false;
+  }
+  s << (first ? "" : ")") << "; " << problems << " problems.";
+}
 
 std::string SummaryPrefix(const ImportArgs& args) {
   return args.dry_run ? "Dry run, nothing changed. " : "";
@@ -120,26 +152,10 @@ std::string CalendarSummary(const ImportArgs& args, const CalendarFile& calendar
   std::ostringstream s;
   s << SummaryPrefix(args) << "ics: " << calendar.events << " events, " << calendar.instances
     << " past occurrences: " << totals.meetings << " meetings";
-  if (!args.dry_run) {
-    s << " (" << totals.accepted << " accepted, " << totals.duplicate << " duplicate";
-    if (totals.rejected > 0) {
-      s << ", " << totals.rejected << " rejected";
-    }
-    s << ")";
-  }
+  PrintSent(s, args, totals);
   s << "; " << calendar.trips.size() << " trips (" << totals.trips_new << " new, "
     << totals.trips_changed << " changed, " << totals.trips_unchanged << " unchanged)";
-  int skipped = 0;
-  for (const auto& [reason, n] : calendar.skipped) {
-    skipped += n;
-  }
-  s << "; " << skipped << " skipped";
-  bool first = true;
-  for (const auto& [reason, n] : calendar.skipped) {
-    s << (first ? " (" : ", ") << n << ' ' << reason;
-    first = false;
-  }
-  s << (first ? "" : ")") << "; " << calendar.problems.size() << " problems.";
+  PrintSkipped(s, calendar.skipped, calendar.problems.size());
   if (totals.offline) {
     s << " (warmthd is not running: every trip is counted as new)";
   }
@@ -159,7 +175,7 @@ int RunCalendarImport(const std::string& text, const ImportArgs& args, const Imp
     return Unavailable(totals.status(), err);
   }
   out << CalendarSummary(args, calendar, *totals) << '\n';
-  sum.Add(*totals);
+  ImportSum::Add(sum.calendar, *totals);
   return totals->rejected > 0 ? base::kExitError : 0;
 }
 
@@ -259,29 +275,10 @@ int RunAndroidImport(const ImportArgs& args, const ImportOptions& options, clien
   std::ostringstream s;
   s << SummaryPrefix(args) << "android: " << file.records << " records: " << totals.meetings
     << " interactions";
-  if (!args.dry_run) {
-    s << " (" << totals.accepted << " accepted, " << totals.duplicate << " duplicate";
-    if (totals.rejected > 0) {
-      s << ", " << totals.rejected << " rejected";
-    }
-    s << ")";
-  }
-  std::int64_t skipped = 0;
-  for (const auto& [reason, n] : file.skipped) {
-    skipped += n;
-  }
-  s << "; " << skipped << " skipped";
-  bool first = true;
-  for (const auto& [reason, n] : file.skipped) {
-    s << (first ? " (" : ", ") << n << ' ' << reason;
-    first = false;
-  }
-  s << (first ? "" : ")") << "; " << file.problems.size() << " problems.";
+  PrintSent(s, args, totals);
+  PrintSkipped(s, file.skipped, file.problems.size());
   out << s.str() << '\n';
-  sum.android.meetings += totals.meetings;
-  sum.android.accepted += totals.accepted;
-  sum.android.duplicate += totals.duplicate;
-  sum.android.rejected += totals.rejected;
+  ImportSum::Add(sum.android, totals);
   return totals.rejected > 0 ? base::kExitError : 0;
 }
 
