@@ -109,13 +109,8 @@ struct ContactFlags {
     }
   }
 
-  // Applies the flags given to `c`, phone numbers read with `phone` (the
-  // daemon's own normalization, so that an unusable number is named here);
-  // kInvalidArgument names the bad flag.
-  Status ApplyTo(v1::Contact& c, const core::PhoneNormalizer& phone) const {
-    if (!name.empty()) {
-      c.set_display_name(name);
-    }
+  // --remove, --email, --phone, --handle: the identifiers.
+  Status ApplyIdentifiers(v1::Contact& c, const core::PhoneNormalizer& phone) const {
     for (const auto& r : remove) {
       auto* ids = c.mutable_identifiers();
       // As typed, or in its normalized spelling ("tel:0171 1234567").
@@ -142,6 +137,42 @@ struct ContactFlags {
     for (const auto& h : handles) {
       c.add_identifiers(h);
     }
+    return Status::Ok();
+  }
+
+  // --birthday MM-DD, YYYY-MM-DD or none.
+  Status ApplyBirthday(v1::Contact& c) const {
+    if (birthday.empty()) {
+      return Status::Ok();
+    }
+    if (birthday == "none") {
+      c.clear_birthday();
+      return Status::Ok();
+    }
+    int y = 0;
+    int m = 0;
+    int d = 0;
+    char extra = 0;
+    if (std::sscanf(birthday.c_str(), "%d-%d-%d%c", &y, &m, &d, &extra) != 3 &&
+        (std::sscanf(birthday.c_str(), "%d-%d%c", &m, &d, &extra) != 2 || (y = 0) != 0)) {
+      return Status::InvalidArgument("--birthday: expected MM-DD or YYYY-MM-DD");
+    }
+    c.mutable_birthday()->set_year(y);
+    c.mutable_birthday()->set_month(m);
+    c.mutable_birthday()->set_day(d);
+    return Status::Ok();
+  }
+
+  // Applies the flags given to `c`, phone numbers read with `phone` (the
+  // daemon's own normalization, so that an unusable number is named here);
+  // kInvalidArgument names the bad flag.
+  Status ApplyTo(v1::Contact& c, const core::PhoneNormalizer& phone) const {
+    if (!name.empty()) {
+      c.set_display_name(name);
+    }
+    if (Status s = ApplyIdentifiers(c, phone); !s.ok()) {
+      return s;
+    }
     if (!circle.empty()) {
       const auto parsed = core::ParseCircle(circle);
       if (!parsed) {
@@ -153,22 +184,8 @@ struct ContactFlags {
     if (!city.empty()) {
       c.set_city(city == "none" ? "" : city);
     }
-    if (!birthday.empty()) {
-      if (birthday == "none") {
-        c.clear_birthday();
-      } else {
-        int y = 0;
-        int m = 0;
-        int d = 0;
-        char extra = 0;
-        if (std::sscanf(birthday.c_str(), "%d-%d-%d%c", &y, &m, &d, &extra) != 3 &&
-            (std::sscanf(birthday.c_str(), "%d-%d%c", &m, &d, &extra) != 2 || (y = 0) != 0)) {
-          return Status::InvalidArgument("--birthday: expected MM-DD or YYYY-MM-DD");
-        }
-        c.mutable_birthday()->set_year(y);
-        c.mutable_birthday()->set_month(m);
-        c.mutable_birthday()->set_day(d);
-      }
+    if (Status s = ApplyBirthday(c); !s.ok()) {
+      return s;
     }
     for (const auto& t : tags) {
       if (std::find(c.tags().begin(), c.tags().end(), t) == c.tags().end()) {
