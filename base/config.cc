@@ -373,6 +373,9 @@ Config ParseConfig(std::string_view text, const std::string& source) {
   if (auto v = me.Strings("addresses")) {
     c.me_addresses = *v;
   }
+  if (auto v = me.Strings("names")) {
+    c.me_names = *v;
+  }
   if (auto v = me.String("city")) {
     c.me_city = *v;
   }

@@ -49,7 +49,10 @@ struct Config {
   std::string publish_endpoint;           // [api] publish; empty: DefaultPublishEndpoint()
   core::EngineOptions engine;             // [model], [delivery], [rules]
   std::vector<std::string> me_addresses;  // [me] addresses
-  std::string me_city;                    // [me] city
+  // [me] names: how you appear as a sender in chat exports (WhatsApp,
+  // Messenger), which name only people, never addresses.
+  std::vector<std::string> me_names;
+  std::string me_city;  // [me] city
   // [me] region: ISO 3166-1 alpha-2 in upper case ("DE"); phone numbers
   // written the national way are read as dialled there. Empty: only
   // numbers with "+" and a country code are usable.

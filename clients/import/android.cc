@@ -155,7 +155,7 @@ class Reader {
 
   void Emit(v1::Interaction in, const std::string& e164, const std::string& contact_name) {
     if (!contact_name.empty() && contact_name != "(Unknown)" && contact_name != "null") {
-      file_.names.emplace(e164, contact_name);
+      file_.names.emplace("tel:" + e164, contact_name);
     }
     ++file_.interactions;
     if (!emit_(std::move(in))) {

@@ -1,13 +1,10 @@
 #pragma once
 
-#include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include "clients/import/records.h"
+#include "clients/import/interactions.h"
 #include "daemon/core/identifiers.h"
 #include "warmth/v1/warmth.pb.h"
 
@@ -16,17 +13,7 @@ namespace warmth::import {
 namespace v1 = ::warmth::v1;
 
 // What an SMS Backup & Restore file (calls-*.xml, sms-*.xml) held.
-struct AndroidFile {
-  std::int64_t records = 0;  // <call>, <sms> and <mms> elements read
-  std::int64_t interactions = 0;
-  std::map<std::string, std::int64_t> skipped;  // reason -> records
-  // Where the XML stopped being readable ("line 412: …"): a truncated or
-  // damaged backup. What came before it is kept.
-  std::vector<Problem> problems;
-  // Number in E.164 -> the contact_name the app wrote for it (not
-  // "(Unknown)"), the first one seen.
-  std::map<std::string, std::string> names;
-};
+using AndroidFile = InteractionFile;
 
 // Reads the backup at `path` (or `text`, for tests) with libxml2's streaming
 // xmlTextReader, so memory stays flat however large the file (MMS parts

@@ -414,4 +414,41 @@ core::Result<CalendarTotals> ApplyCalendar(client::Client& client, const Calenda
   return totals;
 }
 
+core::Result<int> NameContacts(client::Client& client,
+                               const std::map<std::string, std::string>& names, bool dry_run,
+                               std::ostream& err) {
+  int named = 0;
+  for (const auto& [identifier, name] : names) {
+    v1::Request get;
+    get.mutable_get_contact()->set_contact_id(identifier);
+    auto found = client.Call(get);
+    if (!found.ok()) {
+      if (found.status().code() == core::Code::kUnavailable && !dry_run) {
+        return found.status();
+      }
+      continue;  // not created (dry run, or the number was refused)
+    }
+    const v1::Contact& contact = found->contact().contact();
+    if (!contact.display_name().empty()) {
+      continue;
+    }
+    ++named;
+    if (dry_run) {
+      continue;
+    }
+    v1::Request upsert;
+    *upsert.mutable_upsert_contact()->mutable_contact() = contact;
+    upsert.mutable_upsert_contact()->mutable_contact()->set_display_name(name);
+    auto r = client.Call(upsert);
+    if (!r.ok()) {
+      if (r.status().code() == core::Code::kUnavailable) {
+        return r.status();
+      }
+      --named;
+      err << "warmctl: naming " << contact.id() << ": " << r.status().message() << '\n';
+    }
+  }
+  return named;
+}
+
 }  // namespace warmth::import

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,5 +76,14 @@ struct CalendarTotals {
 core::Result<CalendarTotals> ApplyCalendar(client::Client& client, const CalendarFile& calendar,
                                            const ImportOptions& options, std::ostream& out,
                                            std::ostream& err);
+
+// Gives the name an export knew (an Android contact_name, a Telegram
+// name) to each contact `names` maps an identifier to, where that contact
+// has no display name yet: the unsorted contacts an import just created.
+// Returns how many were (on a dry run: would be) named; fails only when the
+// daemon cannot be reached.
+core::Result<int> NameContacts(client::Client& client,
+                               const std::map<std::string, std::string>& names, bool dry_run,
+                               std::ostream& err);
 
 }  // namespace warmth::import

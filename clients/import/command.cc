@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <ostream>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/exit_codes.h"
@@ -17,6 +19,7 @@
 #include "clients/import/android.h"
 #include "clients/import/apply.h"
 #include "clients/import/ics.h"
+#include "clients/import/interactions.h"
 #include "clients/import/linkedin.h"
 #include "clients/import/vcard.h"
 #include "daemon/core/types.h"
@@ -77,7 +80,7 @@ struct ImportSum {
   int unreadable = 0;
   ContactTotals contacts;
   CalendarTotals calendar;
-  CalendarTotals android;  // meetings: the interactions of android backups
+  CalendarTotals interactions;  // meetings: the interactions of call logs and chats
 
   void Add(const ContactTotals& t) {
     contacts.created += t.created;
@@ -85,7 +88,7 @@ struct ImportSum {
     contacts.unchanged += t.unchanged;
     contacts.failed += t.failed;
   }
-  // Into `calendar`, or `android` for an android backup's totals.
+  // Into `calendar`, or `interactions` for a call log's or chat's totals.
   static void Add(CalendarTotals& into, const CalendarTotals& t) {
     into.meetings += t.meetings;
     into.accepted += t.accepted;
@@ -224,11 +227,61 @@ const char* ChannelName(v1::Channel channel) {
   }
 }
 
-// An Android backup is streamed, never read whole (they run to gigabytes):
-// interactions are sent in chunks as the reader finds them.
-int RunAndroidImport(const ImportArgs& args, const ImportOptions& options, client::Client& client,
-                     const base::Config& config, ImportSum& sum, std::ostream& out,
-                     std::ostream& err) {
+// The importers of calls and messages, by kind. Each streams its file and
+// hands over interactions as it finds them.
+const std::map<std::string, InteractionParser>& InteractionParsers() {
+  static const std::map<std::string, InteractionParser> parsers = {
+      {"android",
+       [](const std::string& path, const ChatOptions& o, const EmitInteraction& emit) {
+         return ParseAndroidFile(path, o.phone, emit);
+       }},
+  };
+  return parsers;
+}
+
+// "android: 12,000 interactions…" on a terminal while a long file is read.
+class Progress {
+ public:
+  Progress(std::ostream& err, std::string kind) : err_(err), kind_(std::move(kind)) {
+    shown_ = &err == &std::cerr && isatty(STDERR_FILENO) == 1;
+  }
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+  ~Progress() {
+    if (shown_ && count_ >= kEvery) {
+      err_ << "\r\033[K" << std::flush;
+    }
+  }
+  void Tick() {
+    if (shown_ && ++count_ % kEvery == 0) {
+      err_ << '\r' << kind_ << ": " << count_ << " interactions…" << std::flush;
+    }
+  }
+
+ private:
+  static constexpr std::int64_t kEvery = 1000;
+  std::ostream& err_;
+  std::string kind_;
+  bool shown_ = false;
+  std::int64_t count_ = 0;
+};
+
+ChatOptions ChatOptionsOf(const ImportArgs& args, const base::Config& config) {
+  ChatOptions o;
+  o.phone = base::PhoneNormalizerFor(config.me_region);
+  o.me = args.me.empty() ? config.me_names : args.me;
+  o.contact = args.contact;
+  o.groups = args.groups;
+  return o;
+}
+
+// A call log or chat export is streamed, never read whole (Android backups
+// run to gigabytes): interactions are sent in chunks as the parser finds
+// them; then the names the export knew go to the contacts it created.
+int RunInteractionImport(const std::string& kind, const ImportArgs& args,
+                         const ImportOptions& options, client::Client& client,
+                         const base::Config& config, ImportSum& sum, std::ostream& out,
+                         std::ostream& err) {
   constexpr std::size_t kChunk = 5000;
   CalendarTotals totals;
   std::vector<v1::Interaction> chunk;
@@ -251,8 +304,10 @@ int RunAndroidImport(const ImportArgs& args, const ImportOptions& options, clien
       err << "warmctl: " << id << ": " << reason << '\n';
     }
   };
+  Progress progress(err, kind);
   const auto emit = [&](v1::Interaction in) {
     ++totals.meetings;
+    progress.Tick();
     if (options.dry_run || options.verbose) {
       out << (options.dry_run ? "would log " : "log ")
           << core::FormatUtc(client::FromProto(in.occurred_at())) << "  "
@@ -265,20 +320,27 @@ int RunAndroidImport(const ImportArgs& args, const ImportOptions& options, clien
     }
     return !failed.has_value();
   };
-  const AndroidFile file =
-      ParseAndroidFile(args.file, base::PhoneNormalizerFor(config.me_region), emit);
+  const InteractionFile file =
+      InteractionParsers().at(kind)(args.file, ChatOptionsOf(args, config), emit);
   flush();
   if (failed) {
     return Unavailable(*failed, err);
   }
   PrintProblems(args.file, file.problems, err);
+  auto named = NameContacts(client, file.names, options.dry_run, err);
+  if (!named.ok()) {
+    return Unavailable(named.status(), err);
+  }
   std::ostringstream s;
-  s << SummaryPrefix(args) << "android: " << file.records << " records: " << totals.meetings
+  s << SummaryPrefix(args) << kind << ": " << file.records << " records: " << totals.meetings
     << " interactions";
   PrintSent(s, args, totals);
+  if (*named > 0) {
+    s << "; " << *named << (options.dry_run ? " contacts to name" : " contacts named");
+  }
   PrintSkipped(s, file.skipped, file.problems.size());
   out << s.str() << '\n';
-  ImportSum::Add(sum.android, totals);
+  ImportSum::Add(sum.interactions, totals);
   return totals.rejected > 0 ? base::kExitError : 0;
 }
 
@@ -289,8 +351,8 @@ std::string SumLine(const std::string& kind, const ImportArgs& args, const Impor
   if (sum.unreadable > 0) {
     s << " (" << sum.unreadable << " unreadable)";
   }
-  if (kind == "android") {
-    const CalendarTotals& c = sum.android;
+  if (InteractionParsers().contains(kind)) {
+    const CalendarTotals& c = sum.interactions;
     s << ": " << c.meetings << " interactions";
     if (!args.dry_run) {
       s << " (" << c.accepted << " accepted, " << c.duplicate << " duplicate, " << c.rejected
@@ -315,6 +377,23 @@ std::string SumLine(const std::string& kind, const ImportArgs& args, const Impor
   return s.str();
 }
 
+// The flags of the chat importers: who you are where people are only names
+// (whatsapp, messenger), the contact of a one-to-one chat, group chats.
+void AddChatFlags(CLI::App& leaf, const std::string& kind, ImportArgs& args) {
+  if (kind == "android") {
+    return;  // numbers say who is who; a group MMS is always skipped
+  }
+  leaf.add_flag("--groups", args.groups,
+                "Count group chat messages as SOCIAL for their sender (default: skip groups)");
+  if (kind == "whatsapp" || kind == "messenger") {
+    leaf.add_option("--me", args.me,
+                    "Your name as a sender in the export (repeatable; default: [me] names)");
+    leaf.add_option(
+        "--contact", args.contact,
+        "Log a one-to-one chat to this contact id or identifier (default: " + kind + ":<name>)");
+  }
+}
+
 }  // namespace
 
 std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
@@ -337,9 +416,10 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
         ->required();
     leaf->add_flag("--dry-run,-n", args.dry_run, "Show what would change; change nothing");
     leaf->add_flag("--verbose,-v", args.verbose, "Also list what is unchanged (or every meeting)");
-    if (std::string(name) == "android") {
-      // Interactions only: numbers the daemon does not know become unsorted
-      // contacts, as with mail.
+    if (InteractionParsers().contains(name)) {
+      // Interactions only: people the daemon does not know become unsorted
+      // contacts, as with mail, named as the export names them.
+      AddChatFlags(*leaf, name, args);
     } else if (std::string(name) != "ics") {
       leaf->add_option("--circle", args.circle,
                        "Circle for new and unsorted contacts (default: leave them unsorted)");
@@ -367,8 +447,8 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
   for (const std::string& file : args.files) {
     one.file = file;
     ++sum.files;
-    if (kind == "android") {
-      // Streamed by libxml2, so the 64 MiB limit of ReadAll does not apply.
+    if (InteractionParsers().contains(kind)) {
+      // Streamed, so the 64 MiB limit of ReadAll does not apply.
       if (!std::ifstream(file, std::ios::binary)) {
         err << "warmctl: cannot read " << file << '\n';
         ++sum.unreadable;
@@ -378,7 +458,7 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
       if (args.files.size() > 1) {
         out << file << ":\n";
       }
-      const int c = RunAndroidImport(one, *options, client, config, sum, out, err);
+      const int c = RunInteractionImport(kind, one, *options, client, config, sum, out, err);
       if (c == base::kExitUnavailable) {
         return c;
       }

@@ -22,6 +22,9 @@ struct ImportArgs {
   std::string circle;             // empty: imported contacts stay unsorted
   std::vector<std::string> tags;  // added to every imported contact
   int max_attendees = 10;         // ics
+  std::vector<std::string> me;    // whatsapp, messenger: your sender names
+  std::string contact;            // whatsapp, messenger: the other person's contact
+  bool groups = false;            // chats: count group messages as SOCIAL
 };
 
 // Adds "import vcard|linkedin|ics FILE…" under `cli`; returns the three leaf

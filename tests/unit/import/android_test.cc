@@ -110,8 +110,8 @@ TEST(AndroidCalls, EveryCallTypeIsMappedOrSkippedByReason) {
       {"unanswered call", 1}, {"missed call", 1}, {"rejected call", 1},    {"blocked call", 1},
       {"withheld number", 1}, {"short code", 2},  {"unknown call type", 1}};
   EXPECT_EQ(p.file.skipped, skipped);
-  EXPECT_EQ(p.file.names.at("+491711234567"), "Ann Lee");
-  EXPECT_EQ(p.file.names.count("+33612345678"), 0u) << "(Unknown) is no name";
+  EXPECT_EQ(p.file.names.at("tel:+491711234567"), "Ann Lee");
+  EXPECT_EQ(p.file.names.count("tel:+33612345678"), 0u) << "(Unknown) is no name";
 }
 
 TEST(AndroidCalls, WithoutARegionANationalNumberIsSkippedNotMisread) {
