@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -14,6 +15,7 @@
 
 #include "base/clock.h"
 #include "base/exit_codes.h"
+#include "base/paths.h"
 #include "base/phone.h"
 #include "clients/common/format.h"
 #include "clients/import/android.h"
@@ -21,6 +23,7 @@
 #include "clients/import/ics.h"
 #include "clients/import/interactions.h"
 #include "clients/import/linkedin.h"
+#include "clients/import/seen_files.h"
 #include "clients/import/vcard.h"
 #include "daemon/core/types.h"
 
@@ -281,7 +284,7 @@ ChatOptions ChatOptionsOf(const ImportArgs& args, const base::Config& config) {
 int RunInteractionImport(const std::string& kind, const ImportArgs& args,
                          const ImportOptions& options, client::Client& client,
                          const base::Config& config, ImportSum& sum, std::ostream& out,
-                         std::ostream& err) {
+                         std::ostream& err, bool& complete) {
   constexpr std::size_t kChunk = 5000;
   CalendarTotals totals;
   std::vector<v1::Interaction> chunk;
@@ -341,6 +344,7 @@ int RunInteractionImport(const std::string& kind, const ImportArgs& args,
   PrintSkipped(s, file.skipped, file.problems.size());
   out << s.str() << '\n';
   ImportSum::Add(sum.interactions, totals);
+  complete = file.problems.empty() && totals.rejected == 0;
   return totals.rejected > 0 ? base::kExitError : 0;
 }
 
@@ -380,6 +384,8 @@ std::string SumLine(const std::string& kind, const ImportArgs& args, const Impor
 // The flags of the chat importers: who you are where people are only names
 // (whatsapp, messenger), the contact of a one-to-one chat, group chats.
 void AddChatFlags(CLI::App& leaf, const std::string& kind, ImportArgs& args) {
+  leaf.add_flag("--new", args.only_new,
+                "Pass over files an earlier --new import read in full (for a watched folder)");
   if (kind == "android") {
     return;  // numbers say who is who; a group MMS is always skipped
   }
@@ -392,6 +398,87 @@ void AddChatFlags(CLI::App& leaf, const std::string& kind, ImportArgs& args) {
         "--contact", args.contact,
         "Log a one-to-one chat to this contact id or identifier (default: " + kind + ":<name>)");
   }
+}
+
+// The files to import: those named, and for a folder the files in it that
+// `kind` reads (FolderFiles). A folder with none is reported.
+std::vector<std::string> ExpandFolders(const std::string& kind,
+                                       const std::vector<std::string>& named, std::ostream& err) {
+  std::vector<std::string> files;
+  for (const std::string& path : named) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec)) {
+      files.push_back(path);
+      continue;
+    }
+    const std::vector<std::string> inside = FolderFiles(kind, path);
+    if (inside.empty()) {
+      err << "warmctl: " << path << ": a folder with no "
+          << (kind == "android" ? "calls-*.xml or sms-*.xml files" : "files to import") << '\n';
+    }
+    files.insert(files.end(), inside.begin(), inside.end());
+  }
+  return files;
+}
+
+// Call logs and chats, file by file; with --new, files read in full by an
+// earlier import (SeenFiles) are passed over and the new ones remembered.
+int RunInteractionImports(const std::string& kind, const ImportArgs& args,
+                          const ImportOptions& options, client::Client& client,
+                          const base::Config& config, std::ostream& out, std::ostream& err) {
+  const std::vector<std::string> files = ExpandFolders(kind, args.files, err);
+  std::optional<SeenFiles> seen;
+  if (args.only_new) {
+    seen.emplace(base::StateDir() + "/imported-" + kind);
+  }
+  ImportSum sum;
+  int code = 0;
+  int before = 0;
+  ImportArgs one = args;
+  for (const std::string& file : files) {
+    if (seen && seen->Seen(file)) {
+      ++before;
+      continue;
+    }
+    one.file = file;
+    ++sum.files;
+    // Streamed, so the 64 MiB limit of ReadAll does not apply.
+    if (!std::ifstream(file, std::ios::binary)) {
+      err << "warmctl: cannot read " << file << '\n';
+      ++sum.unreadable;
+      code = std::max(code, base::kExitUsage);
+      continue;
+    }
+    if (files.size() > 1) {
+      out << file << ":\n";
+    }
+    bool complete = false;
+    const int c = RunInteractionImport(kind, one, options, client, config, sum, out, err, complete);
+    if (seen && complete && !args.dry_run) {
+      seen->Mark(file);
+    }
+    if (c == base::kExitUnavailable) {
+      code = c;
+      break;
+    }
+    code = std::max(code, c);
+  }
+  if (seen) {
+    if (const core::Status saved = seen->Save(); !saved.ok()) {
+      err << "warmctl: " << saved.message() << '\n';
+    }
+  }
+  if (code == base::kExitUnavailable) {
+    return code;
+  }
+  if (sum.files > 1) {
+    out << SumLine(kind, args, sum) << '\n';
+  }
+  if (seen && before > 0) {
+    out << kind << ": " << before << (before == 1 ? " file" : " files")
+        << " imported before, passed over (--new).\n";
+  }
+  return code;
 }
 
 }  // namespace
@@ -412,7 +499,9 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
   for (const auto& [name, help] : kinds) {
     auto* leaf = import->add_subcommand(name, help);
     leaf->fallthrough();
-    leaf->add_option("files", args.files, "The files (several, as a shell glob gives them)")
+    leaf->add_option("files", args.files,
+                     "The files (several, as a shell glob gives them); for call logs and chats, "
+                     "a folder too")
         ->required();
     leaf->add_flag("--dry-run,-n", args.dry_run, "Show what would change; change nothing");
     leaf->add_flag("--verbose,-v", args.verbose, "Also list what is unchanged (or every meeting)");
@@ -441,30 +530,15 @@ int RunImport(const std::string& kind, const ImportArgs& args, client::Client& c
   if (!options) {
     return base::kExitUsage;
   }
+  if (InteractionParsers().contains(kind)) {
+    return RunInteractionImports(kind, args, *options, client, config, out, err);
+  }
   ImportSum sum;
   int code = 0;
   ImportArgs one = args;
   for (const std::string& file : args.files) {
     one.file = file;
     ++sum.files;
-    if (InteractionParsers().contains(kind)) {
-      // Streamed, so the 64 MiB limit of ReadAll does not apply.
-      if (!std::ifstream(file, std::ios::binary)) {
-        err << "warmctl: cannot read " << file << '\n';
-        ++sum.unreadable;
-        code = std::max(code, base::kExitUsage);
-        continue;
-      }
-      if (args.files.size() > 1) {
-        out << file << ":\n";
-      }
-      const int c = RunInteractionImport(kind, one, *options, client, config, sum, out, err);
-      if (c == base::kExitUnavailable) {
-        return c;
-      }
-      code = std::max(code, c);
-      continue;
-    }
     auto text = ReadAll(file);
     if (!text.ok()) {
       err << "warmctl: " << text.status().message() << '\n';

@@ -25,6 +25,7 @@ struct ImportArgs {
   std::vector<std::string> me;    // whatsapp, messenger: your sender names
   std::string contact;            // whatsapp, messenger: the other person's contact
   bool groups = false;            // chats: count group messages as SOCIAL
+  bool only_new = false;          // calls and chats: --new, pass over files read before
 };
 
 // Adds "import vcard|linkedin|ics FILE…" under `cli`; returns the three leaf

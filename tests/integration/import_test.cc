@@ -460,6 +460,77 @@ TEST(ImportAndroid, CallsAndSmsOnceThenDuplicateAndNumbersMatchContacts) {
   EXPECT_NE(r.err.find("cannot read " + dir.File("missing.xml")), std::string::npos) << r.err;
 }
 
+// The watched phone folder (warmth-import-phone.path): a folder names its
+// calls-*.xml and sms-*.xml; with --new a file read in full before is
+// passed over, a new one and a rewritten one are imported, a file cut
+// short is read again next time. The phone's contact_name names the
+// contact the call created.
+TEST(ImportAndroid, AWatchedFolderImportsEachNewBackupOnceAndNamesNewContacts) {
+  TempDir dir;
+  DaemonProcess daemon(dir, std::string(kConfig) + "region = \"DE\"\n");
+  ASSERT_TRUE(daemon.Start());
+  const auto warmctl = [&](const std::vector<std::string>& args) {
+    return daemon.RunClient(testing::WarmctlPath(), args);
+  };
+  const auto now = std::chrono::system_clock::now();
+  const auto call = [&](int hours_ago, const std::string& number, const std::string& name) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        (now - std::chrono::hours(hours_ago)).time_since_epoch())
+                        .count();
+    return "<call number=\"" + number + "\" duration=\"61\" date=\"" + std::to_string(ms) +
+           "\" type=\"1\" contact_name=\"" + name + "\" />\n";
+  };
+  const std::string head = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<calls>\n";
+  std::filesystem::create_directories(dir.File("Phone"));
+  dir.Write("Phone/calls-1.xml", head + call(50, "0171 1234567", "Ann Lee") + "</calls>\n");
+  dir.Write("Phone/notes.txt", "not a backup\n");
+  dir.Write("Phone/.syncthing.calls-2.xml.tmp", head + call(40, "0171 7654321", "Bo"));
+  auto r = warmctl({"import", "android", "--new", dir.File("Phone")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("android: 1 records: 1 interactions (1 accepted, 0 duplicate); "
+                       "1 contacts named"),
+            std::string::npos)
+      << "one file, the temporary one and the notes left alone: " << r.out;
+  r = warmctl({"contact", "show", "tel:+491711234567"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Ann Lee"), std::string::npos) << r.out;
+
+  // Nothing new: nothing read. A new backup and one cut short arrive.
+  r = warmctl({"import", "android", "--new", dir.File("Phone")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "android: 1 file imported before, passed over (--new).\n");
+  dir.Write("Phone/calls-2.xml", head + call(30, "0171 7654321", "Bo") + "</calls>\n");
+  dir.Write("Phone/sms-3.xml", head + call(20, "0171 5555555", "Cy"));  // no end tag
+  r = warmctl({"import", "android", "--new", dir.File("Phone")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("In all, 2 files: 2 interactions (2 accepted, 0 duplicate, 0 rejected)."),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("sms-3.xml: line"), std::string::npos) << "cut short: " << r.err;
+  // The finished copy of the cut-short file is read again; its call is a
+  // duplicate, so nothing is counted twice.
+  dir.Write("Phone/sms-3.xml", head + call(20, "0171 5555555", "Cy") + "</calls>\n");
+  r = warmctl({"import", "android", "--new", dir.File("Phone")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("android: 1 records: 1 interactions (0 accepted, 1 duplicate)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("2 files imported before"), std::string::npos) << r.out;
+  r = warmctl({"status", "--json"});
+  EXPECT_EQ(Field(r.out, "interactions"), 3) << r.out;
+  // Without --new every file is read (and is all duplicate).
+  r = warmctl({"import", "android", dir.File("Phone")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("In all, 3 files: 3 interactions (0 accepted, 3 duplicate, 0 rejected)."),
+            std::string::npos)
+      << r.out;
+  // A folder with no backup in it says so.
+  std::filesystem::create_directories(dir.File("Empty"));
+  r = warmctl({"import", "android", dir.File("Empty")});
+  EXPECT_NE(r.err.find("a folder with no calls-*.xml or sms-*.xml files"), std::string::npos)
+      << r.err;
+}
+
 TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
   ASSERT_TRUE(daemon_.Start());
   // A 10 MB header line on stdin.
