@@ -21,6 +21,7 @@
 #include "clients/import/ics.h"
 #include "clients/import/interactions.h"
 #include "clients/import/linkedin.h"
+#include "clients/import/messenger.h"
 #include "clients/import/vcard.h"
 #include "daemon/core/types.h"
 
@@ -235,6 +236,7 @@ const std::map<std::string, InteractionParser>& InteractionParsers() {
        [](const std::string& path, const ChatOptions& o, const EmitInteraction& emit) {
          return ParseAndroidFile(path, o.phone, emit);
        }},
+      {"messenger", ParseMessengerFile},
   };
   return parsers;
 }
@@ -408,7 +410,8 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
       {"vcard", "Contacts from a vCard file (.vcf, 2.1, 3.0 or 4.0)"},
       {"linkedin", "Contacts from LinkedIn's Connections.csv"},
       {"ics", "Past meetings and future trips from an iCalendar file (.ics)"},
-      {"android", "Calls and messages from SMS Backup & Restore (calls-*.xml, sms-*.xml)"}};
+      {"android", "Calls and messages from SMS Backup & Restore (calls-*.xml, sms-*.xml)"},
+      {"messenger", "Messages and calls from a Facebook or Instagram export (message_N.json)"}};
   for (const auto& [name, help] : kinds) {
     auto* leaf = import->add_subcommand(name, help);
     leaf->fallthrough();
