@@ -388,8 +388,10 @@ void AddChatFlags(CLI::App& leaf, const std::string& kind, ImportArgs& args) {
   leaf.add_flag("--groups", args.groups,
                 "Count group chat messages as SOCIAL for their sender (default: skip groups)");
   if (kind == "whatsapp" || kind == "messenger") {
+    // One name per --me: a vector option would otherwise take the files after it too.
     leaf.add_option("--me", args.me,
-                    "Your name as a sender in the export (repeatable; default: [me] names)");
+                    "Your name as a sender in the export (repeatable; default: [me] names)")
+        ->allow_extra_args(false);
     leaf.add_option(
         "--contact", args.contact,
         "Log a one-to-one chat to this contact id or identifier (default: " + kind + ":<name>)");
