@@ -460,6 +460,62 @@ TEST(ImportAndroid, CallsAndSmsOnceThenDuplicateAndNumbersMatchContacts) {
   EXPECT_NE(r.err.find("cannot read " + dir.File("missing.xml")), std::string::npos) << r.err;
 }
 
+TEST(ImportMessenger, OnceThenDuplicateAndTheNewContactHasTheDecodedName) {
+  TempDir dir;
+  DaemonProcess daemon(dir, kConfig);
+  ASSERT_TRUE(daemon.Start());
+  const auto warmctl = [&](const std::vector<std::string>& args) {
+    return daemon.RunClient(testing::WarmctlPath(), args);
+  };
+  // Synthetic, in DYI's shape: a double-encoded name, a message, an
+  // answered call and a missed one.
+  const std::string thread = dir.Write("message_1.json", R"json({
+  "participants": [{"name": "Ren\u00c3\u00a9e Dupont"}, {"name": "Me Myself"}],
+  "messages": [
+    {"sender_name": "Ren\u00c3\u00a9e Dupont", "timestamp_ms": 1700000300000, "call_duration": 0, "type": "Call"},
+    {"sender_name": "Me Myself", "timestamp_ms": 1700000200000, "call_duration": 95, "type": "Call"},
+    {"sender_name": "Ren\u00c3\u00a9e Dupont", "timestamp_ms": 1700000100000, "content": "Salut", "type": "Generic"}
+  ],
+  "thread_type": "Regular"
+})json");
+  const std::string corpus = Corpus("calls-chats/messenger/chat-analytics/2A_7M.json");
+  const std::string text = ReadFile(corpus);
+  int messages = 0;
+  const std::regex sender("\"sender_name\"");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), sender);
+       it != std::sregex_iterator(); ++it) {
+    ++messages;
+  }
+  ASSERT_GT(messages, 0);
+  const std::string all = std::to_string(3 + messages);
+  auto r = warmctl({"import", "messenger", "--me", "Me Myself", "--me", "Alice", thread, corpus});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("messenger: 3 records: 3 interactions (3 accepted, 0 duplicate); 1 "
+                       "contacts named; 0 skipped; 0 problems."),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("In all, 2 files: " + all + " interactions (" + all +
+                       " accepted, 0 duplicate, 0 rejected)."),
+            std::string::npos)
+      << r.out;
+  r = warmctl({"contact", "show", "messenger:renée_dupont", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Renée Dupont"), std::string::npos) << r.out;
+  r = warmctl({"import", "messenger", "--me", "Me Myself", "--me", "Alice", thread, corpus});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("In all, 2 files: " + all + " interactions (0 accepted, " + all +
+                       " duplicate, 0 rejected)."),
+            std::string::npos)
+      << r.out;
+  r = warmctl({"status", "--json"});
+  EXPECT_EQ(Field(r.out, "interactions"), 3 + messages) << r.out;
+  // Without --me (and no [me] names) nothing is sent, and the user is told why.
+  r = warmctl({"import", "messenger", thread});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("pass --me NAME or set [me] names"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("0 interactions"), std::string::npos) << r.out;
+}
+
 TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
   ASSERT_TRUE(daemon_.Start());
   // A 10 MB header line on stdin.
