@@ -23,6 +23,7 @@
 #include "clients/import/ics.h"
 #include "clients/import/interactions.h"
 #include "clients/import/linkedin.h"
+#include "clients/import/messenger.h"
 #include "clients/import/seen_files.h"
 #include "clients/import/vcard.h"
 #include "daemon/core/types.h"
@@ -238,6 +239,7 @@ const std::map<std::string, InteractionParser>& InteractionParsers() {
        [](const std::string& path, const ChatOptions& o, const EmitInteraction& emit) {
          return ParseAndroidFile(path, o.phone, emit);
        }},
+      {"messenger", ParseMessengerFile},
   };
   return parsers;
 }
@@ -392,8 +394,10 @@ void AddChatFlags(CLI::App& leaf, const std::string& kind, ImportArgs& args) {
   leaf.add_flag("--groups", args.groups,
                 "Count group chat messages as SOCIAL for their sender (default: skip groups)");
   if (kind == "whatsapp" || kind == "messenger") {
+    // One name per --me: a vector option would otherwise take the files after it too.
     leaf.add_option("--me", args.me,
-                    "Your name as a sender in the export (repeatable; default: [me] names)");
+                    "Your name as a sender in the export (repeatable; default: [me] names)")
+        ->allow_extra_args(false);
     leaf.add_option(
         "--contact", args.contact,
         "Log a one-to-one chat to this contact id or identifier (default: " + kind + ":<name>)");
@@ -495,7 +499,8 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
       {"vcard", "Contacts from a vCard file (.vcf, 2.1, 3.0 or 4.0)"},
       {"linkedin", "Contacts from LinkedIn's Connections.csv"},
       {"ics", "Past meetings and future trips from an iCalendar file (.ics)"},
-      {"android", "Calls and messages from SMS Backup & Restore (calls-*.xml, sms-*.xml)"}};
+      {"android", "Calls and messages from SMS Backup & Restore (calls-*.xml, sms-*.xml)"},
+      {"messenger", "Messages and calls from a Facebook or Instagram export (message_N.json)"}};
   for (const auto& [name, help] : kinds) {
     auto* leaf = import->add_subcommand(name, help);
     leaf->fallthrough();

@@ -531,89 +531,110 @@ TEST(ImportAndroid, AWatchedFolderImportsEachNewBackupOnceAndNamesNewContacts) {
       << r.err;
 }
 
-TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
-  ASSERT_TRUE(daemon_.Start());
-  // A 10 MB header line on stdin.
-  auto r = Mail({}, "From: a@example.com\nX-Big: " + std::string(10 << 20, 'x') + "\n\nbody\n");
-  EXPECT_EQ(r.exit_code, 65);
-  EXPECT_EQ(r.err, "warmth-mail: stdin: unparseable: header block larger than 1 MiB\n");
-  // Binary garbage on stdin: unparseable or not personal mail, never a crash.
-  std::string garbage;
-  for (int i = 0; i < 200000; ++i) {
-    garbage += static_cast<char>((i * 7919 + 13) % 256);
-  }
-  r = Mail({}, garbage);
-  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 65) << r.exit_code << r.err;
-  // An mbox that is not one, and a maildir with garbage and a truncated message in it.
-  const std::string junk = dir_.Write("junk.mbox", garbage);
-  r = Mail({"--mbox", junk});
-  EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.err.find("is not an mbox file"), std::string::npos) << r.err;
-  std::filesystem::create_directories(dir_.File("md/cur"));
-  dir_.Write("md/cur/1:2,", garbage);
-  dir_.Write("md/cur/2:2,", ReadFile(Corpus("mail/notmuch/default/cur/29:2,")).substr(0, 120));
-  dir_.Write("md/cur/3:2,", "");
-  r = Mail({"--maildir", dir_.File("md"), "--json"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(Field(r.out, "read"), 3) << r.out;
-  EXPECT_NE(r.err.find("3:2,: unparseable"), std::string::npos) << r.err;
-  // Importers: garbage, a truncated file, a 10 MB line.
-  const std::string vcf = dir_.Write("junk.vcf", garbage);
-  r = Warmctl({"import", "vcard", vcf});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("junk.vcf: line 1: no vCard"), std::string::npos) << r.err;
-  const std::string cut = ReadFile(Corpus("vcard/ez-vcard/rfc2426-example.vcf"));
-  r = Warmctl({"import", "vcard", dir_.Write("cut.vcf", cut.substr(0, cut.size() * 3 / 4))});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("cut.vcf: line 13: card has no END:VCARD"), std::string::npos) << r.err;
-  r = Warmctl({"import", "ics", dir_.Write("junk.ics", garbage)});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("junk.ics: line 1: libical found no complete calendar"), std::string::npos)
-      << r.err;
-  r = Warmctl({"import", "linkedin", dir_.Write("big.csv", std::string(10 << 20, 'z'))});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("big.csv: line 1: expected 6 or 7 fields, found 1"), std::string::npos)
-      << r.err.substr(0, 2000);
-  EXPECT_LT(r.err.size(), 10000u) << "the line is reported by its position, not echoed";
-  r = Warmctl({"import", "vcard", dir_.File("missing.vcf")});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
-}
+TEST(ImportMessenger, OnceThenDuplicateAndTheNewContactHasTheDecodedName) {
+  TempDir dir;
+  DaemonProcess daemon(dir, kConfig);
+  ASSERT_TRUE(daemon.Start());
+  const auto warmctl = [&](const std::vector<std::string>& args) {
+    return daemon.RunClient(testing::WarmctlPath(), args);
+  };
+  // Synthetic, in DYI's shape: a double-encoded name, a message, an
+  // answered call and a missed one.
+  const std::string thread = dir.Write("message_1.json", R"json({
+  "participants": [{"name": "Ren\u00c3\u00a9e Dupont"}, {"name": "Me Myself"}],
+  "messages": [
+    {"sender_name": "Ren\u00c3\u00a9e Dupont", "timestamp_ms": 1700000300000, "call_duration": 0, "type": "Call"},
+    {"sender_name": "Me Myself", "timestamp_ms": 1700000200000, "call_duration": 95, "type": "Call"},
+    {"sender_name": "Ren\u00c3\u00a9e Dupont", "timestamp_ms": 1700000100000, "content": "Salut", "type": "Generic"}
+  ],
+  "thread_type": "Regular"
+})json");
 
-TEST_F(ImportTest, WithoutTheDaemonEveryToolSaysSo) {
-  auto r = Mail({}, "From: a@example.com\nTo: me@example.com\n\nhi\n");
-  EXPECT_EQ(r.exit_code, 69);
-  EXPECT_NE(r.err.find("warmthd is not running"), std::string::npos) << r.err;
-  EXPECT_EQ(Mail({"--exit-zero"}, "From: a@example.com\nTo: me@example.com\n\nhi\n").exit_code, 0);
-  r = Mail({"--maildir", Corpus("mail/notmuch/default")});
-  EXPECT_EQ(r.exit_code, 69);
-  r = Warmctl({"import", "vcard", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
-  EXPECT_EQ(r.exit_code, 69);
-  EXPECT_NE(r.err.find("warmthd is not running"), std::string::npos) << r.err;
-  // A dry run still shows what is in the file.
-  r = Warmctl({"import", "vcard", "--dry-run", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("warmthd is not running: every contact is counted as new"),
-            std::string::npos);
-  r = Mail({"--dry-run", "--maildir", Corpus("mail/notmuch/default")});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Read 53 messages: 0 interactions to send (dry run).\n"
-                       "Skipped 53: 9 mailing list, 32 not addressed to you, 12 only to a mailing "
-                       "list.\nUnparseable: 0.\nMailing lists learned: 1 (dry run: not "
-                       "remembered).\n"),
-            std::string::npos)
-      << r.out;
-}
-
-TEST(WarmthMail, HelpReadsLikeAManPage) {
-  const auto r = RunCommand({WARMTH_MAIL_PATH, "--help"});
-  EXPECT_EQ(r.exit_code, 0);
-  for (const char* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS",
-                              "EXAMPLES", "FILES", "--maildir", "--mbox", "--me", "--dry-run"}) {
-    EXPECT_NE(r.out.find(section), std::string::npos) << section;
+  TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
+    ASSERT_TRUE(daemon_.Start());
+    // A 10 MB header line on stdin.
+    auto r = Mail({}, "From: a@example.com\nX-Big: " + std::string(10 << 20, 'x') + "\n\nbody\n");
+    EXPECT_EQ(r.exit_code, 65);
+    EXPECT_EQ(r.err, "warmth-mail: stdin: unparseable: header block larger than 1 MiB\n");
+    // Binary garbage on stdin: unparseable or not personal mail, never a crash.
+    std::string garbage;
+    for (int i = 0; i < 200000; ++i) {
+      garbage += static_cast<char>((i * 7919 + 13) % 256);
+    }
+    r = Mail({}, garbage);
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 65) << r.exit_code << r.err;
+    // An mbox that is not one, and a maildir with garbage and a truncated message in it.
+    const std::string junk = dir_.Write("junk.mbox", garbage);
+    r = Mail({"--mbox", junk});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.err.find("is not an mbox file"), std::string::npos) << r.err;
+    std::filesystem::create_directories(dir_.File("md/cur"));
+    dir_.Write("md/cur/1:2,", garbage);
+    dir_.Write("md/cur/2:2,", ReadFile(Corpus("mail/notmuch/default/cur/29:2,")).substr(0, 120));
+    dir_.Write("md/cur/3:2,", "");
+    r = Mail({"--maildir", dir_.File("md"), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(Field(r.out, "read"), 3) << r.out;
+    EXPECT_NE(r.err.find("3:2,: unparseable"), std::string::npos) << r.err;
+    // Importers: garbage, a truncated file, a 10 MB line.
+    const std::string vcf = dir_.Write("junk.vcf", garbage);
+    r = Warmctl({"import", "vcard", vcf});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("junk.vcf: line 1: no vCard"), std::string::npos) << r.err;
+    const std::string cut = ReadFile(Corpus("vcard/ez-vcard/rfc2426-example.vcf"));
+    r = Warmctl({"import", "vcard", dir_.Write("cut.vcf", cut.substr(0, cut.size() * 3 / 4))});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("cut.vcf: line 13: card has no END:VCARD"), std::string::npos) << r.err;
+    r = Warmctl({"import", "ics", dir_.Write("junk.ics", garbage)});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("junk.ics: line 1: libical found no complete calendar"), std::string::npos)
+        << r.err;
+    r = Warmctl({"import", "linkedin", dir_.Write("big.csv", std::string(10 << 20, 'z'))});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("big.csv: line 1: expected 6 or 7 fields, found 1"), std::string::npos)
+        << r.err.substr(0, 2000);
+    EXPECT_LT(r.err.size(), 10000u) << "the line is reported by its position, not echoed";
+    r = Warmctl({"import", "vcard", dir_.File("missing.vcf")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
   }
-  EXPECT_EQ(RunCommand({WARMTH_MAIL_PATH, "--frobnicate"}).exit_code, 2);
-}
+
+  TEST_F(ImportTest, WithoutTheDaemonEveryToolSaysSo) {
+    auto r = Mail({}, "From: a@example.com\nTo: me@example.com\n\nhi\n");
+    EXPECT_EQ(r.exit_code, 69);
+    EXPECT_NE(r.err.find("warmthd is not running"), std::string::npos) << r.err;
+    EXPECT_EQ(Mail({"--exit-zero"}, "From: a@example.com\nTo: me@example.com\n\nhi\n").exit_code,
+              0);
+    r = Mail({"--maildir", Corpus("mail/notmuch/default")});
+    EXPECT_EQ(r.exit_code, 69);
+    r = Warmctl({"import", "vcard", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
+    EXPECT_EQ(r.exit_code, 69);
+    EXPECT_NE(r.err.find("warmthd is not running"), std::string::npos) << r.err;
+    // A dry run still shows what is in the file.
+    r = Warmctl({"import", "vcard", "--dry-run", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("warmthd is not running: every contact is counted as new"),
+              std::string::npos);
+    r = Mail({"--dry-run", "--maildir", Corpus("mail/notmuch/default")});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(
+        r.out.find("Read 53 messages: 0 interactions to send (dry run).\n"
+                   "Skipped 53: 9 mailing list, 32 not addressed to you, 12 only to a mailing "
+                   "list.\nUnparseable: 0.\nMailing lists learned: 1 (dry run: not "
+                   "remembered).\n"),
+        std::string::npos)
+        << r.out;
+  }
+
+  TEST(WarmthMail, HelpReadsLikeAManPage) {
+    const auto r = RunCommand({WARMTH_MAIL_PATH, "--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    for (const char* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS",
+                                "EXAMPLES", "FILES", "--maildir", "--mbox", "--me", "--dry-run"}) {
+      EXPECT_NE(r.out.find(section), std::string::npos) << section;
+    }
+    EXPECT_EQ(RunCommand({WARMTH_MAIL_PATH, "--frobnicate"}).exit_code, 2);
+  }
 
 }  // namespace
 }  // namespace warmth
