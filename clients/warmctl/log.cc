@@ -20,6 +20,7 @@ struct LogArgs {
   std::string at;
   std::vector<std::string> tags;
   std::string event_id;
+  bool missed = false;
 };
 
 // "Logged call with bob: warmth 3.0", one line per contact.
@@ -76,8 +77,12 @@ int Log(Context& ctx, const LogArgs& args) {
     }
     in->set_direction(static_cast<v1::Direction>(*dir));
   } else {
-    in->set_direction(core::IsLive(*ch) ? v1::MUTUAL : v1::OUTBOUND);
+    // A call that did not connect is, unless told, one they made.
+    in->set_direction(args.missed       ? v1::INBOUND
+                      : core::IsLive(*ch) ? v1::MUTUAL
+                                          : v1::OUTBOUND);
   }
+  in->set_missed(args.missed);
   if (!args.at.empty()) {
     auto when = client::ParseWhen(args.at, ctx.zone, ctx.now);
     if (!when.ok()) {
@@ -115,6 +120,8 @@ void AddLogCommand(CLI::App& cli, Context& ctx, Commands& commands) {
   log->add_option("--at", args->at,
                   "When: 2026-11-20T18:30:00Z, \"2026-11-20 18:30\", 2026-11-20, \"2h ago\"");
   log->add_option("--tag", args->tags, "Tag, e.g. pitch (repeatable)");
+  log->add_flag("--missed", args->missed,
+                "A call that did not connect (default direction: inbound, they called you)");
   log->add_option("--id", args->event_id,
                   "Event id (default: random); reuse it to make a retry safe");
   commands.push_back({log, [&ctx, args] { return Log(ctx, *args); }});
