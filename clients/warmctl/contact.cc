@@ -67,9 +67,8 @@ void PrintContact(Context& ctx, const v1::ContactInfo& info) {
       out << "    " << client::LocalTime(client::FromProto(r.occurred_at()), ctx.zone) << "  "
           << std::left << std::setw(13)
           << (r.missed() ? "missed " + ChannelName(r.channel()) : ChannelName(r.channel()))
-          << std::setw(9)
-          << std::string(core::Name(static_cast<core::Direction>(r.direction()))) << std::right
-          << r.source() << '\n';
+          << std::setw(9) << std::string(core::Name(static_cast<core::Direction>(r.direction())))
+          << std::right << r.source() << '\n';
     }
   }
 }

@@ -23,7 +23,8 @@ struct LogArgs {
   bool missed = false;
 };
 
-// "Logged call with bob: warmth 3.0", one line per contact.
+// "Logged call with bob: warmth 3.0" ("Logged missed call …"), one line per
+// contact.
 int PrintLogged(Context& ctx, const LogArgs& args, const v1::Reply& reply) {
   const auto& item = reply.ingest().items(0);
   switch (item.outcome()) {
@@ -37,7 +38,7 @@ int PrintLogged(Context& ctx, const LogArgs& args, const v1::Reply& reply) {
   }
   for (const auto& id : item.contact_ids()) {
     auto info = FetchContact(ctx, id);
-    ctx.out << "Logged " << args.channel << " with " << id;
+    ctx.out << "Logged " << (args.missed ? "missed " : "") << args.channel << " with " << id;
     if (info.ok()) {
       ctx.out << ": warmth " << Fixed(info->warmth())
               << (info->contact().circle() == v1::CIRCLE_UNSPECIFIED
@@ -78,9 +79,7 @@ int Log(Context& ctx, const LogArgs& args) {
     in->set_direction(static_cast<v1::Direction>(*dir));
   } else {
     // A call that did not connect is, unless told, one they made.
-    in->set_direction(args.missed       ? v1::INBOUND
-                      : core::IsLive(*ch) ? v1::MUTUAL
-                                          : v1::OUTBOUND);
+    in->set_direction(args.missed ? v1::INBOUND : core::IsLive(*ch) ? v1::MUTUAL : v1::OUTBOUND);
   }
   in->set_missed(args.missed);
   if (!args.at.empty()) {
