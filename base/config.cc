@@ -200,6 +200,19 @@ void ReadDelivery(Section s, core::DeliveryOptions& d) {
   s.Finish();
 }
 
+void ReadCallBack(Section s, core::RuleOptions::CallBack& c) {
+  if (auto v = s.Bool("enabled")) {
+    c.enabled = *v;
+  }
+  if (auto v = s.Duration("after")) {
+    c.after = *v;
+  }
+  if (auto v = s.Duration("within")) {
+    c.within = *v;
+  }
+  s.Finish();
+}
+
 void ReadRules(Section s, core::RuleOptions& r) {
   Section online = s.Sub("online_only");
   if (auto v = online.Integer("min_streak", 1, 10000)) {
@@ -261,6 +274,7 @@ void ReadRules(Section s, core::RuleOptions& r) {
     r.birthday.at = *t;
   }
   birthday.Finish();
+  ReadCallBack(s.Sub("call_back"), r.call_back);
   s.Finish();
 }
 

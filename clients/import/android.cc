@@ -177,17 +177,21 @@ class Reader {
     }
     v1::Channel channel = v1::CALL;
     v1::Direction direction = v1::INBOUND;
-    if (type == "1" || type == "2") {
+    // A call that did not connect is still worth knowing: an incoming one
+    // you missed or rejected is a call to return (CALL_BACK), an outgoing
+    // one nobody took is your attempt. Neither gives warmth.
+    bool missed = false;
+    if (type == "2") {
+      direction = v1::OUTBOUND;
+      missed = duration <= 0;
+    } else if (type == "1") {
       if (duration <= 0) {
         return Skip("unanswered call");
       }
-      direction = type == "2" ? v1::OUTBOUND : v1::INBOUND;
     } else if (type == "4") {
       channel = v1::VOICE_MESSAGE;
-    } else if (type == "3") {
-      return Skip("missed call");
-    } else if (type == "5") {
-      return Skip("rejected call");
+    } else if (type == "3" || type == "5") {
+      missed = true;  // missed, rejected
     } else if (type == "6") {
       return Skip("blocked call");
     } else {
@@ -197,9 +201,10 @@ class Reader {
     if (!n.skip.empty()) {
       return Skip(n.skip);
     }
-    Emit(Make("android:call:" + std::to_string(*ms) + ":" + n.e164 + ":" + type, n.e164, channel,
-              direction, *ms),
-         n.e164, Attribute(reader, "contact_name"));
+    v1::Interaction in = Make("android:call:" + std::to_string(*ms) + ":" + n.e164 + ":" + type,
+                              n.e164, channel, direction, *ms);
+    in.set_missed(missed);
+    Emit(std::move(in), n.e164, Attribute(reader, "contact_name"));
   }
 
   void Sms(xmlTextReaderPtr reader) {

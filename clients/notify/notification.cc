@@ -100,9 +100,11 @@ Notification ForNudge(const v1::Nudge& nudge, core::Duration snooze) {
   n.summary = Title(nudge);
   n.body = nudge.text();
   const auto kind = static_cast<core::NudgeKind>(nudge.kind());
-  // A birthday is over tonight and an unanswered pitch goes stale: those may
-  // interrupt. The others can wait for a glance.
-  n.urgency = kind == core::NudgeKind::kBirthday || kind == core::NudgeKind::kFollowUp
+  // A birthday is over tonight, an unanswered pitch goes stale and a missed
+  // call wants returning soon: those may interrupt. The others can wait for a
+  // glance.
+  n.urgency = kind == core::NudgeKind::kBirthday || kind == core::NudgeKind::kFollowUp ||
+                      kind == core::NudgeKind::kCallBack
                   ? Urgency::kCritical
                   : Urgency::kNormal;
   const bool meet = nudge.suggested_channel() == v1::IN_PERSON;

@@ -38,8 +38,8 @@ struct Notification {
 };
 
 // The notification for `nudge`: title from core::NudgeTitle and the contact
-// names, the nudge text as body, urgency by kind (BIRTHDAY and FOLLOW_UP are
-// tied to a day, so critical; the rest normal), actions Called (or "Met up"
+// names, the nudge text as body, urgency by kind (BIRTHDAY, FOLLOW_UP and
+// CALL_BACK are tied to a day, so critical; the rest normal), actions Called (or "Met up"
 // when meeting is suggested), "Snooze <period>", Dismiss. Never fails: a
 // nudge without names falls back to its contact ids.
 Notification ForNudge(const v1::Nudge& nudge, core::Duration snooze);

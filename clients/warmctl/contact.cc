@@ -65,9 +65,10 @@ void PrintContact(Context& ctx, const v1::ContactInfo& info) {
     out << "  recent:\n";
     for (const auto& r : info.recent()) {
       out << "    " << client::LocalTime(client::FromProto(r.occurred_at()), ctx.zone) << "  "
-          << std::left << std::setw(13) << ChannelName(r.channel()) << std::setw(9)
-          << std::string(core::Name(static_cast<core::Direction>(r.direction()))) << std::right
-          << r.source() << '\n';
+          << std::left << std::setw(13)
+          << (r.missed() ? "missed " + ChannelName(r.channel()) : ChannelName(r.channel()))
+          << std::setw(9) << std::string(core::Name(static_cast<core::Direction>(r.direction())))
+          << std::right << r.source() << '\n';
     }
   }
 }

@@ -20,9 +20,11 @@ struct LogArgs {
   std::string at;
   std::vector<std::string> tags;
   std::string event_id;
+  bool missed = false;
 };
 
-// "Logged call with bob: warmth 3.0", one line per contact.
+// "Logged call with bob: warmth 3.0" ("Logged missed call …"), one line per
+// contact.
 int PrintLogged(Context& ctx, const LogArgs& args, const v1::Reply& reply) {
   const auto& item = reply.ingest().items(0);
   switch (item.outcome()) {
@@ -36,7 +38,7 @@ int PrintLogged(Context& ctx, const LogArgs& args, const v1::Reply& reply) {
   }
   for (const auto& id : item.contact_ids()) {
     auto info = FetchContact(ctx, id);
-    ctx.out << "Logged " << args.channel << " with " << id;
+    ctx.out << "Logged " << (args.missed ? "missed " : "") << args.channel << " with " << id;
     if (info.ok()) {
       ctx.out << ": warmth " << Fixed(info->warmth())
               << (info->contact().circle() == v1::CIRCLE_UNSPECIFIED
@@ -76,8 +78,10 @@ int Log(Context& ctx, const LogArgs& args) {
     }
     in->set_direction(static_cast<v1::Direction>(*dir));
   } else {
-    in->set_direction(core::IsLive(*ch) ? v1::MUTUAL : v1::OUTBOUND);
+    // A call that did not connect is, unless told, one they made.
+    in->set_direction(args.missed ? v1::INBOUND : core::IsLive(*ch) ? v1::MUTUAL : v1::OUTBOUND);
   }
+  in->set_missed(args.missed);
   if (!args.at.empty()) {
     auto when = client::ParseWhen(args.at, ctx.zone, ctx.now);
     if (!when.ok()) {
@@ -115,6 +119,8 @@ void AddLogCommand(CLI::App& cli, Context& ctx, Commands& commands) {
   log->add_option("--at", args->at,
                   "When: 2026-11-20T18:30:00Z, \"2026-11-20 18:30\", 2026-11-20, \"2h ago\"");
   log->add_option("--tag", args->tags, "Tag, e.g. pitch (repeatable)");
+  log->add_flag("--missed", args->missed,
+                "A call that did not connect (default direction: inbound, they called you)");
   log->add_option("--id", args->event_id,
                   "Event id (default: random); reuse it to make a retry safe");
   commands.push_back({log, [&ctx, args] { return Log(ctx, *args); }});

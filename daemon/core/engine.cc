@@ -159,7 +159,7 @@ IngestItem Engine::IngestOne(const Interaction& in, TimePoint now,
   // which a backfill may still bring: the fold decides (history.cc, Step).
   const bool new_thread =
       outbound && in.channel == Channel::kEmail && SharesTag(in.tags, {std::string(kNewThreadTag)});
-  const Event event{at, in.channel, in.direction, pitch, new_thread};
+  const Event event{at, in.channel, in.direction, pitch, new_thread, in.missed};
   for (std::int64_t cid : cids) {
     Record& r = contacts_.At(cid);
     r.history.Add(event, Fold(r));
@@ -183,19 +183,27 @@ IngestItem Engine::IngestOne(const Interaction& in, TimePoint now,
 // asked for one, and an INBOUND reply a FOLLOW_UP: DONE, as if the user had
 // clicked Called. Only what happened once the nudge fell due counts: a
 // backfilled meeting from last year does not answer today's nudge.
+//
+// A missed call settles nothing, either way: trying is not talking. A
+// CALL_BACK is answered by any live interaction after the call it names,
+// also one a backfill brings from before the nudge fell due.
 void Engine::Settle(std::int64_t cid, const Event& e) {
-  const bool live = IsLive(e.channel);
-  const bool reply = e.direction == Direction::kInbound;
+  const bool live = IsLive(e);
+  const bool reply = e.direction == Direction::kInbound && !e.missed;
   if (!live && !reply) {
     return;
   }
   for (NudgeRecord* n : nudges_.OpenFor(cid)) {
-    if (n->cids.size() != 1 || e.at < n->nudge.due_at) {
+    const NudgeKind kind = n->nudge.kind;
+    const TimePoint since = kind == NudgeKind::kCallBack
+                                ? CallBackCallTime(n->nudge.key).value_or(n->nudge.due_at)
+                                : n->nudge.due_at;
+    if (n->cids.size() != 1 || e.at < since) {
       continue;
     }
-    const NudgeKind kind = n->nudge.kind;
     const bool asked_for_live = kind == NudgeKind::kCooling || kind == NudgeKind::kOnlineOnly ||
-                                kind == NudgeKind::kWeekendCall || kind == NudgeKind::kBirthday;
+                                kind == NudgeKind::kWeekendCall || kind == NudgeKind::kBirthday ||
+                                kind == NudgeKind::kCallBack;
     if ((live && (asked_for_live || kind == NudgeKind::kFollowUp)) ||
         (reply && kind == NudgeKind::kFollowUp)) {
       SetState(*n, NudgeState::kDone, std::nullopt);

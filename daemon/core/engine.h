@@ -167,6 +167,7 @@ class Engine final : public LoadTarget {
   std::optional<Nudge> Finalize(const Waiting& w, TimePoint now) const;
   std::string Describe(const Nudge& n, const Record& first, TimePoint now) const;
   void Publish(Nudge nudge, std::vector<std::int64_t> cids, TimePoint now);
+  void SupersedeCallBacks(std::int64_t cid);
 
   // engine_nudges.cc: acting on published nudges.
   Result<NudgeRecord*> OpenNudge(std::string_view nudge_id);

@@ -28,6 +28,8 @@ void Engine::Refresh(Record& r, TimePoint now) {
           ? BirthdayCandidate(r.cid, *r.contact.birthday, calendar_, rules.birthday.at, now,
                               published, s.last_live_at)
           : std::nullopt;
+  r.candidates[static_cast<int>(NudgeKind::kCallBack)] =
+      CallBackCandidate(r.cid, s, r.IsSorted(), rules.call_back);
   for (NudgeKind kind : slots::kContactRules) {
     const auto& c = r.candidates[static_cast<int>(kind)];
     const Scheduler::Slot slot = slots::Contact(r.cid, kind);
@@ -141,6 +143,9 @@ void Engine::HandleSnoozes(TimePoint now) {
       // three days later. Within the day it may.
       w.candidate.expires_at =
           calendar_.At(calendar_.Day(n.nudge.due_at) + date::days(1), std::chrono::minutes(0));
+    } else if (const auto call = CallBackCallTime(n.nudge.key)) {
+      // A call is returned within days, not after a long snooze.
+      w.candidate.expires_at = *call + options_.rules.call_back.within;
     }
     if (w.candidate.expires_at && now >= *w.candidate.expires_at) {
       SetState(n, NudgeState::kDismissed, std::nullopt);  // the occasion passed
@@ -205,8 +210,9 @@ void Engine::DropMoot(TimePoint now) {
   }
 }
 
-// BIRTHDAY, FOLLOW_UP, TRIP, COOLING, ONLINE_ONLY, WEEKEND_CALL; then inner
-// circle first, then earliest due, then contact (or trip) id.
+// BIRTHDAY, CALL_BACK, FOLLOW_UP, TRIP, COOLING, ONLINE_ONLY, WEEKEND_CALL
+// (KindRank); then inner circle first, then earliest due, then contact (or
+// trip) id.
 bool Engine::PublishesFirst(const Waiting& a, const Waiting& b) const {
   const auto first = [this](const Waiting& w) -> const Record* {
     return w.cids.empty() ? nullptr : &contacts_.At(w.cids.front());
@@ -280,6 +286,8 @@ std::string Engine::Describe(const Nudge& n, const Record& first, TimePoint now)
                                     : s.last_pitch_channel);
     case NudgeKind::kWeekendCall:
       return WeekendText(name);
+    case NudgeKind::kCallBack:
+      return CallBackText(name, CallTime(calendar_, CallBackCallTime(n.key).value_or(now), now));
     case NudgeKind::kBirthday: {
       const int year = static_cast<int>(date::year_month_day(calendar_.Day(now)).year());
       const int born = first.contact.birthday ? first.contact.birthday->year : 0;
@@ -292,8 +300,22 @@ std::string Engine::Describe(const Nudge& n, const Record& first, TimePoint now)
 
 void Engine::Publish(Nudge nudge, std::vector<std::int64_t> cids, TimePoint now) {
   delivery_.RecordPublished(now);
+  if (nudge.kind == NudgeKind::kCallBack) {
+    SupersedeCallBacks(cids.front());
+  }
   Journal(NudgeRow{nudge});
   nudges_.Publish(std::move(nudge), std::move(cids));
+}
+
+// A newer call's CALL_BACK says what an open older one says, later: the
+// older one is closed (DISMISSED, published as nudge.closed) rather than
+// shown twice.
+void Engine::SupersedeCallBacks(std::int64_t cid) {
+  for (NudgeRecord* n : nudges_.OpenFor(cid)) {
+    if (n->nudge.kind == NudgeKind::kCallBack && n->cids.size() == 1) {
+      SetState(*n, NudgeState::kDismissed, std::nullopt);
+    }
+  }
 }
 
 std::vector<Nudge> Engine::TakeDue(TimePoint now) {

@@ -5,6 +5,14 @@
 namespace warmth::core {
 
 void Step(Summary& s, const Event& e, const FoldParams& params) {
+  if (e.missed) {
+    // Not a conversation: no warmth, no decay step, not the last contact.
+    if (e.direction == Direction::kInbound) {
+      s.missed_before_at = s.missed_at;
+      s.missed_at = e.at;
+    }
+    return;
+  }
   if (s.last_at) {
     s.warmth = Decay(s.warmth, e.at - *s.last_at, params.half_life);
   }
@@ -24,6 +32,8 @@ void Step(Summary& s, const Event& e, const FoldParams& params) {
   if (IsLive(e.channel)) {
     s.last_live_at = e.at;
     s.last_reply_at = e.at;
+    s.missed_at.reset();  // called back
+    s.missed_before_at.reset();
     s.streak = 0;
     s.streak_outbound = s.streak_inbound = false;
     s.streak_first_at.reset();

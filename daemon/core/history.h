@@ -19,8 +19,16 @@ struct Event {
   // An OUTBOUND e-mail tagged "new-thread" (it opened a thread): a pitch when
   // FoldParams::cold_outreach and nothing came back from the contact before it.
   bool new_thread = false;
+  // A call that did not connect (Interaction::missed): no warmth, not live;
+  // an INBOUND one is a call to return (CALL_BACK).
+  bool missed = false;
   friend bool operator==(const Event&, const Event&) = default;
 };
+
+// A live interaction that happened: a missed call is not one.
+constexpr bool IsLive(const Event& e) {
+  return IsLive(e.channel) && !e.missed;
+}
 
 // What the rules need to know of a history, folded over its events in time
 // order. Everything here is a pure function of the events and FoldParams.
@@ -47,6 +55,10 @@ struct Summary {
   // new episode: a "like" lifting 29.5 to 30.5 must not nag again.
   std::optional<TimePoint> episode_at;
   double episode_warmth = 0;
+  // The latest INBOUND missed call since the last live event, and the one
+  // before it (CALL_BACK). Nothing else in the summary sees missed calls.
+  std::optional<TimePoint> missed_at;
+  std::optional<TimePoint> missed_before_at;
 };
 
 // A cooled contact starts a new cooling episode above threshold × (1 + this).

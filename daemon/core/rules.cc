@@ -1,5 +1,6 @@
 #include "daemon/core/rules.h"
 
+#include <charconv>
 #include <cstdio>
 
 #include "daemon/core/identifiers.h"
@@ -60,6 +61,38 @@ std::optional<Candidate> FollowUpCandidate(std::int64_t cid, const Summary& s,
                    due + opts.expire};
 }
 
+std::optional<Candidate> CallBackCandidate(std::int64_t cid, const Summary& s, bool sorted,
+                                           const RuleOptions::CallBack& opts) {
+  if (!opts.enabled || !s.missed_at) {
+    return std::nullopt;
+  }
+  const TimePoint call = *s.missed_at;
+  if (!sorted && !(s.missed_before_at && call - *s.missed_before_at <= opts.within)) {
+    return std::nullopt;
+  }
+  return Candidate{NudgeKind::kCallBack, Key("callback", cid, call), call + opts.after,
+                   call + opts.within};
+}
+
+std::optional<TimePoint> CallBackCallTime(std::string_view key) {
+  // "callback/<cid>/<micros>", perhaps followed by "/snooze/<micros>".
+  constexpr std::string_view kPrefix = "callback/";
+  if (!key.starts_with(kPrefix)) {
+    return std::nullopt;
+  }
+  const auto slash = key.find('/', kPrefix.size());
+  if (slash == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const std::string_view rest = key.substr(slash + 1);
+  std::int64_t micros = 0;
+  const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), micros);
+  if (ec != std::errc() || (end != rest.data() + rest.size() && *end != '/')) {
+    return std::nullopt;
+  }
+  return FromUnixMicros(micros);
+}
+
 std::optional<Candidate> BirthdayCandidate(std::int64_t cid, const Birthday& birthday,
                                            const LocalCalendar& cal, std::chrono::minutes at,
                                            TimePoint now, const IsPublished& published,
@@ -114,18 +147,20 @@ int KindRank(NudgeKind kind) {
   switch (kind) {
     case NudgeKind::kBirthday:
       return 0;
-    case NudgeKind::kFollowUp:
+    case NudgeKind::kCallBack:
       return 1;
-    case NudgeKind::kTrip:
+    case NudgeKind::kFollowUp:
       return 2;
-    case NudgeKind::kCooling:
+    case NudgeKind::kTrip:
       return 3;
-    case NudgeKind::kOnlineOnly:
+    case NudgeKind::kCooling:
       return 4;
-    case NudgeKind::kWeekendCall:
+    case NudgeKind::kOnlineOnly:
       return 5;
-    default:
+    case NudgeKind::kWeekendCall:
       return 6;
+    default:
+      return 7;
   }
 }
 
@@ -135,7 +170,7 @@ int CircleRank(Circle circle) {
 
 std::string NudgeId(NudgeKind kind, const std::string& key) {
   static constexpr std::string_view kPrefixes[] = {"n",    "cool",    "online", "follow",
-                                                   "trip", "weekend", "bday"};
+                                                   "trip", "weekend", "bday",   "callback"};
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(StableHash(key)));
   return std::string(

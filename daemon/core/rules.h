@@ -46,6 +46,13 @@ struct RuleOptions {
   struct BirthdayRule {
     std::chrono::minutes at = std::chrono::hours(9);
   } birthday;
+  struct CallBack {
+    bool enabled = true;
+    // Nudge when an INBOUND missed call has had no live interaction this long.
+    Duration after = 2 * kHour;
+    // Only for calls this recent: an imported old call log raises nothing.
+    Duration within = 2 * kDay;
+  } call_back;
 };
 
 // The tag of an e-mail that opened a thread (no In-Reply-To, no References),
@@ -93,6 +100,18 @@ std::optional<Candidate> BirthdayCandidate(std::int64_t cid, const Birthday& bir
                                            TimePoint now, const IsPublished& published,
                                            std::optional<TimePoint> last_live = std::nullopt);
 
+// CALL_BACK: the latest INBOUND missed call since the last live
+// interaction (Summary::missed_at); due `after` later, moot `within` after
+// the call. For an unsorted contact (`sorted` false) only when the call
+// before it was within `within` too: a stranger calling once is not a
+// relationship. The key names the call, so a backfill of older calls
+// changes nothing and a later call is a new occasion.
+std::optional<Candidate> CallBackCandidate(std::int64_t cid, const Summary& s, bool sorted,
+                                           const RuleOptions::CallBack& opts);
+// The missed call a CALL_BACK key (or its snooze key) names; nullopt for
+// other keys.
+std::optional<TimePoint> CallBackCallTime(std::string_view key);
+
 // TRIP: `lead` before it starts (at once if that is past); moot once it ended.
 Candidate TripCandidate(const Trip& trip, Duration lead);
 
@@ -101,8 +120,8 @@ Candidate TripCandidate(const Trip& trip, Duration lead);
 Candidate WeekendCandidate(const LocalCalendar& cal, const WeeklyTime& at, TimePoint now,
                            const IsPublished& handled);
 
-// Publication order: BIRTHDAY, FOLLOW_UP, TRIP, COOLING, ONLINE_ONLY,
-// WEEKEND_CALL; then inner circle first.
+// Publication order: BIRTHDAY, CALL_BACK, FOLLOW_UP, TRIP, COOLING,
+// ONLINE_ONLY, WEEKEND_CALL; then inner circle first.
 int KindRank(NudgeKind kind);
 int CircleRank(Circle circle);
 

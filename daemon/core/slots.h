@@ -18,7 +18,8 @@ inline constexpr Scheduler::Slot kSnooze = kGlobalRange | 2;
 
 // The rules scheduled per contact.
 inline constexpr std::array kContactRules = {NudgeKind::kCooling, NudgeKind::kOnlineOnly,
-                                             NudgeKind::kFollowUp, NudgeKind::kBirthday};
+                                             NudgeKind::kFollowUp, NudgeKind::kBirthday,
+                                             NudgeKind::kCallBack};
 
 inline Scheduler::Slot Contact(std::int64_t cid, NudgeKind kind) {
   return (static_cast<std::uint64_t>(cid) << 3) | static_cast<std::uint64_t>(kind);

@@ -45,8 +45,9 @@ enum class NudgeKind : std::uint8_t {
   kTrip = 4,
   kWeekendCall = 5,
   kBirthday = 6,
+  kCallBack = 7,
 };
-inline constexpr int kNudgeKindCount = 7;
+inline constexpr int kNudgeKindCount = 8;
 
 enum class NudgeState : std::uint8_t {
   kUnspecified = 0,
@@ -81,6 +82,9 @@ struct Interaction {
   std::optional<TimePoint> occurred_at;  // nullopt: now
   std::string source;
   std::vector<std::string> tags;
+  // A CALL or VIDEO that did not connect: INBOUND, they tried to call you
+  // (missed, rejected); OUTBOUND, you tried them. No warmth, not live.
+  bool missed = false;
 };
 
 struct Contact {

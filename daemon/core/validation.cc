@@ -60,6 +60,9 @@ Status ValidateInteraction(const Interaction& in) {
   if (direction < 0 || direction >= kDirectionCount) {
     return Invalid("direction", "unknown direction");
   }
+  if (in.missed && in.channel != Channel::kCall && in.channel != Channel::kVideo) {
+    return Invalid("missed", "only for a CALL or VIDEO interaction (a call that did not connect)");
+  }
   if (in.event_id.empty()) {
     return Invalid("event_id", "required");
   }

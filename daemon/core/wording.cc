@@ -1,5 +1,7 @@
 #include "daemon/core/wording.h"
 
+#include <cstdio>
+
 namespace warmth::core {
 namespace {
 
@@ -53,6 +55,10 @@ std::string BirthdayText(const std::string& name, int age) {
   return text + ". Call to wish them well.";
 }
 
+std::string CallBackText(const std::string& name, const std::string& when) {
+  return name + " tried to call you " + when + ". Call back.";
+}
+
 std::string NudgeTitle(NudgeKind kind, const std::string& who) {
   switch (kind) {
     case NudgeKind::kTrip:
@@ -63,6 +69,8 @@ std::string NudgeTitle(NudgeKind kind, const std::string& who) {
       return "Take it offline with " + who;
     case NudgeKind::kFollowUp:
       return "Follow up with " + who;
+    case NudgeKind::kCallBack:
+      return "Call " + who + " back";
     default:
       return "Time to call " + who;
   }
@@ -76,6 +84,22 @@ std::string SinceDay(const LocalCalendar& calendar, TimePoint since, TimePoint n
     text += ", " + std::to_string(static_cast<int>(year));
   }
   return text;
+}
+
+std::string CallTime(const LocalCalendar& calendar, TimePoint call, TimePoint now) {
+  const auto minutes = calendar.TimeOfDay(call).count();
+  char clock[8];
+  std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(minutes / 60),
+                static_cast<int>(minutes % 60));
+  const date::local_days day = calendar.Day(call);
+  const date::local_days today = calendar.Day(now);
+  if (day == today) {
+    return std::string("at ") + clock;
+  }
+  if (day + date::days(1) == today) {
+    return std::string("yesterday at ") + clock;
+  }
+  return "on " + SinceDay(calendar, call, now) + " at " + clock;
 }
 
 std::string TripDates(const LocalCalendar& calendar, const Trip& trip) {

@@ -90,6 +90,13 @@ UPDATE contact_events SET new_thread = 1
    SELECT seq FROM interactions
     WHERE char(31) || lower(tags) || char(31) LIKE '%' || char(31) || 'new-thread' || char(31) || '%');
 )sql"},
+    // A call that did not connect (Interaction.missed): on the interaction,
+    // for export, and on each contact's event, for the fold. Older rows were
+    // all calls that connected.
+    {3, R"sql(
+ALTER TABLE interactions ADD COLUMN missed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE contact_events ADD COLUMN missed INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace

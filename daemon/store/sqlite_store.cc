@@ -170,10 +170,10 @@ Status SqliteStore::Prepare() {
       make(move_contact_events_, "UPDATE OR IGNORE contact_events SET cid = ?2 WHERE cid = ?1") &&
       make(insert_interaction_,
            "INSERT INTO interactions (event_id, occurred_at, channel, direction, source, tags, "
-           "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") &&
+           "received_at, missed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") &&
       make(insert_contact_event_,
            "INSERT OR IGNORE INTO contact_events (cid, occurred_at, seq, channel, direction, "
-           "pitch, new_thread) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") &&
+           "pitch, new_thread, missed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") &&
       make(upsert_nudge_,
            "INSERT INTO nudges (id, key, kind, contact_ids, text, warmth, suggested_channel, "
            "due_at, published_at, trip_id, state, snoozed_until) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -188,12 +188,12 @@ Status SqliteStore::Prepare() {
       make(find_event_, "SELECT 1 FROM interactions WHERE event_id = ?1 LIMIT 1") &&
       make(recent_,
            "SELECT i.event_id, i.occurred_at, i.channel, i.direction, i.source, i.tags, "
-           "i.received_at FROM contact_events e JOIN interactions i ON i.seq = e.seq "
+           "i.received_at, i.missed FROM contact_events e JOIN interactions i ON i.seq = e.seq "
            "WHERE e.cid = (SELECT cid FROM contacts WHERE id = ?1) "
            "ORDER BY e.occurred_at DESC, e.seq DESC LIMIT ?2") &&
       make(interactions_page_,
-           "SELECT seq, event_id, occurred_at, channel, direction, source, tags, received_at "
-           "FROM interactions WHERE (occurred_at, event_id) > (?1, ?2) "
+           "SELECT seq, event_id, occurred_at, channel, direction, source, tags, received_at, "
+           "missed FROM interactions WHERE (occurred_at, event_id) > (?1, ?2) "
            "ORDER BY occurred_at, event_id LIMIT ?3") &&
       // Who a page of interactions counts for. contact_events has no index on
       // seq (ingest pays for every index): contacts drive the join, and each
@@ -263,13 +263,14 @@ Status SqliteStore::LoadInto(core::LoadTarget& engine) {
       "loading contacts", [&](const Statement& q) { engine.LoadContact(ContactRowOf(q)); });
   if (s.ok()) {
     s = Scan(
-        "SELECT cid, occurred_at, channel, direction, pitch, new_thread FROM contact_events "
+        "SELECT cid, occurred_at, channel, direction, pitch, new_thread, missed "
+        "FROM contact_events "
         "ORDER BY cid, occurred_at, seq",
         "loading interactions", [&](const Statement& q) {
-          engine.LoadEvent(
-              q.Int(0),
-              core::Event{core::FromUnixMicros(q.Int(1)), static_cast<core::Channel>(q.Int(2)),
-                          static_cast<core::Direction>(q.Int(3)), q.Int(4) != 0, q.Int(5) != 0});
+          engine.LoadEvent(q.Int(0), core::Event{core::FromUnixMicros(q.Int(1)),
+                                                 static_cast<core::Channel>(q.Int(2)),
+                                                 static_cast<core::Direction>(q.Int(3)),
+                                                 q.Int(4) != 0, q.Int(5) != 0, q.Int(6) != 0});
         });
   }
   if (s.ok()) {
@@ -344,7 +345,8 @@ Status SqliteStore::WriteInteraction(const core::InteractionRow& i) {
       .Bind(4, in.direction)
       .Bind(5, in.source)
       .Bind(6, JoinList(in.tags))
-      .Bind(7, i.received_at);
+      .Bind(7, i.received_at)
+      .Bind(8, in.missed);
   if (Status s = Done(insert_interaction_, "writing an interaction"); !s.ok()) {
     return s;
   }
@@ -356,7 +358,8 @@ Status SqliteStore::WriteInteraction(const core::InteractionRow& i) {
         .Bind(4, in.channel)
         .Bind(5, in.direction)
         .Bind(6, i.pitch)
-        .Bind(7, i.new_thread);
+        .Bind(7, i.new_thread)
+        .Bind(8, in.missed);
     if (Status s = Done(insert_contact_event_, "writing an interaction"); !s.ok()) {
       return s;
     }
@@ -462,6 +465,7 @@ std::vector<StoredInteraction> SqliteStore::RecentInteractions(std::string_view 
     s.interaction.tags = SplitList(recent_->Text(5));
     s.interaction.contacts = {std::string(contact_id)};
     s.received_at = core::FromUnixMicros(recent_->Int(6));
+    s.interaction.missed = recent_->Int(7) != 0;
   }
   recent_->Reset();
   return out;
@@ -495,6 +499,7 @@ core::Result<std::vector<StoredInteraction>> SqliteStore::ListInteractions(
     s.interaction.source = page.Text(5);
     s.interaction.tags = SplitList(page.Text(6));
     s.received_at = core::FromUnixMicros(page.Int(7));
+    s.interaction.missed = page.Int(8) != 0;
   }
   const Status listed = rc == SQLITE_DONE ? Status::Ok() : Error("listing interactions");
   page.Reset();

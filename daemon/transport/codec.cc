@@ -151,6 +151,7 @@ core::Result<core::Interaction> ToInteraction(const v1::Interaction& in) {
   }
   out.source = in.source();
   out.tags.assign(in.tags().begin(), in.tags().end());
+  out.missed = in.missed();
   if (Status s = core::ValidateInteraction(out); !s.ok()) {
     return s;
   }
@@ -232,6 +233,7 @@ void ToProto(const core::Interaction& in, v1::Interaction* out) {
   for (const auto& t : in.tags) {
     out->add_tags(t);
   }
+  out->set_missed(in.missed);
 }
 
 void ToProto(const core::Contact& in, v1::Contact* out) {

@@ -184,7 +184,8 @@ TEST(Replay, SummaryCountsNudgesPerKindAndPerIsoWeek) {
                 "timezone = \"UTC\"\n[delivery]\nquiet_hours = \"\"\nmax_per_day = 0\n"
                 "[rules]\nweekend_call = { enabled = false }\n");
   // Ann cools on Thu Jan 8 (W02) and, after a call on Jan 9, on Fri Jan 16
-  // (W03); Bob's birthday is Tue Jan 20 (W04). Jan 1 is a Thursday: W01.
+  // (W03); Bob's missed call on Jan 13 wants a call back (W03) and his
+  // birthday is Tue Jan 20 (W04). Jan 1 is a Thursday: W01.
   const std::string timeline = dir.Write(
       "t.jsonl",
       R"({"at":"2026-01-01T10:00:00Z","request":{"upsertContact":{"contact":{"id":"ann","circle":"INNER"}}}})"
@@ -194,6 +195,8 @@ TEST(Replay, SummaryCountsNudgesPerKindAndPerIsoWeek) {
       R"({"at":"2026-01-01T10:00:00Z","request":{"ingest":{"interactions":[{"eventId":"e","contacts":["ann"],"channel":"IN_PERSON","occurredAt":"2026-01-01T10:00:00Z"}]}}})"
       "\n"
       R"({"at":"2026-01-09T10:00:00Z","request":{"done":{"contactId":"ann","channel":"CALL"}}})"
+      "\n"
+      R"({"at":"2026-01-13T10:00:00Z","request":{"ingest":{"interactions":[{"eventId":"m","contacts":["bob"],"channel":"CALL","direction":"INBOUND","missed":true,"occurredAt":"2026-01-13T10:00:00Z"}]}}})"
       "\n");
   const auto r = testing::RunCommand({testing::WarmthdPath(), "replay", timeline, "--config",
                                       config, "--until", "2026-01-25T00:00:00Z", "--summary"});
@@ -203,7 +206,7 @@ TEST(Replay, SummaryCountsNudgesPerKindAndPerIsoWeek) {
                 "\n"
                 "time zone: UTC\n"
                 "replayed:  2026-01-01 to 2026-01-25\n"
-                "nudges:    3\n"
+                "nudges:    4\n"
                 "\n"
                 "kind          nudges\n"
                 "cooling            2\n"
@@ -212,16 +215,22 @@ TEST(Replay, SummaryCountsNudgesPerKindAndPerIsoWeek) {
                 "trip               0\n"
                 "weekend_call       0\n"
                 "birthday           1\n"
+                "call_back          1\n"
                 "\n"
-                "week      total  cooling  online_only  follow_up  trip  weekend_call  birthday\n"
-                "2026-W01      0        0            0          0     0             0         0\n"
-                "2026-W02      1        1            0          0     0             0         0\n"
-                "2026-W03      1        1            0          0     0             0         0\n"
-                "2026-W04      1        0            0          0     0             0         1\n");
+                "week      total  cooling  online_only  follow_up  trip  weekend_call  birthday  "
+                "call_back\n"
+                "2026-W01      0        0            0          0     0             0         0"
+                "          0\n"
+                "2026-W02      1        1            0          0     0             0         0"
+                "          0\n"
+                "2026-W03      2        1            0          0     0             0         0"
+                "          1\n"
+                "2026-W04      1        0            0          0     0             0         1"
+                "          0\n");
   // The same nudges as the JSON lines, counted.
   const auto lines = testing::RunCommand({testing::WarmthdPath(), "replay", timeline, "--config",
                                           config, "--until", "2026-01-25T00:00:00Z"});
-  EXPECT_EQ(std::count(lines.out.begin(), lines.out.end(), '\n'), 3) << lines.out;
+  EXPECT_EQ(std::count(lines.out.begin(), lines.out.end(), '\n'), 4) << lines.out;
 }
 
 TEST(Replay, SummaryWithoutConfigSaysSo) {

@@ -431,26 +431,32 @@ TEST(ImportAndroid, CallsAndSmsOnceThenDuplicateAndNumbersMatchContacts) {
   ASSERT_GT(messages, 0);
   r = warmctl({"import", "android", calls, sms});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("android: 2 records: 1 interactions (1 accepted, 0 duplicate); 1 skipped "
-                       "(1 missed call)"),
+  EXPECT_NE(r.out.find("android: 2 records: 2 interactions (2 accepted, 0 duplicate); 0 skipped; "
+                       "0 problems."),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("In all, 2 files: " + std::to_string(1 + messages) + " interactions (" +
-                       std::to_string(1 + messages) + " accepted, 0 duplicate, 0 rejected)."),
+  EXPECT_NE(r.out.find("In all, 2 files: " + std::to_string(2 + messages) + " interactions (" +
+                       std::to_string(2 + messages) + " accepted, 0 duplicate, 0 rejected)."),
             std::string::npos)
       << r.out;
+  // The missed call came later, but the last talk is the call 30 hours ago.
   r = warmctl({"contact", "show", "ann"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("last:        call"), std::string::npos) << r.out;
+  // Ann's missed call, 20 hours old and not returned, is a CALL_BACK.
+  r = warmctl({"nudges"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("CALL_BACK"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Ann Lee tried to call you"), std::string::npos) << r.out;
   r = warmctl({"import", "android", calls, sms});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("In all, 2 files: " + std::to_string(1 + messages) +
-                       " interactions (0 accepted, " + std::to_string(1 + messages) +
+  EXPECT_NE(r.out.find("In all, 2 files: " + std::to_string(2 + messages) +
+                       " interactions (0 accepted, " + std::to_string(2 + messages) +
                        " duplicate, 0 rejected)."),
             std::string::npos)
       << r.out;
   r = warmctl({"status", "--json"});
-  EXPECT_EQ(Field(r.out, "interactions"), 1 + messages) << r.out;
+  EXPECT_EQ(Field(r.out, "interactions"), 2 + messages) << r.out;
   EXPECT_EQ(Field(r.out, "contacts"), 1) << "the call found Ann: " << r.out;
   // A dry run reads and sends nothing; a missing file is reported.
   r = warmctl({"import", "android", "-n", calls, dir.File("missing.xml")});

@@ -154,10 +154,17 @@ TEST_F(WarmctlTest, LogAddListShowDone) {
   EXPECT_EQ(r.out.find("\"last_interaction_at\""), std::string::npos) << r.out;
   r = Warmctl({"done", "bob", "--call"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Bob calls back and you miss it: no warmth, listed as missed.
+  r = Warmctl({"log", "bob", "--missed"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Logged missed call with bob: warmth"), std::string::npos) << r.out;
+  EXPECT_EQ(Warmctl({"log", "bob", "--missed", "--channel", "email"}).exit_code, 1)
+      << "only a call or a video call can be missed";
   r = Warmctl({"contact", "show", "bob"});
   EXPECT_NE(r.out.find("last:        call"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("missed call  inbound"), std::string::npos) << r.out;
   r = Warmctl({"status", "--json"});
-  EXPECT_NE(r.out.find("\"interactions\":\"3\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"interactions\":\"4\""), std::string::npos) << r.out;
   r = Warmctl({"contact", "rm", "bob"});
   ASSERT_EQ(r.exit_code, 0);
   r = Warmctl({"contact", "show", "bob"});
@@ -322,6 +329,10 @@ std::string History() {
         day % 2 == 0 ? "OUTBOUND" : "INBOUND");
   }
   log("2026-07-20T16:00:00Z", R"("bob@example.org")", "MESSAGE", "INBOUND");
+  // Calls that did not connect: Bob's, not returned (a CALL_BACK), and your
+  // attempt to reach Cara (nothing).
+  log("2026-08-12T10:00:00Z", R"("bob")", "CALL", "INBOUND", R"(,"missed":true)");
+  log("2026-08-12T11:00:00Z", R"("cara")", "CALL", "OUTBOUND", R"(,"missed":true)");
   return t;
 }
 
@@ -374,7 +385,7 @@ TEST_F(ExportTest, AnExportedTimelineReplaysToTheSameNudges) {
   const std::string history = History();
   const std::string original = Replay(history);
   for (const char* kind :
-       {"COOLING", "BIRTHDAY", "TRIP", "FOLLOW_UP", "ONLINE_ONLY", "WEEKEND_CALL"}) {
+       {"COOLING", "BIRTHDAY", "TRIP", "FOLLOW_UP", "ONLINE_ONLY", "WEEKEND_CALL", "CALL_BACK"}) {
     EXPECT_NE(original.find(std::string("\"kind\":\"") + kind + "\""), std::string::npos)
         << "the history shows " << kind << "\n"
         << original;
@@ -418,8 +429,9 @@ TEST_F(ExportTest, AnExportedTimelineReplaysToTheSameNudges) {
       EXPECT_EQ(in.source(), "warmth-mail");
       EXPECT_EQ(in.tags(0), "pitch");
     }
+    EXPECT_EQ(in.missed(), in.event_id() == "ev-19" || in.event_id() == "ev-20") << in.event_id();
   }
-  EXPECT_EQ(ingests, 18);
+  EXPECT_EQ(ingests, 20);
 }
 
 TEST_F(ExportTest, SinceLeavesOutWhatCameBefore) {
@@ -438,7 +450,8 @@ TEST_F(ExportTest, SinceLeavesOutWhatCameBefore) {
     ingests += e.request().has_ingest() ? 1 : 0;
     EXPECT_GE(e.at().seconds(), entries[0].at().seconds());
   }
-  EXPECT_EQ(ingests, 12) << "six e-mails with sam, the lunch, robin's four messages, bob's";
+  EXPECT_EQ(ingests, 14)
+      << "six e-mails with sam, the lunch, robin's four messages, bob's, the two missed calls";
   EXPECT_EQ(Warmctl({"export", "--timeline", "--since", "someday"}).exit_code, 2);
   EXPECT_EQ(Warmctl({"export"}).exit_code, 2) << "--timeline names the format";
 }

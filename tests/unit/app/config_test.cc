@@ -22,6 +22,9 @@ TEST(Config, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(c.engine.rules.trip.lead, 7 * core::kDay);
   EXPECT_EQ(c.engine.rules.weekend_call.at.day, date::Friday);
   EXPECT_EQ(c.engine.rules.birthday.at, std::chrono::hours(9));
+  EXPECT_TRUE(c.engine.rules.call_back.enabled);
+  EXPECT_EQ(c.engine.rules.call_back.after, 2 * core::kHour);
+  EXPECT_EQ(c.engine.rules.call_back.within, 2 * core::kDay);
 }
 
 TEST(Config, EveryDocumentedKeyIsRead) {
@@ -45,6 +48,7 @@ follow_up    = { after = "3d", tags = ["ask"], cold_outreach = false }
 trip         = { lead = "10d", max_contacts = 4 }
 weekend_call = { enabled = false, at = "Thu 17:30", window = "60d", no_live_for = "14d" }
 birthday     = { at = "08:00" }
+call_back    = { enabled = false, after = "90m", within = "1d" }
 [me]
 addresses = ["me@example.com"]
 city = "Boston"
@@ -67,6 +71,9 @@ snooze = "1d"
   EXPECT_EQ(c.engine.rules.weekend_call.at.day, date::Thursday);
   EXPECT_EQ(c.engine.rules.weekend_call.window, 60 * core::kDay);
   EXPECT_EQ(c.engine.rules.weekend_call.no_live_for, 14 * core::kDay);
+  EXPECT_FALSE(c.engine.rules.call_back.enabled);
+  EXPECT_EQ(c.engine.rules.call_back.after, 90 * core::kMinute);
+  EXPECT_EQ(c.engine.rules.call_back.within, core::kDay);
   EXPECT_EQ(c.me_city, "Boston");
   EXPECT_EQ(c.me_region, "US");
   EXPECT_EQ(c.notify.snooze, core::kDay);
@@ -99,6 +106,8 @@ TEST(Config, TyposAndBadValuesNameTheKey) {
       {"[delivery]\nmax_per_day = -1\n", "delivery.max_per_day"},
       {"[rules]\nweekend_call = { at = \"Friday\" }\n", "rules.weekend_call.at"},
       {"[rules.birthday]\nat = \"9\"\n", "rules.birthday.at"},
+      {"[rules]\ncall_back = { after = \"2 hours\" }\n", "rules.call_back.after"},
+      {"[rules.call_back]\nwithn = \"2d\"\n", "rules.call_back.withn"},
       {"[api]\nendpoint = \"localhost:5555\"\n", "api.endpoint"},
       {"timezone = \"Mars/Olympus\"\n", "timezone"},
       {"[me]\nregion = \"XX\"\n", "me.region"},

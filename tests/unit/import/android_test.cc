@@ -1,7 +1,8 @@
 // SMS Backup & Restore import (libxml2's streaming reader): on the corpus's
 // sms-backup-restore files, counted here independently of the importer, and
 // on a synthetic call log written below (the corpus has no voicemail,
-// rejected or blocked call).
+// rejected or blocked call). Calls that did not connect are emitted as CALL
+// with missed set; blocked ones are skipped.
 #include "clients/import/android.h"
 
 #include <filesystem>
@@ -92,23 +93,40 @@ TEST(AndroidCalls, EveryCallTypeIsMappedOrSkippedByReason) {
   const Parsed p = ParseText(kCalls, "DE");
   EXPECT_TRUE(p.file.problems.empty());
   EXPECT_EQ(p.file.records, 11);
-  ASSERT_EQ(p.interactions.size(), 3u);
+  ASSERT_EQ(p.interactions.size(), 6u);
   const v1::Interaction& in = p.interactions[0];
   EXPECT_EQ(in.event_id(), "android:call:1700000000123:+491711234567:1");
   EXPECT_EQ(in.contacts(0), "tel:+491711234567");
   EXPECT_EQ(in.channel(), v1::CALL);
   EXPECT_EQ(in.direction(), v1::INBOUND);
+  EXPECT_FALSE(in.missed());
   EXPECT_EQ(in.occurred_at().seconds(), 1700000000);
   EXPECT_EQ(in.occurred_at().nanos(), 123000000);
   // A national number reads with [me] region as the same person.
   EXPECT_EQ(p.interactions[1].contacts(0), "tel:+491711234567");
   EXPECT_EQ(p.interactions[1].direction(), v1::OUTBOUND);
-  EXPECT_EQ(p.interactions[2].channel(), v1::VOICE_MESSAGE);
-  EXPECT_EQ(p.interactions[2].direction(), v1::INBOUND);
-  EXPECT_EQ(p.interactions[2].contacts(0), "tel:+33612345678");
+  EXPECT_FALSE(p.interactions[1].missed());
+  // Calls that did not connect: an outgoing one nobody took (2, duration 0),
+  // a missed (3) and a rejected (5) incoming one.
+  const struct {
+    std::size_t index;
+    const char* type;
+    v1::Direction direction;
+  } missed[] = {{2, "2", v1::OUTBOUND}, {3, "3", v1::INBOUND}, {5, "5", v1::INBOUND}};
+  for (const auto& m : missed) {
+    const v1::Interaction& call = p.interactions[m.index];
+    EXPECT_EQ(call.channel(), v1::CALL) << m.type;
+    EXPECT_EQ(call.direction(), m.direction) << m.type;
+    EXPECT_TRUE(call.missed()) << m.type;
+    EXPECT_EQ(call.event_id().substr(call.event_id().size() - 2), std::string(":") + m.type);
+  }
+  EXPECT_EQ(p.interactions[4].channel(), v1::VOICE_MESSAGE);
+  EXPECT_EQ(p.interactions[4].direction(), v1::INBOUND);
+  EXPECT_FALSE(p.interactions[4].missed());
+  EXPECT_EQ(p.interactions[4].contacts(0), "tel:+33612345678");
+  EXPECT_EQ(p.interactions[5].contacts(0), "tel:+33612345678");
   const std::map<std::string, std::int64_t> skipped = {
-      {"unanswered call", 1}, {"missed call", 1}, {"rejected call", 1},    {"blocked call", 1},
-      {"withheld number", 1}, {"short code", 2},  {"unknown call type", 1}};
+      {"blocked call", 1}, {"withheld number", 1}, {"short code", 2}, {"unknown call type", 1}};
   EXPECT_EQ(p.file.skipped, skipped);
   EXPECT_EQ(p.file.names.at("tel:+491711234567"), "Ann Lee");
   EXPECT_EQ(p.file.names.count("tel:+33612345678"), 0u) << "(Unknown) is no name";
@@ -117,13 +135,15 @@ TEST(AndroidCalls, EveryCallTypeIsMappedOrSkippedByReason) {
 TEST(AndroidCalls, WithoutARegionANationalNumberIsSkippedNotMisread) {
   const Parsed p = ParseText(kCalls, "");
   EXPECT_EQ(Skipped(p.file, "unusable number"), 1);
-  ASSERT_EQ(p.interactions.size(), 2u);
-  EXPECT_EQ(p.interactions[1].channel(), v1::VOICE_MESSAGE);
+  ASSERT_EQ(p.interactions.size(), 5u);
+  EXPECT_EQ(p.interactions[3].channel(), v1::VOICE_MESSAGE);
 }
 
 TEST(AndroidCalls, CorpusCallLogCountsMatchItsAttributes) {
   const std::string path = Sbr("memacs/calls.xml");
   const std::string text = ReadFile(path);
+  // Calls with a number: answered ones, and ones that did not connect
+  // (missed incoming, outgoing nobody took).
   int answered = 0;
   int missed = 0;
   int unanswered = 0;
@@ -132,28 +152,32 @@ TEST(AndroidCalls, CorpusCallLogCountsMatchItsAttributes) {
   for (const auto& tag : calls) {
     const std::string type = Attr(tag, "type");
     const bool spoken = std::stoi(Attr(tag, "duration")) > 0;
-    if (type == "3") {
+    if (Attr(tag, "number").front() == '-') {
+      ++withheld;
+    } else if (type == "3" || type == "5" || (type == "2" && !spoken)) {
       ++missed;
     } else if (!spoken) {
       ++unanswered;
-    } else if (Attr(tag, "number").front() == '-') {
-      ++withheld;
     } else {
       ++answered;
     }
   }
+  ASSERT_GT(missed, 0) << "the corpus file has calls that did not connect";
   const Parsed p = ParseFile(path, "AT");  // its national numbers are Austrian
   EXPECT_TRUE(p.file.problems.empty());
   EXPECT_EQ(p.file.records, static_cast<std::int64_t>(calls.size()));
-  EXPECT_EQ(Skipped(p.file, "missed call"), missed);
   EXPECT_EQ(Skipped(p.file, "unanswered call"), unanswered);
   EXPECT_EQ(Skipped(p.file, "withheld number"), withheld);
-  EXPECT_EQ(static_cast<std::int64_t>(p.interactions.size()) + Skipped(p.file, "unusable number"),
-            answered);
+  int emitted_missed = 0;
   for (const auto& in : p.interactions) {
     EXPECT_EQ(in.channel(), v1::CALL);
     EXPECT_EQ(in.contacts(0).rfind("tel:+43", 0), 0u) << in.contacts(0);
+    emitted_missed += in.missed() ? 1 : 0;
   }
+  EXPECT_EQ(static_cast<std::int64_t>(p.interactions.size()) + Skipped(p.file, "unusable number"),
+            answered + missed);
+  EXPECT_LE(emitted_missed, missed);
+  EXPECT_GE(emitted_missed + Skipped(p.file, "unusable number"), missed);
 }
 
 // The truncated real export: what came before the cut is imported, the cut

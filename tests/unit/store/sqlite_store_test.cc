@@ -239,6 +239,94 @@ INSERT INTO contact_events VALUES (1, T0, 2, 7, 1, 0);
   EXPECT_EQ(FollowUps(*engine, T0() + core::kHour, T0() + 3 * core::kDay).size(), 1u);
 }
 
+// A missed call is stored as one: after a restart it still gives no warmth,
+// still raises its CALL_BACK, and lists (for export) with missed set.
+TEST(SqliteStore, AMissedCallIsStillOneAfterARestart) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  core::Interaction call = Call("m1", "ann", T0());
+  call.direction = core::Direction::kInbound;
+  call.missed = true;
+  std::optional<core::ContactView> want;
+  {
+    auto store = OpenOrDie(path);
+    auto engine = Load(*store, T0());
+    core::Contact ann;
+    ann.id = "ann";
+    ann.circle = core::Circle::kClose;
+    ASSERT_TRUE(engine->UpsertContact(ann, T0()).ok());
+    const auto meet = Call("c0", "ann", T0() - core::kDay);
+    engine->Ingest(std::span<const core::Interaction>(&meet, 1), T0());
+    engine->Ingest(std::span<const core::Interaction>(&call, 1), T0());
+    ASSERT_OK(store->Write(engine->TakeJournal()));
+    want = engine->GetContact("ann", T0() + core::kHour);
+  }
+  auto store = OpenOrDie(path);
+  auto engine = Load(*store, T0() + core::kHour);
+  const auto got = engine->GetContact("ann", T0() + core::kHour);
+  ASSERT_TRUE(got && want);
+  EXPECT_DOUBLE_EQ(got->warmth, want->warmth);
+  EXPECT_EQ(got->cools_at, want->cools_at);
+  EXPECT_EQ(got->last_channel, want->last_channel);
+  const auto nudges =
+      testing::TickUntil(*engine, T0() + core::kHour, T0() + core::kDay, core::kMinute);
+  ASSERT_EQ(nudges.size(), 1u);
+  EXPECT_EQ(nudges[0].kind, core::NudgeKind::kCallBack);
+  EXPECT_EQ(nudges[0].published_at, T0() + 2 * core::kHour);
+  const auto listed = store->ListInteractions(std::nullopt, std::nullopt, 10);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_FALSE((*listed)[0].interaction.missed);
+  EXPECT_TRUE((*listed)[1].interaction.missed);
+  const auto recent = store->RecentInteractions("ann", 1);
+  ASSERT_EQ(recent.size(), 1u);
+  EXPECT_TRUE(recent[0].interaction.missed);
+}
+
+TEST(Migrations, VersionThreeOpensAVersionTwoStoreWithEveryCallConnected) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    for (int v = 0; v < 2; ++v) {
+      ASSERT_EQ(sqlite3_exec(db, Migrations()[v].sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    }
+    // A call stored before missed existed: it connected.
+    std::string sql = R"sql(
+PRAGMA user_version = 2;
+INSERT INTO contacts (cid, id, circle, created_at) VALUES (1, 'ann', 2, T0);
+INSERT INTO interactions VALUES (1, 'c1', T0, 2, 2, '', '', T0);
+INSERT INTO contact_events VALUES (1, T0, 1, 2, 2, 0, 0);
+)sql";
+    const std::string t0 = std::to_string(core::ToUnixMicros(T0()));
+    for (auto at = sql.find("T0"); at != std::string::npos; at = sql.find("T0", at + 1)) {
+      sql.replace(at, 2, t0);
+    }
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  auto store = OpenOrDie(path);
+  EXPECT_EQ(store->schema_version(), 3);
+  EXPECT_EQ(UserVersion(path), SqliteStore::kSchemaVersion);
+  auto engine = Load(*store, T0() + core::kHour);
+  const auto ann = engine->GetContact("ann", T0());
+  ASSERT_TRUE(ann);
+  EXPECT_DOUBLE_EQ(ann->warmth, 45) << "a call that connected, as before";
+  const auto listed = store->ListInteractions(std::nullopt, std::nullopt, 10);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_FALSE((*listed)[0].interaction.missed);
+  // And the migrated store takes a missed call.
+  core::Interaction missed = Call("m1", "ann", T0() + core::kHour);
+  missed.direction = core::Direction::kInbound;
+  missed.missed = true;
+  engine->Ingest(std::span<const core::Interaction>(&missed, 1), T0() + core::kHour);
+  ASSERT_OK(store->Write(engine->TakeJournal()));
+  EXPECT_TRUE(store->RecentInteractions("ann", 1).at(0).interaction.missed);
+}
+
 TEST(SqliteStore, HasEventFindsIdsUnderTheirTimeAndUnderAnother) {
   TempDir dir;
   auto store = OpenOrDie(dir.File("w.db"));
