@@ -256,7 +256,8 @@ void AddWatchCommand(CLI::App& cli, Context& ctx, Commands& commands) {
   auto* watch = cli.add_subcommand("watch", "Print nudges as they are published");
   watch->add_option(
       "--kind", *kinds,
-      "Only these kinds: cooling, online_only, follow_up, trip, weekend_call, birthday");
+      "Only these kinds: cooling, online_only, follow_up, trip, weekend_call, birthday, "
+      "rhythm");
   commands.push_back({watch, [&ctx, kinds] { return Watch(ctx, *kinds); }});
 }
 

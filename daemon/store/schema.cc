@@ -90,6 +90,12 @@ UPDATE contact_events SET new_thread = 1
    SELECT seq FROM interactions
     WHERE char(31) || lower(tags) || char(31) LIKE '%' || char(31) || 'new-thread' || char(31) || '%');
 )sql"},
+    // A cadence per contact (Contact.every, every_max), in microseconds;
+    // NULL: the tag's or circle's default.
+    {3, R"sql(
+ALTER TABLE contacts ADD COLUMN every INTEGER;
+ALTER TABLE contacts ADD COLUMN every_max INTEGER;
+)sql"},
 };
 
 }  // namespace
