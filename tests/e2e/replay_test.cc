@@ -198,26 +198,33 @@ TEST(Replay, SummaryCountsNudgesPerKindAndPerIsoWeek) {
   const auto r = testing::RunCommand({testing::WarmthdPath(), "replay", timeline, "--config",
                                       config, "--until", "2026-01-25T00:00:00Z", "--summary"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out,
-            "config:    " + config +
-                "\n"
-                "time zone: UTC\n"
-                "replayed:  2026-01-01 to 2026-01-25\n"
-                "nudges:    3\n"
-                "\n"
-                "kind          nudges\n"
-                "cooling            2\n"
-                "online_only        0\n"
-                "follow_up          0\n"
-                "trip               0\n"
-                "weekend_call       0\n"
-                "birthday           1\n"
-                "\n"
-                "week      total  cooling  online_only  follow_up  trip  weekend_call  birthday\n"
-                "2026-W01      0        0            0          0     0             0         0\n"
-                "2026-W02      1        1            0          0     0             0         0\n"
-                "2026-W03      1        1            0          0     0             0         0\n"
-                "2026-W04      1        0            0          0     0             0         1\n");
+  EXPECT_EQ(
+      r.out,
+      "config:    " + config +
+          "\n"
+          "time zone: UTC\n"
+          "replayed:  2026-01-01 to 2026-01-25\n"
+          "nudges:    3\n"
+          "\n"
+          "kind          nudges\n"
+          "cooling            2\n"
+          "online_only        0\n"
+          "follow_up          0\n"
+          "trip               0\n"
+          "weekend_call       0\n"
+          "birthday           1\n"
+          "rhythm             0\n"
+          "\n"
+          "week      total  cooling  online_only  follow_up  trip  weekend_call  birthday  "
+          "rhythm\n"
+          "2026-W01      0        0            0          0     0             0         0       "
+          "0\n"
+          "2026-W02      1        1            0          0     0             0         0       "
+          "0\n"
+          "2026-W03      1        1            0          0     0             0         0       "
+          "0\n"
+          "2026-W04      1        0            0          0     0             0         1       "
+          "0\n");
   // The same nudges as the JSON lines, counted.
   const auto lines = testing::RunCommand({testing::WarmthdPath(), "replay", timeline, "--config",
                                           config, "--until", "2026-01-25T00:00:00Z"});
