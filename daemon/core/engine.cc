@@ -373,7 +373,7 @@ ContactView Engine::View(const Record& r, TimePoint now) const {
   v.cadence_tag = cadence.tag;
   v.half_life = cadence.half_life;
   v.usual_gap = s.rhythm.Usual(options_.rules.rhythm.min_gaps);
-  v.rhythm_gaps = s.rhythm.gaps();
+  v.rhythm_gaps = s.rhythm.Gaps();
   if (const auto until = OneSidedUntil(s, options_.rules.reciprocity); until && *until > now) {
     v.one_sided_until = until;
   }

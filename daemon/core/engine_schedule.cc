@@ -289,7 +289,7 @@ std::string Engine::Describe(const Nudge& n, const Record& first, TimePoint now)
     }
     case NudgeKind::kRhythm:
       return RhythmText(name, s.rhythm.Usual(options_.rules.rhythm.min_gaps).value_or(kDay),
-                        now - s.rhythm.session_at().value_or(now));
+                        now - s.rhythm.SessionAt().value_or(now));
     case NudgeKind::kOnlineOnly:
       return OnlineOnlyText(name, s.streak,
                             SinceDay(calendar_, s.streak_first_at.value_or(now), now),

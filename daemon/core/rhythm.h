@@ -27,8 +27,8 @@ class Rhythm {
   // The usual gap, once at least `min_gaps` gaps were seen; else nullopt.
   std::optional<Duration> Usual(int min_gaps) const;
   // Every gap seen (saturates), and when the last session began.
-  int gaps() const { return count_; }
-  std::optional<TimePoint> session_at() const { return session_at_; }
+  int Gaps() const { return count_; }
+  std::optional<TimePoint> SessionAt() const { return session_at_; }
 
  private:
   std::optional<TimePoint> session_at_;

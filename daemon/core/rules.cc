@@ -49,7 +49,7 @@ std::optional<Candidate> RhythmCandidate(std::int64_t cid, const Summary& s, Cir
                                          const RuleOptions::RhythmRule& opts,
                                          std::optional<TimePoint> cooling_due) {
   const auto usual = s.rhythm.Usual(opts.min_gaps);
-  const auto last = s.rhythm.session_at();
+  const auto last = s.rhythm.SessionAt();
   if (circle == Circle::kUnspecified || !usual || !last || opts.factor <= 0) {
     return std::nullopt;
   }

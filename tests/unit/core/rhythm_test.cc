@@ -25,7 +25,7 @@ Rhythm WithGaps(const std::vector<Duration>& gaps) {
 
 TEST(Rhythm, RegularHistoryGivesItsGap) {
   const Rhythm r = WithGaps({9 * kDay, 9 * kDay, 9 * kDay, 9 * kDay, 9 * kDay});
-  EXPECT_EQ(r.gaps(), 5);
+  EXPECT_EQ(r.Gaps(), 5);
   EXPECT_EQ(r.Usual(4), 9 * kDay);
 }
 
@@ -38,7 +38,7 @@ TEST(Rhythm, IsNotTrustedBeforeMinGaps) {
 
 TEST(Rhythm, ASingleGapIsNotARhythmByDefault) {
   const Rhythm r = WithGaps({30 * kDay});
-  EXPECT_EQ(r.gaps(), 1);
+  EXPECT_EQ(r.Gaps(), 1);
   EXPECT_FALSE(r.Usual(4));
   EXPECT_EQ(r.Usual(1), 30 * kDay) << "with min_gaps 1 the one gap is the rhythm";
 }
@@ -69,7 +69,7 @@ TEST(Rhythm, ABurstOfMessagesIsOneSession) {
     }
     t += 7 * kDay;
   }
-  EXPECT_EQ(r.gaps(), 5) << "six sessions, five gaps";
+  EXPECT_EQ(r.Gaps(), 5) << "six sessions, five gaps";
   EXPECT_EQ(r.Usual(4), 7 * kDay);
 }
 
