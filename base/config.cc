@@ -213,6 +213,26 @@ void ReadCallBack(Section s, core::RuleOptions::CallBack& c) {
   s.Finish();
 }
 
+// [rules] rhythm and reciprocity: the rules that learn from a history.
+void ReadGuards(Section& s, core::RuleOptions& r) {
+  Section rhythm = s.Sub("rhythm");
+  if (auto v = rhythm.Number("factor", 1, 100)) {
+    r.rhythm.factor = *v;
+  }
+  if (auto v = rhythm.Integer("min_gaps", 1, 1000)) {
+    r.rhythm.min_gaps = *v;
+  }
+  rhythm.Finish();
+  Section reciprocity = s.Sub("reciprocity");
+  if (auto v = reciprocity.Integer("unanswered", 0, 1000)) {
+    r.reciprocity.unanswered = *v;
+  }
+  if (auto v = reciprocity.Duration("cooldown")) {
+    r.reciprocity.cooldown = *v;
+  }
+  reciprocity.Finish();
+}
+
 void ReadRules(Section s, core::RuleOptions& r) {
   Section online = s.Sub("online_only");
   if (auto v = online.Integer("min_streak", 1, 10000)) {
@@ -275,6 +295,29 @@ void ReadRules(Section s, core::RuleOptions& r) {
   }
   birthday.Finish();
   ReadCallBack(s.Sub("call_back"), r.call_back);
+  ReadGuards(s, r);
+  s.Finish();
+}
+
+// [cadence] tags = { mentor = "90d" }: keys lower-cased, as contacts' tags
+// are compared.
+void ReadCadence(Section s, core::CadenceOptions& c) {
+  Section tags = s.Sub("tags");
+  if (const toml::node* n = s.Node("tags"); n != nullptr) {
+    for (const auto& [key, value] : *n->as_table()) {
+      const std::string tag(key.str());
+      const auto d = tags.Duration(tag);
+      if (!d || *d < core::kDay) {
+        throw ConfigError(tags.Name(tag), "expected a duration of at least a day, such as \"90d\"");
+      }
+      std::string lower = tag;
+      for (char& ch : lower) {
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      }
+      c.tags[lower] = *d;
+    }
+  }
+  tags.Finish();
   s.Finish();
 }
 
@@ -383,6 +426,7 @@ Config ParseConfig(std::string_view text, const std::string& source) {
   ReadModel(top.Sub("model"), c.engine.model);
   ReadDelivery(top.Sub("delivery"), c.engine.delivery);
   ReadRules(top.Sub("rules"), c.engine.rules);
+  ReadCadence(top.Sub("cadence"), c.engine.cadence);
   Section me = top.Sub("me");
   if (auto v = me.Strings("addresses")) {
     c.me_addresses = *v;

@@ -1,5 +1,6 @@
 // warmctl contact add|edit|rm|show.
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iomanip>
 #include <memory>
@@ -17,6 +18,48 @@ namespace {
 
 using core::Lower;
 using core::Status;
+
+core::Duration Of(const google::protobuf::Duration& d) {
+  return std::chrono::duration_cast<core::Duration>(std::chrono::seconds(d.seconds()) +
+                                                    std::chrono::nanoseconds(d.nanos()));
+}
+
+// "cadence: every 7d (set on this contact), at most 14d", "every 90d (tag
+// mentor)", "circle (half-life 7d)"; the learned rhythm; one-sided.
+void PrintCadence(Context& ctx, const v1::ContactInfo& info) {
+  const v1::Contact& c = info.contact();
+  std::ostream& out = ctx.out;
+  out << "  cadence:     ";
+  if (info.cadence_source() == "contact" && info.has_every()) {
+    out << "every " << core::FormatDuration(Of(info.every())) << " (set on this contact)";
+  } else if (info.cadence_source() == "tag" && info.has_every()) {
+    out << "every " << core::FormatDuration(Of(info.every())) << " (tag " << info.cadence_tag()
+        << " in [cadence])";
+  } else {
+    out << "the circle's";
+  }
+  if (info.has_half_life()) {
+    const auto hours = std::chrono::round<std::chrono::hours>(Of(info.half_life()));
+    out << ", half-life "
+        << core::FormatDuration(std::chrono::duration_cast<core::Duration>(hours));
+  }
+  if (c.has_every_max()) {
+    out << "; at most " << core::FormatDuration(Of(c.every_max()));
+  }
+  out << '\n';
+  if (info.has_usual_gap()) {
+    const auto days = std::chrono::round<std::chrono::days>(Of(info.usual_gap())).count();
+    out << "  rhythm:      usually every "
+        << (days <= 1 ? std::string("day") : std::to_string(days) + " days") << " (learned from "
+        << info.rhythm_gaps() << " gaps)\n";
+  } else if (info.interaction_count() > 0) {
+    out << "  rhythm:      not learned yet (" << info.rhythm_gaps() << " gaps)\n";
+  }
+  if (info.has_one_sided_until()) {
+    out << "  one-sided:   your messages went unanswered; not proposed until "
+        << client::LocalTime(client::FromProto(info.one_sided_until()), ctx.zone) << '\n';
+  }
+}
 
 void PrintContact(Context& ctx, const v1::ContactInfo& info) {
   const v1::Contact& c = info.contact();
@@ -36,6 +79,7 @@ void PrintContact(Context& ctx, const v1::ContactInfo& info) {
         << client::LocalTime(client::FromProto(info.last_interaction_at()), ctx.zone) << ")\n";
   }
   out << "  interactions: " << info.interaction_count() << '\n';
+  PrintCadence(ctx, info);
   for (const auto& ident : c.identifiers()) {
     out << "  identifier:  " << ident << '\n';
   }
@@ -85,6 +129,8 @@ struct ContactFlags {
   std::string birthday;
   std::vector<std::string> tags;
   std::vector<std::string> untags;
+  std::string every;
+  std::string every_max;
   bool family = false;
   bool no_family = false;
   bool mute = false;
@@ -100,6 +146,10 @@ struct ContactFlags {
     cmd->add_option("--birthday", birthday,
                     "MM-DD or YYYY-MM-DD" + std::string(edit ? "; none to clear" : ""));
     cmd->add_option("--tag", tags, "Tag (repeatable)");
+    cmd->add_option("--every", every,
+                    "Keep in touch this often, e.g. 1w, 30d; auto: the tag's or circle's");
+    cmd->add_option("--max", every_max,
+                    "A stronger nudge once this long has passed, e.g. 2w; none to clear");
     cmd->add_flag("--family", family, "Family: warmth fades half as fast");
     cmd->add_flag("--mute", mute, "Never nudge about this contact");
     if (edit) {
@@ -164,6 +214,44 @@ struct ContactFlags {
     return Status::Ok();
   }
 
+  // --every DURATION|auto and --max DURATION|none.
+  Status ApplyCadence(v1::Contact& c) const {
+    const auto set = [](const std::string& text, const char* flag, const char* clear,
+                        google::protobuf::Duration* out, bool& cleared) -> Status {
+      cleared = text == clear;
+      if (cleared) {
+        return Status::Ok();
+      }
+      const auto d = core::ParseDuration(text);
+      if (!d.ok()) {
+        return Status::InvalidArgument(std::string(flag) + ": expected a duration such as 1w or " +
+                                       "30d, or " + clear);
+      }
+      const auto secs = std::chrono::duration_cast<std::chrono::seconds>(*d);
+      out->set_seconds(secs.count());
+      out->set_nanos(0);
+      return Status::Ok();
+    };
+    bool cleared = false;
+    if (!every.empty()) {
+      if (Status s = set(every, "--every", "auto", c.mutable_every(), cleared); !s.ok()) {
+        return s;
+      }
+      if (cleared) {
+        c.clear_every();
+      }
+    }
+    if (!every_max.empty()) {
+      if (Status s = set(every_max, "--max", "none", c.mutable_every_max(), cleared); !s.ok()) {
+        return s;
+      }
+      if (cleared) {
+        c.clear_every_max();
+      }
+    }
+    return Status::Ok();
+  }
+
   // Applies the flags given to `c`, phone numbers read with `phone` (the
   // daemon's own normalization, so that an unusable number is named here);
   // kInvalidArgument names the bad flag.
@@ -186,6 +274,9 @@ struct ContactFlags {
       c.set_city(city == "none" ? "" : city);
     }
     if (Status s = ApplyBirthday(c); !s.ok()) {
+      return s;
+    }
+    if (Status s = ApplyCadence(c); !s.ok()) {
       return s;
     }
     for (const auto& t : tags) {

@@ -45,8 +45,10 @@ int PrintList(Context& ctx, bool all, const v1::Reply& reply) {
     ctx.out << std::left << std::setw(7) << Fixed(info.warmth()) << std::setw(14)
             << CircleName(info.contact().circle()) << std::setw(static_cast<int>(width) + 2)
             << Name(info.contact()) << std::setw(14) << last << std::setw(15)
-            << (info.has_last_interaction_at() ? ChannelName(info.last_channel()) : "-") << cools
-            << '\n';
+            << (info.has_last_interaction_at() ? ChannelName(info.last_channel()) : "-")
+            << cools
+            // Messages went unanswered: not proposed for a while (rules.reciprocity).
+            << (info.has_one_sided_until() ? "  one-sided" : "") << '\n';
   }
   return 0;
 }

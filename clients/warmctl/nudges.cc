@@ -257,7 +257,7 @@ void AddWatchCommand(CLI::App& cli, Context& ctx, Commands& commands) {
   watch->add_option(
       "--kind", *kinds,
       "Only these kinds: cooling, online_only, follow_up, trip, weekend_call, birthday, "
-      "call_back");
+      "call_back, rhythm");
   commands.push_back({watch, [&ctx, kinds] { return Watch(ctx, *kinds); }});
 }
 

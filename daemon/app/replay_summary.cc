@@ -7,14 +7,19 @@
 #include <string_view>
 #include <vector>
 
+#include "warmth/v1/warmth.pb.h"
+
 namespace warmth::app {
 namespace {
 
-// The kinds a nudge can have, in the order of the enum (and of the columns).
+// The kinds a nudge can have, in the order of the enum (and of the columns):
+// those the wire knows, so that a number kept for another kind is no column.
 std::vector<core::NudgeKind> Kinds() {
   std::vector<core::NudgeKind> kinds;
   for (int k = 1; k < core::kNudgeKindCount; ++k) {
-    kinds.push_back(static_cast<core::NudgeKind>(k));
+    if (v1::NudgeKind_IsValid(k)) {
+      kinds.push_back(static_cast<core::NudgeKind>(k));
+    }
   }
   return kinds;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "daemon/core/cadence.h"
 #include "daemon/core/identifiers.h"
 #include "daemon/core/slots.h"
 #include "daemon/core/validation.h"
@@ -73,12 +74,19 @@ void Engine::FinishLoad(TimePoint now) {
 // --- Contacts ----------------------------------------------------------------
 
 Duration Engine::HalfLife(const Record& r) const {
-  return options_.model.HalfLife(r.contact.circle, r.contact.family);
+  if (!r.contact.every && options_.cadence.tags.empty()) {
+    return options_.model.HalfLife(r.contact.circle, r.contact.family);  // the common case
+  }
+  return ResolveCadence(r.contact, options_.model, options_.cadence).half_life;
 }
 
 FoldParams Engine::Fold(const Record& r) const {
-  return FoldParams{&options_.model, HalfLife(r), options_.rules.online_only.min_streak,
-                    options_.model.threshold, options_.rules.follow_up.cold_outreach};
+  return FoldParams{&options_.model,
+                    HalfLife(r),
+                    options_.rules.online_only.min_streak,
+                    options_.model.threshold,
+                    options_.rules.follow_up.cold_outreach,
+                    options_.rules.reciprocity.unanswered};
 }
 
 Engine::Record& Engine::CreateUnsorted(const std::string& identifier, TimePoint now) {
@@ -203,7 +211,7 @@ void Engine::Settle(std::int64_t cid, const Event& e) {
     }
     const bool asked_for_live = kind == NudgeKind::kCooling || kind == NudgeKind::kOnlineOnly ||
                                 kind == NudgeKind::kWeekendCall || kind == NudgeKind::kBirthday ||
-                                kind == NudgeKind::kCallBack;
+                                kind == NudgeKind::kCallBack || kind == NudgeKind::kRhythm;
     if ((live && (asked_for_live || kind == NudgeKind::kFollowUp)) ||
         (reply && kind == NudgeKind::kFollowUp)) {
       SetState(*n, NudgeState::kDone, std::nullopt);
@@ -365,6 +373,16 @@ ContactView Engine::View(const Record& r, TimePoint now) const {
   }
   if (r.snoozed_until && *r.snoozed_until > now) {
     v.snoozed_until = r.snoozed_until;
+  }
+  const Cadence cadence = ResolveCadence(r.contact, options_.model, options_.cadence);
+  v.cadence_source = cadence.source;
+  v.every = cadence.every;
+  v.cadence_tag = cadence.tag;
+  v.half_life = cadence.half_life;
+  v.usual_gap = s.rhythm.Usual(options_.rules.rhythm.min_gaps);
+  v.rhythm_gaps = s.rhythm.Gaps();
+  if (const auto until = OneSidedUntil(s, options_.rules.reciprocity); until && *until > now) {
+    v.one_sided_until = until;
   }
   return v;
 }

@@ -16,8 +16,15 @@ void Engine::Refresh(Record& r, TimePoint now) {
   contacts_.IndexConversation(r);
   const RuleOptions& rules = options_.rules;
   const auto published = [this](const std::string& k) { return nudges_.IsPublished(k); };
-  r.candidates[static_cast<int>(NudgeKind::kCooling)] =
-      CoolingCandidate(r.cid, s, r.contact.circle, HalfLife(r), options_.model.threshold);
+  const Duration half_life = HalfLife(r);
+  const double threshold = options_.model.threshold;
+  r.candidates[static_cast<int>(NudgeKind::kCooling)] = CoolingCandidate(
+      r.cid, s, r.contact.circle, half_life, threshold, r.contact.every_max, published);
+  // Compared with the plain COOLING: a rhythm never nudges later than that.
+  const auto plain = CoolingCandidate(r.cid, s, r.contact.circle, half_life, threshold);
+  r.candidates[static_cast<int>(NudgeKind::kRhythm)] =
+      RhythmCandidate(r.cid, s, r.contact.circle, rules.rhythm,
+                      plain ? std::optional<TimePoint>(plain->due_at) : std::nullopt);
   r.candidates[static_cast<int>(NudgeKind::kOnlineOnly)] =
       OnlineOnlyCandidate(r.cid, s, rules.online_only);
   r.candidates[static_cast<int>(NudgeKind::kFollowUp)] =
@@ -41,6 +48,10 @@ void Engine::Refresh(Record& r, TimePoint now) {
     TimePoint due = c->due_at;
     if (r.snoozed_until && *r.snoozed_until > due) {
       due = *r.snoozed_until;
+    }
+    if (const auto until = OneSidedUntil(s, rules.reciprocity);
+        until && *until > due && IsReciprocityGuarded(kind)) {
+      due = *until;  // they never answer: not proposed until the cooldown ends
     }
     scheduler_.Set(slot, due);
   }
@@ -100,8 +111,8 @@ void Engine::HandleWeekend(TimePoint now) {
   nudges_.MarkWeekendHandled(weekend_->key);
   if (now < *weekend_->expires_at) {
     const auto warmth = [&](const Record& r) { return WarmthNow(r, now); };
-    if (const auto cid =
-            PickWeekendContact(contacts_, nudges_, options_.rules.weekend_call, now, warmth)) {
+    if (const auto cid = PickWeekendContact(contacts_, nudges_, options_.rules.weekend_call, now,
+                                            warmth, options_.rules.reciprocity)) {
       AddWaiting(Waiting{*weekend_, weekend_->key, {*cid}, {}});
     }
   }
@@ -186,6 +197,10 @@ bool Engine::IsCurrent(const Waiting& w, TimePoint now) const {
   }
   const Record& r = contacts_.At(w.cids.front());
   const auto& live = r.history.summary().last_live_at;
+  if (const auto until = OneSidedUntil(r.history.summary(), options_.rules.reciprocity);
+      until && *until > now && IsReciprocityGuarded(c.kind)) {
+    return false;  // became one-sided while it waited
+  }
   if (c.kind == NudgeKind::kWeekendCall) {
     return !live || *live < c.due_at;
   }
@@ -272,10 +287,15 @@ std::string Engine::Describe(const Nudge& n, const Record& first, TimePoint now)
       const Trip& trip = trips_.Find(n.trip_id)->trip;
       return TripText(Trim(trip.city), TripDates(calendar_, trip), n.contact_names);
     }
-    case NudgeKind::kCooling:
-      return s.last_live_at
-                 ? CoolingText(name, now - *s.last_live_at, true)
-                 : CoolingText(name, s.last_at ? now - *s.last_at : Duration::zero(), false);
+    case NudgeKind::kCooling: {
+      const bool past_max = IsPastMax(n.key);
+      return s.last_live_at ? CoolingText(name, now - *s.last_live_at, true, past_max)
+                            : CoolingText(name, s.last_at ? now - *s.last_at : Duration::zero(),
+                                          false, past_max);
+    }
+    case NudgeKind::kRhythm:
+      return RhythmText(name, s.rhythm.Usual(options_.rules.rhythm.min_gaps).value_or(kDay),
+                        now - s.rhythm.SessionAt().value_or(now));
     case NudgeKind::kOnlineOnly:
       return OnlineOnlyText(name, s.streak,
                             SinceDay(calendar_, s.streak_first_at.value_or(now), now),

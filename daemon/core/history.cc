@@ -29,11 +29,16 @@ void Step(Summary& s, const Event& e, const FoldParams& params) {
   }
   s.last_at = e.at;
   s.last_channel = e.channel;
+  if (e.channel != Channel::kSocial) {
+    s.rhythm.Add(e.at);
+  }
   if (IsLive(e.channel)) {
     s.last_live_at = e.at;
     s.last_reply_at = e.at;
     s.missed_at.reset();  // called back
     s.missed_before_at.reset();
+    s.unanswered = 0;
+    s.one_sided_at.reset();
     s.streak = 0;
     s.streak_outbound = s.streak_inbound = false;
     s.streak_first_at.reset();
@@ -44,6 +49,13 @@ void Step(Summary& s, const Event& e, const FoldParams& params) {
   const bool outbound = e.direction == Direction::kOutbound || e.direction == Direction::kMutual;
   if (inbound && e.channel != Channel::kSocial) {
     s.last_reply_at = e.at;
+    s.unanswered = 0;
+    s.one_sided_at.reset();
+  } else if (outbound && IsConversation(e.channel)) {
+    ++s.unanswered;
+    if (params.unanswered > 0 && s.unanswered == params.unanswered) {
+      s.one_sided_at = e.at;
+    }
   }
   // A cold pitch: an e-mail that opened a thread with someone who has never
   // written to you or spoken with you. It is decided here, in time order, so

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "daemon/core/model.h"
+#include "daemon/core/rhythm.h"
 #include "daemon/core/time.h"
 #include "daemon/core/types.h"
 
@@ -59,6 +60,13 @@ struct Summary {
   // before it (CALL_BACK). Nothing else in the summary sees missed calls.
   std::optional<TimePoint> missed_at;
   std::optional<TimePoint> missed_before_at;
+  // Reciprocity: OUTBOUND messages and e-mails since the last reply (see
+  // last_reply_at), and when their number reached FoldParams::unanswered:
+  // the contact has been one-sided since then.
+  int unanswered = 0;
+  std::optional<TimePoint> one_sided_at;
+  // The usual gap between sessions of contact (likes do not count).
+  Rhythm rhythm;
 };
 
 // A cooled contact starts a new cooling episode above threshold × (1 + this).
@@ -73,6 +81,9 @@ struct FoldParams {
   // when the contact had not written to you or spoken with you before it (no
   // event that sets Summary::last_reply_at earlier in the fold).
   bool cold_outreach = true;
+  // rules.reciprocity.unanswered: this many unanswered OUTBOUND messages or
+  // e-mails make a contact one-sided. 0: never.
+  int unanswered = 3;
   friend bool operator==(const FoldParams&, const FoldParams&) = default;
 };
 
@@ -100,7 +111,7 @@ class History {
  private:
   std::vector<Event> events_;
   Summary summary_;
-  FoldParams folded_{nullptr, Duration{}, 0, 0, false};  // what summary_ was folded with
+  FoldParams folded_{nullptr, Duration{}, 0, 0, false, 0};  // what summary_ was folded with
   bool stale_ = false;
 };
 

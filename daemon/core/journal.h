@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "daemon/core/cadence.h"
 #include "daemon/core/history.h"
 #include "daemon/core/types.h"
 
@@ -30,6 +31,14 @@ struct ContactView {
   std::int64_t interactions = 0;
   std::optional<TimePoint> cools_at;  // when warmth falls below the threshold
   std::optional<TimePoint> snoozed_until;
+  // The cadence in effect: set on the contact, by a tag, or the circle's.
+  CadenceSource cadence_source = CadenceSource::kCircle;
+  std::optional<Duration> every;  // unless kCircle
+  std::string cadence_tag;        // kTag
+  Duration half_life{};
+  std::optional<Duration> usual_gap;  // the learned rhythm, once trusted
+  int rhythm_gaps = 0;
+  std::optional<TimePoint> one_sided_until;  // while it is not proposed (reciprocity)
 };
 
 // --- The journal: what the store must write to match memory. -------------

@@ -21,7 +21,9 @@ std::string Key(std::string_view rule, std::int64_t id, TimePoint t) {
 }  // namespace
 
 std::optional<Candidate> CoolingCandidate(std::int64_t cid, const Summary& s, Circle circle,
-                                          Duration half_life, double threshold) {
+                                          Duration half_life, double threshold,
+                                          std::optional<Duration> every_max,
+                                          const IsPublished& published) {
   if (circle == Circle::kUnspecified || !s.episode_at) {
     return std::nullopt;
   }
@@ -29,7 +31,44 @@ std::optional<Candidate> CoolingCandidate(std::int64_t cid, const Summary& s, Ci
   if (!due) {
     return std::nullopt;
   }
-  return Candidate{NudgeKind::kCooling, Key("cooling", cid, *s.episode_at), *due, std::nullopt};
+  Candidate plain{NudgeKind::kCooling, Key("cooling", cid, *s.episode_at), *due, std::nullopt};
+  if (every_max) {
+    const TimePoint max_due = *s.episode_at + *every_max;
+    if (max_due <= *due || (published && published(plain.key))) {
+      return Candidate{NudgeKind::kCooling, Key("cooling-max", cid, *s.episode_at), max_due,
+                       std::nullopt};
+    }
+  }
+  return plain;
+}
+
+bool IsPastMax(const std::string& cooling_key) {
+  return cooling_key.starts_with("cooling-max/");
+}
+
+std::optional<Candidate> RhythmCandidate(std::int64_t cid, const Summary& s, Circle circle,
+                                         const RuleOptions::RhythmRule& opts,
+                                         std::optional<TimePoint> cooling_due) {
+  const auto usual = s.rhythm.Usual(opts.min_gaps);
+  const auto last = s.rhythm.SessionAt();
+  if (circle == Circle::kUnspecified || !usual || !last || opts.factor <= 0) {
+    return std::nullopt;
+  }
+  const auto wait =
+      std::chrono::duration_cast<Duration>(std::chrono::duration<double, Duration::period>(
+          static_cast<double>(usual->count()) * opts.factor));
+  const TimePoint due = *last + wait;
+  if (cooling_due && *cooling_due <= due) {
+    return std::nullopt;
+  }
+  return Candidate{NudgeKind::kRhythm, Key("rhythm", cid, *last), due, std::nullopt};
+}
+
+std::optional<TimePoint> OneSidedUntil(const Summary& s, const RuleOptions::Reciprocity& opts) {
+  if (!s.one_sided_at || opts.unanswered <= 0) {
+    return std::nullopt;
+  }
+  return *s.one_sided_at + opts.cooldown;
 }
 
 std::optional<Candidate> OnlineOnlyCandidate(std::int64_t cid, const Summary& s,
@@ -155,12 +194,14 @@ int KindRank(NudgeKind kind) {
       return 3;
     case NudgeKind::kCooling:
       return 4;
-    case NudgeKind::kOnlineOnly:
+    case NudgeKind::kRhythm:
       return 5;
-    case NudgeKind::kWeekendCall:
+    case NudgeKind::kOnlineOnly:
       return 6;
-    default:
+    case NudgeKind::kWeekendCall:
       return 7;
+    default:
+      return 8;
   }
 }
 
@@ -169,8 +210,8 @@ int CircleRank(Circle circle) {
 }
 
 std::string NudgeId(NudgeKind kind, const std::string& key) {
-  static constexpr std::string_view kPrefixes[] = {"n",    "cool",    "online", "follow",
-                                                   "trip", "weekend", "bday",   "callback"};
+  static constexpr std::string_view kPrefixes[] = {"n",       "cool", "online",   "follow", "trip",
+                                                   "weekend", "bday", "callback", "rhythm"};
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(StableHash(key)));
   return std::string(

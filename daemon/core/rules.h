@@ -53,6 +53,14 @@ struct RuleOptions {
     // Only for calls this recent: an imported old call log raises nothing.
     Duration within = 2 * kDay;
   } call_back;
+  struct RhythmRule {
+    double factor = 3.0;  // nudge when the silence exceeds factor × the usual gap
+    int min_gaps = 4;     // trust the usual gap after this many gaps
+  } rhythm;
+  struct Reciprocity {
+    int unanswered = 3;             // unanswered outbound messages make a contact one-sided
+    Duration cooldown = 60 * kDay;  // for this long, no COOLING, ONLINE_ONLY, WEEKEND_CALL
+  } reciprocity;
 };
 
 // The tag of an e-mail that opened a thread (no In-Reply-To, no References),
@@ -76,8 +84,35 @@ using IsPublished = std::function<bool(const std::string& key)>;
 // an event starts a new episode). None without a circle (collecting is not
 // connecting) or when W never rose above T. The key names the episode, so it
 // fires once per episode — also when a backfill shows it began in the past.
+//
+// With `every_max` (Contact::every_max) a stronger COOLING ("…longer than you
+// wanted") is due at episode_at + every_max: in place of the plain one once
+// that is published, or if the plain one would come later.
 std::optional<Candidate> CoolingCandidate(std::int64_t cid, const Summary& s, Circle circle,
-                                          Duration half_life, double threshold);
+                                          Duration half_life, double threshold,
+                                          std::optional<Duration> every_max = std::nullopt,
+                                          const IsPublished& published = {});
+// Whether a COOLING key is the stronger one, past every_max.
+bool IsPastMax(const std::string& cooling_key);
+
+// RHYTHM: the silence since the last session exceeds factor × the usual gap
+// (Summary::rhythm, after min_gaps gaps); due then. None without a circle,
+// and none when COOLING (`cooling_due`) would come first: a learned rhythm
+// makes a contact nudge sooner than its circle would, never later. Once per
+// silence (keyed by the last session).
+std::optional<Candidate> RhythmCandidate(std::int64_t cid, const Summary& s, Circle circle,
+                                         const RuleOptions::RhythmRule& opts,
+                                         std::optional<TimePoint> cooling_due);
+
+// Until when a one-sided contact (Summary::one_sided_at) is not proposed by
+// COOLING, ONLINE_ONLY and WEEKEND_CALL; nullopt when it is not one-sided.
+std::optional<TimePoint> OneSidedUntil(const Summary& s, const RuleOptions::Reciprocity& opts);
+// COOLING, RHYTHM, ONLINE_ONLY and WEEKEND_CALL: the kinds that ask you to call
+// someone out of the blue, which a one-sided contact does not get.
+constexpr bool IsReciprocityGuarded(NudgeKind kind) {
+  return kind == NudgeKind::kCooling || kind == NudgeKind::kRhythm ||
+         kind == NudgeKind::kOnlineOnly || kind == NudgeKind::kWeekendCall;
+}
 
 // ONLINE_ONLY: the streak since the last live interaction reached min_streak
 // with both directions; due then, or no_live_for after the last live one,
@@ -120,7 +155,7 @@ Candidate TripCandidate(const Trip& trip, Duration lead);
 Candidate WeekendCandidate(const LocalCalendar& cal, const WeeklyTime& at, TimePoint now,
                            const IsPublished& handled);
 
-// Publication order: BIRTHDAY, CALL_BACK, FOLLOW_UP, TRIP, COOLING,
+// Publication order: BIRTHDAY, CALL_BACK, FOLLOW_UP, TRIP, COOLING, RHYTHM,
 // ONLINE_ONLY, WEEKEND_CALL; then inner circle first.
 int KindRank(NudgeKind kind);
 int CircleRank(Circle circle);

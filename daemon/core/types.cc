@@ -14,8 +14,8 @@ constexpr std::array<std::string_view, kDirectionCount> kDirectionNames = {
 constexpr std::array<std::string_view, kCircleCount> kCircleNames = {"unsorted", "inner", "close",
                                                                      "network", "acquaintance"};
 constexpr std::array<std::string_view, kNudgeKindCount> kKindNames = {
-    "unspecified", "cooling",      "online_only", "follow_up",
-    "trip",        "weekend_call", "birthday",    "call_back"};
+    "unspecified",  "cooling",  "online_only", "follow_up", "trip",
+    "weekend_call", "birthday", "call_back",   "rhythm"};
 constexpr std::array<std::string_view, 5> kStateNames = {"unspecified", "pending", "done",
                                                          "snoozed", "dismissed"};
 

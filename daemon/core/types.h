@@ -46,8 +46,9 @@ enum class NudgeKind : std::uint8_t {
   kWeekendCall = 5,
   kBirthday = 6,
   kCallBack = 7,
+  kRhythm = 8,
 };
-inline constexpr int kNudgeKindCount = 8;
+inline constexpr int kNudgeKindCount = 9;
 
 enum class NudgeState : std::uint8_t {
   kUnspecified = 0,
@@ -97,6 +98,11 @@ struct Contact {
   std::vector<std::string> tags;
   bool muted = false;
   bool family = false;
+  // The cadence set for this contact: it should cool after about `every`
+  // without contact (see CadenceHalfLife), and get a stronger COOLING past
+  // `every_max`. nullopt: the tag's or circle's default.
+  std::optional<Duration> every;
+  std::optional<Duration> every_max;
   friend bool operator==(const Contact&, const Contact&) = default;
 };
 

@@ -88,6 +88,21 @@ Status ValidateInteraction(const Interaction& in) {
   return CheckTags("tags", in.tags);
 }
 
+// A cadence between a day and ten years; a maximum longer than the cadence.
+Status CheckCadence(const Contact& c) {
+  const auto in_range = [](Duration d) { return d >= kDay && d <= 3650 * kDay; };
+  if (c.every && !in_range(*c.every)) {
+    return Invalid("contact.every", "must be between 1 day and 10 years");
+  }
+  if (c.every_max && !in_range(*c.every_max)) {
+    return Invalid("contact.every_max", "must be between 1 day and 10 years");
+  }
+  if (c.every && c.every_max && *c.every_max <= *c.every) {
+    return Invalid("contact.every_max", "must be longer than contact.every");
+  }
+  return Status::Ok();
+}
+
 Status ValidateContact(Contact& c, const PhoneNormalizer& phone) {
   if (Status s = ValidateContactId(c.id); !s.ok()) {
     return Status::InvalidArgument("contact.id: " + s.message().substr(s.message().find(':') + 2));
@@ -115,6 +130,9 @@ Status ValidateContact(Contact& c, const PhoneNormalizer& phone) {
     }
   }
   c.identifiers = std::move(idents);
+  if (Status s = CheckCadence(c); !s.ok()) {
+    return s;
+  }
   if (c.birthday) {
     const Birthday& b = *c.birthday;
     const date::year_month_day ymd{date::year(b.year == 0 ? 2000 : b.year),

@@ -39,7 +39,8 @@ std::unordered_set<std::int64_t> AlreadyAsked(const NudgeBook& nudges, TimePoint
 
 std::optional<std::int64_t> PickWeekendContact(
     const ContactIndex& contacts, const NudgeBook& nudges, const RuleOptions::WeekendCall& opts,
-    TimePoint now, const std::function<double(const ContactRecord&)>& warmth) {
+    TimePoint now, const std::function<double(const ContactRecord&)>& warmth,
+    const RuleOptions::Reciprocity& reciprocity) {
   const TimePoint from = now - opts.window;
   // A weekend suggestion counts like a call for the no-live window, and
   // whoever already has an open nudge is asked about once is enough.
@@ -54,6 +55,9 @@ std::optional<std::int64_t> PickWeekendContact(
     if (r.contact.muted || (s.last_live_at && *s.last_live_at > now - opts.no_live_for) ||
         (r.snoozed_until && *r.snoozed_until > now) || asked.contains(r.cid)) {
       continue;
+    }
+    if (const auto until = OneSidedUntil(s, reciprocity); until && *until > now) {
+      continue;  // they never answer: a call is not what this needs
     }
     const Exchange x = CountExchange(r, from, now);
     if (!x.in || !x.out) {

@@ -1,5 +1,6 @@
 #include "daemon/core/wording.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace warmth::core {
@@ -18,12 +19,22 @@ std::string JoinNames(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::string CoolingText(const std::string& name, Duration since, bool talked) {
+std::string CoolingText(const std::string& name, Duration since, bool talked, bool past_max) {
   const auto days = std::chrono::floor<std::chrono::days>(since).count();
   const std::string span = days == 1 ? "a day" : std::to_string(days) + " days";
   return "It's been " + span +
          (talked ? " since you talked with " : " since you were last in touch with ") + name +
-         ". Time to pick up the phone.";
+         (past_max ? ", longer than you wanted" : "") + ". Time to pick up the phone.";
+}
+
+std::string RhythmText(const std::string& name, Duration usual, Duration silence) {
+  // Rounded, not floored: a usual gap of 8 days 20 hours reads "9 days".
+  const auto usual_days =
+      std::max<std::int64_t>(1, std::chrono::round<std::chrono::days>(usual).count());
+  const auto silent_days = std::chrono::floor<std::chrono::days>(silence).count();
+  return "You usually talk with " + name + " every " +
+         (usual_days == 1 ? std::string("day") : std::to_string(usual_days) + " days") +
+         "; it has been " + std::to_string(silent_days) + ".";
 }
 
 std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,

@@ -13,7 +13,11 @@ namespace warmth::core {
 // person and the reason.
 
 // `since`: since the last live interaction (talked), else since the last one.
-std::string CoolingText(const std::string& name, Duration since, bool talked);
+// `past_max`: past the contact's every_max, "…, longer than you wanted."
+std::string CoolingText(const std::string& name, Duration since, bool talked,
+                        bool past_max = false);
+// "You usually talk with Ana every 9 days; it has been 31."
+std::string RhythmText(const std::string& name, Duration usual, Duration silence);
 std::string OnlineOnlyText(const std::string& name, int messages, const std::string& since_day,
                            bool ever_spoke);
 std::string FollowUpText(const std::string& name, Channel pitched_on);

@@ -97,6 +97,12 @@ UPDATE contact_events SET new_thread = 1
 ALTER TABLE interactions ADD COLUMN missed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE contact_events ADD COLUMN missed INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // A cadence per contact (Contact.every, every_max), in microseconds;
+    // NULL: the tag's or circle's default.
+    {4, R"sql(
+ALTER TABLE contacts ADD COLUMN every INTEGER;
+ALTER TABLE contacts ADD COLUMN every_max INTEGER;
+)sql"},
 };
 
 }  // namespace

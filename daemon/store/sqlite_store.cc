@@ -158,10 +158,12 @@ Status SqliteStore::Prepare() {
       make(upsert_contact_,
            "INSERT INTO contacts (cid, id, display_name, identifiers, circle, city, "
            "birthday_month, birthday_day, birthday_year, tags, muted, family, snoozed_until, "
-           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+           "created_at, every, every_max) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+           "?12, ?13, ?14, ?15, ?16) "
            "ON CONFLICT (cid) DO UPDATE SET id = ?2, display_name = ?3, identifiers = ?4, "
            "circle = ?5, city = ?6, birthday_month = ?7, birthday_day = ?8, birthday_year = ?9, "
-           "tags = ?10, muted = ?11, family = ?12, snoozed_until = ?13") &&
+           "tags = ?10, muted = ?11, family = ?12, snoozed_until = ?13, every = ?15, "
+           "every_max = ?16") &&
       make(delete_identifiers_, "DELETE FROM identifiers WHERE cid = ?1") &&
       make(insert_identifier_,
            "INSERT OR REPLACE INTO identifiers (identifier, cid) VALUES (?1, ?2)") &&
@@ -224,6 +226,12 @@ core::ContactRow ContactRowOf(const Statement& q) {
   row.contact.family = q.Int(11) != 0;
   row.snoozed_until = q.Time(12);
   row.created_at = core::FromUnixMicros(q.Int(13));
+  if (!q.IsNull(14)) {
+    row.contact.every = core::Duration(q.Int(14));
+  }
+  if (!q.IsNull(15)) {
+    row.contact.every_max = core::Duration(q.Int(15));
+  }
   return row;
 }
 
@@ -259,7 +267,8 @@ Status SqliteStore::Scan(const char* sql, std::string_view what,
 Status SqliteStore::LoadInto(core::LoadTarget& engine) {
   Status s = Scan(
       "SELECT cid, id, display_name, identifiers, circle, city, birthday_month, birthday_day, "
-      "birthday_year, tags, muted, family, snoozed_until, created_at FROM contacts",
+      "birthday_year, tags, muted, family, snoozed_until, created_at, every, every_max "
+      "FROM contacts",
       "loading contacts", [&](const Statement& q) { engine.LoadContact(ContactRowOf(q)); });
   if (s.ok()) {
     s = Scan(
@@ -311,6 +320,12 @@ Status SqliteStore::WriteContact(const core::ContactRow& c) {
       .Bind(12, k.family)
       .Bind(13, c.snoozed_until)
       .Bind(14, c.created_at);
+  if (k.every) {
+    upsert_contact_->Bind(15, static_cast<std::int64_t>(k.every->count()));
+  }
+  if (k.every_max) {
+    upsert_contact_->Bind(16, static_cast<std::int64_t>(k.every_max->count()));
+  }
   if (k.birthday) {
     upsert_contact_->Bind(7, k.birthday->month).Bind(8, k.birthday->day).Bind(9, k.birthday->year);
   }

@@ -50,7 +50,7 @@ struct InteractionKey {
 class SqliteStore {
  public:
   // The newest schema this build knows.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens or creates the database at `path` (":memory:" for tests) and
   // migrates it. kFailedPrecondition for a file written by a newer warmthd,

@@ -175,6 +175,20 @@ core::Result<core::Contact> ToContact(const v1::Contact& in) {
   out.tags.assign(in.tags().begin(), in.tags().end());
   out.muted = in.muted();
   out.family = in.family();
+  if (in.has_every()) {
+    auto d = ToDuration(in.every(), "contact.every");
+    if (!d.ok()) {
+      return d.status();
+    }
+    out.every = *d;
+  }
+  if (in.has_every_max()) {
+    auto d = ToDuration(in.every_max(), "contact.every_max");
+    if (!d.ok()) {
+      return d.status();
+    }
+    out.every_max = *d;
+  }
   return out;
 }
 
@@ -254,6 +268,12 @@ void ToProto(const core::Contact& in, v1::Contact* out) {
   }
   out->set_muted(in.muted);
   out->set_family(in.family);
+  if (in.every) {
+    ToProto(*in.every, out->mutable_every());
+  }
+  if (in.every_max) {
+    ToProto(*in.every_max, out->mutable_every_max());
+  }
 }
 
 void ToProto(const core::ContactView& in, v1::ContactInfo* out) {
@@ -269,6 +289,19 @@ void ToProto(const core::ContactView& in, v1::ContactInfo* out) {
   }
   if (in.snoozed_until) {
     ToProto(*in.snoozed_until, out->mutable_snoozed_until());
+  }
+  out->set_cadence_source(std::string(core::Name(in.cadence_source)));
+  if (in.every) {
+    ToProto(*in.every, out->mutable_every());
+  }
+  out->set_cadence_tag(in.cadence_tag);
+  ToProto(in.half_life, out->mutable_half_life());
+  if (in.usual_gap) {
+    ToProto(*in.usual_gap, out->mutable_usual_gap());
+  }
+  out->set_rhythm_gaps(in.rhythm_gaps);
+  if (in.one_sided_until) {
+    ToProto(*in.one_sided_until, out->mutable_one_sided_until());
   }
 }
 

@@ -225,6 +225,46 @@ TEST(WarmctlPhone, WithoutARegionOnlyInternationalNumbersAreUsable) {
       << r.err;
 }
 
+TEST_F(WarmctlTest, ACadenceIsSetShownAndReturnedToTheDefault) {
+  ASSERT_TRUE(daemon_.Start());
+  ASSERT_EQ(Warmctl({"contact", "add", "mum", "--circle", "close", "--every", "1w", "--max", "2w"})
+                .exit_code,
+            0);
+  auto r = Warmctl({"contact", "show", "mum"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  cadence:     every 7d (set on this contact), half-life 11d23h; at most "
+                       "14d\n"),
+            std::string::npos)
+      << r.out;
+  r = Warmctl({"contact", "show", "mum", "--json"});
+  EXPECT_NE(r.out.find("\"every\":\"604800s\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"cadenceSource\":\"contact\""), std::string::npos) << r.out;
+  ASSERT_EQ(Warmctl({"contact", "edit", "mum", "--every", "auto", "--max", "none"}).exit_code, 0);
+  r = Warmctl({"contact", "show", "mum"});
+  EXPECT_NE(r.out.find("  cadence:     the circle's, half-life 30d\n"), std::string::npos) << r.out;
+  r = Warmctl({"contact", "edit", "mum", "--every", "often"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--every"), std::string::npos) << r.err;
+  r = Warmctl({"contact", "edit", "mum", "--every", "2w", "--max", "1w"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("every_max"), std::string::npos) << r.err;
+}
+
+TEST_F(WarmctlTest, ListMarksAContactWhoNeverAnswersOneSided) {
+  ASSERT_TRUE(daemon_.Start());
+  ASSERT_EQ(Warmctl({"contact", "add", "ed", "--circle", "network"}).exit_code, 0);
+  for (const char* when : {"3h ago", "2h ago", "1h ago"}) {
+    ASSERT_EQ(Warmctl({"log", "ed", "--channel", "email", "--direction", "outbound", "--at", when})
+                  .exit_code,
+              0);
+  }
+  auto r = Warmctl({"list"});
+  EXPECT_NE(r.out.find("one-sided"), std::string::npos) << r.out;
+  ASSERT_EQ(Warmctl({"log", "ed", "--channel", "email", "--direction", "inbound"}).exit_code, 0);
+  r = Warmctl({"list"});
+  EXPECT_EQ(r.out.find("one-sided"), std::string::npos) << r.out;
+}
+
 TEST_F(WarmctlTest, TripsAddListRemove) {
   ASSERT_TRUE(daemon_.Start());
   auto r = Warmctl({"trip", "add", "--city", "Washington", "--from", "2027-12-03", "--to",

@@ -1,5 +1,7 @@
 #include "base/config.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/support.h"
@@ -25,6 +27,11 @@ TEST(Config, EmptyFileGivesEveryDefault) {
   EXPECT_TRUE(c.engine.rules.call_back.enabled);
   EXPECT_EQ(c.engine.rules.call_back.after, 2 * core::kHour);
   EXPECT_EQ(c.engine.rules.call_back.within, 2 * core::kDay);
+  EXPECT_DOUBLE_EQ(c.engine.rules.rhythm.factor, 3.0);
+  EXPECT_EQ(c.engine.rules.rhythm.min_gaps, 4);
+  EXPECT_EQ(c.engine.rules.reciprocity.unanswered, 3);
+  EXPECT_EQ(c.engine.rules.reciprocity.cooldown, 60 * core::kDay);
+  EXPECT_TRUE(c.engine.cadence.tags.empty());
 }
 
 TEST(Config, EveryDocumentedKeyIsRead) {
@@ -49,6 +56,10 @@ trip         = { lead = "10d", max_contacts = 4 }
 weekend_call = { enabled = false, at = "Thu 17:30", window = "60d", no_live_for = "14d" }
 birthday     = { at = "08:00" }
 call_back    = { enabled = false, after = "90m", within = "1d" }
+rhythm       = { factor = 4.5, min_gaps = 6 }
+reciprocity  = { unanswered = 5, cooldown = "30d" }
+[cadence]
+tags = { Mentor = "90d", family = "1w" }
 [me]
 addresses = ["me@example.com"]
 city = "Boston"
@@ -77,6 +88,13 @@ snooze = "1d"
   EXPECT_EQ(c.me_city, "Boston");
   EXPECT_EQ(c.me_region, "US");
   EXPECT_EQ(c.notify.snooze, core::kDay);
+  EXPECT_DOUBLE_EQ(c.engine.rules.rhythm.factor, 4.5);
+  EXPECT_EQ(c.engine.rules.rhythm.min_gaps, 6);
+  EXPECT_EQ(c.engine.rules.reciprocity.unanswered, 5);
+  EXPECT_EQ(c.engine.rules.reciprocity.cooldown, 30 * core::kDay);
+  const std::map<std::string, core::Duration> tags = {{"mentor", 90 * core::kDay},
+                                                      {"family", 7 * core::kDay}};
+  EXPECT_EQ(c.engine.cadence.tags, tags) << "tags lower-cased";
 }
 
 TEST(Config, MeRegionIsARegionLibphonenumberKnows) {
@@ -118,6 +136,15 @@ TEST(Config, TyposAndBadValuesNameTheKey) {
       {"[mail]\nlists = [\"two words@example.com\"]\n", "mail.lists[0]"},
       {"[mail]\nlist = [\"team@example.com\"]\n", "mail.list"},
       {"[colour]\nx = 1\n", "colour"},
+      {"[cadence]\ntags = { mentor = \"often\" }\n", "cadence.tags.mentor"},
+      {"[cadence]\ntags = { mentor = \"12h\" }\n", "cadence.tags.mentor"},
+      {"[cadence]\ntags = { mentor = 90 }\n", "cadence.tags.mentor"},
+      {"[cadence]\ntags = [\"mentor\"]\n", "cadence.tags"},
+      {"[cadence]\nmentor = \"90d\"\n", "cadence.mentor"},
+      {"[rules]\nrhythm = { factor = 0.5 }\n", "rules.rhythm.factor"},
+      {"[rules]\nrhythm = { min_count = 4 }\n", "rules.rhythm.min_count"},
+      {"[rules]\nreciprocity = { unanswered = -1 }\n", "rules.reciprocity.unanswered"},
+      {"[rules]\nreciprocity = { cooldown = \"soon\" }\n", "rules.reciprocity.cooldown"},
   };
   for (const auto& [text, key] : cases) {
     try {

@@ -1,5 +1,7 @@
 #include "daemon/core/engine.h"
 
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 #include "base/phone.h"
@@ -539,6 +541,171 @@ TEST_F(EngineTest, JournalReplayedIntoAFreshEngineGivesTheSameState) {
   EXPECT_EQ(fresh.Counts().interactions, 2);
   // And the published nudge is not published again.
   EXPECT_TRUE(testing::TickUntil(fresh, now, now + 30 * kDay, kDay).empty());
+}
+
+// --- Each relationship's own rhythm (issue 16) ---------------------------
+
+TEST_F(EngineTest, ACadenceSetOnAContactReplacesItsCirclesHalfLife) {
+  Contact mum = Person("mum", Circle::kNetwork);  // network alone: 180 d
+  mum.every = 7 * kDay;
+  ASSERT_TRUE(engine_.UpsertContact(mum, T0()).ok());
+  IngestOne(Make("1", {"mum"}, Channel::kCall, Direction::kOutbound, T0()), T0());
+  const auto nudges = RunUntil(T0(), T0() + 30 * kDay);
+  ASSERT_EQ(nudges.size(), 1u);
+  EXPECT_EQ(nudges[0].kind, NudgeKind::kCooling);
+  // One call cools after the cadence, to the minute.
+  EXPECT_LE(std::abs((nudges[0].due_at - (T0() + 7 * kDay)).count()), kMinute.count());
+  const auto view = engine_.GetContact("mum", T0());
+  EXPECT_EQ(view->cadence_source, CadenceSource::kContact);
+  EXPECT_EQ(view->every, 7 * kDay);
+}
+
+TEST(EngineCadence, ATagCadenceFromTheConfigAppliesToTaggedContacts) {
+  EngineOptions options = ImmediateOptions();
+  options.cadence.tags = {{"mentor", 90 * kDay}};
+  Engine engine(options, nullptr);
+  engine.FinishLoad(T0());
+  Contact lee = Person("lee", Circle::kInner);  // inner alone: 7 d
+  lee.tags = {"Mentor"};
+  ASSERT_TRUE(engine.UpsertContact(lee, T0()).ok());
+  Interaction in = Make("1", {"lee"}, Channel::kCall, Direction::kOutbound, T0());
+  engine.Ingest(std::span<const Interaction>(&in, 1), T0());
+  const auto view = engine.GetContact("lee", T0());
+  EXPECT_EQ(view->cadence_source, CadenceSource::kTag);
+  EXPECT_EQ(view->cadence_tag, "mentor");
+  const auto nudges = testing::RunUntil(engine, T0(), T0() + 120 * kDay);
+  ASSERT_EQ(nudges.size(), 1u);
+  EXPECT_GE(nudges[0].due_at, T0() + 90 * kDay - kMinute);
+  EXPECT_LE(nudges[0].due_at, T0() + 90 * kDay + kMinute);
+}
+
+TEST_F(EngineTest, PastTheMaximumAStrongerCoolingFollows) {
+  Contact mum = Person("mum", Circle::kClose);
+  mum.every = 7 * kDay;
+  mum.every_max = 14 * kDay;
+  ASSERT_TRUE(engine_.UpsertContact(mum, T0()).ok());
+  IngestOne(Make("1", {"mum"}, Channel::kCall, Direction::kOutbound, T0()), T0());
+  const auto nudges = RunUntil(T0(), T0() + 60 * kDay);
+  ASSERT_EQ(nudges.size(), 2u);
+  EXPECT_EQ(nudges[0].kind, NudgeKind::kCooling);
+  EXPECT_EQ(nudges[1].kind, NudgeKind::kCooling);
+  EXPECT_EQ(nudges[1].due_at, T0() + 14 * kDay);
+  EXPECT_EQ(nudges[1].text,
+            "It's been 14 days since you talked with mum, longer than you wanted. Time to pick "
+            "up the phone.");
+  EXPECT_NE(nudges[0].id, nudges[1].id);
+}
+
+TEST_F(EngineTest, AnInvalidCadenceIsRefusedWithItsField) {
+  Contact c = Person("x", Circle::kClose);
+  c.every = kHour;
+  EXPECT_NE(engine_.UpsertContact(c, T0()).status().message().find("contact.every"),
+            std::string::npos);
+  c.every = 14 * kDay;
+  c.every_max = 7 * kDay;
+  EXPECT_NE(engine_.UpsertContact(c, T0()).status().message().find("contact.every_max"),
+            std::string::npos);
+}
+
+TEST_F(EngineTest, AContactWhoNeverAnswersIsNotProposedDuringTheCooldown) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ann", Circle::kInner), T0()).ok());
+  IngestOne(Make("1", {"ann"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  for (int i = 1; i <= 3; ++i) {
+    IngestOne(Make("m" + std::to_string(i), {"ann"}, Channel::kMessage, Direction::kOutbound,
+                   T0() + i * kHour),
+              T0() + i * kHour);
+  }
+  const TimePoint one_sided = T0() + 3 * kHour;
+  EXPECT_EQ(engine_.GetContact("ann", one_sided)->one_sided_until, one_sided + 60 * kDay);
+  // Without the guard ann cools after about a week; with it, not before the
+  // 60 days are over.
+  const auto nudges = RunUntil(one_sided, one_sided + 90 * kDay);
+  ASSERT_EQ(nudges.size(), 1u);
+  EXPECT_EQ(nudges[0].kind, NudgeKind::kCooling);
+  EXPECT_EQ(nudges[0].published_at, one_sided + 60 * kDay);
+  EXPECT_LT(nudges[0].due_at, one_sided + 10 * kDay) << "due when it cooled, held until then";
+}
+
+TEST_F(EngineTest, AReplyClearsOneSided) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ann", Circle::kInner), T0()).ok());
+  IngestOne(Make("1", {"ann"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  for (int i = 1; i <= 3; ++i) {
+    IngestOne(Make("m" + std::to_string(i), {"ann"}, Channel::kEmail, Direction::kOutbound,
+                   T0() + i * kHour),
+              T0() + i * kHour);
+  }
+  EXPECT_TRUE(engine_.GetContact("ann", T0() + kDay)->one_sided_until);
+  IngestOne(Make("r", {"ann"}, Channel::kEmail, Direction::kInbound, T0() + kDay), T0() + kDay);
+  EXPECT_FALSE(engine_.GetContact("ann", T0() + kDay)->one_sided_until);
+  const auto nudges = RunUntil(T0() + kDay, T0() + 30 * kDay);
+  ASSERT_EQ(nudges.size(), 1u) << "cools as usual again";
+  EXPECT_LT(nudges[0].due_at, T0() + 10 * kDay);
+}
+
+TEST_F(EngineTest, TwoUnansweredMessagesAreNotOneSided) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ann", Circle::kInner), T0()).ok());
+  IngestOne(Make("1", {"ann"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  IngestOne(Make("m1", {"ann"}, Channel::kMessage, Direction::kOutbound, T0() + kHour), T0());
+  IngestOne(Make("m2", {"ann"}, Channel::kMessage, Direction::kOutbound, T0() + kHour), T0());
+  EXPECT_FALSE(engine_.GetContact("ann", T0() + kDay)->one_sided_until);
+}
+
+// Calls every 9 days with a network contact (half-life 180 d), then silence.
+void NineDayCalls(Engine& engine, const std::string& id, int calls) {
+  for (int i = 0; i < calls; ++i) {
+    const TimePoint at = T0() + i * 9 * kDay;
+    Interaction in = Make(id + std::to_string(i), {id}, Channel::kCall, Direction::kMutual, at);
+    engine.Ingest(std::span<const Interaction>(&in, 1), at);
+  }
+}
+
+TEST_F(EngineTest, ARhythmBreakNudgesWithTheFacts) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ana", Circle::kNetwork), T0()).ok());
+  NineDayCalls(engine_, "ana", 5);  // four gaps of 9 days
+  const TimePoint last = T0() + 36 * kDay;
+  EXPECT_EQ(engine_.GetContact("ana", last)->usual_gap, 9 * kDay);
+  const auto nudges = RunUntil(last, last + 60 * kDay);
+  ASSERT_GE(nudges.size(), 1u);
+  EXPECT_EQ(nudges[0].kind, NudgeKind::kRhythm);
+  EXPECT_EQ(nudges[0].due_at, last + 27 * kDay);
+  EXPECT_EQ(nudges[0].text, "You usually talk with ana every 9 days; it has been 27.");
+  EXPECT_EQ(nudges[0].suggested_channel, Channel::kCall);
+}
+
+TEST_F(EngineTest, NoRhythmBeforeMinGapsNorForUnsortedContacts) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ana", Circle::kNetwork), T0()).ok());
+  NineDayCalls(engine_, "ana", 4);  // three gaps
+  for (int i = 0; i < 6; ++i) {
+    const TimePoint at = T0() + i * 9 * kDay;
+    IngestOne(
+        Make("u" + std::to_string(i), {"u@example.com"}, Channel::kCall, Direction::kMutual, at),
+        at);
+  }
+  for (const Nudge& n : RunUntil(T0() + 45 * kDay, T0() + 120 * kDay)) {
+    EXPECT_NE(n.kind, NudgeKind::kRhythm) << n.text;
+  }
+}
+
+TEST_F(EngineTest, ARhythmNeverNudgesLaterThanTheCircle) {
+  // Inner circle: a call every 9 days cools within a week of the last one,
+  // long before 3 × 9 days; COOLING comes, RHYTHM does not.
+  ASSERT_TRUE(engine_.UpsertContact(Person("ana", Circle::kInner), T0()).ok());
+  NineDayCalls(engine_, "ana", 6);
+  const TimePoint last = T0() + 45 * kDay;
+  const auto nudges = RunUntil(last, last + 60 * kDay);
+  ASSERT_EQ(nudges.size(), 1u);
+  EXPECT_EQ(nudges[0].kind, NudgeKind::kCooling);
+  EXPECT_LT(nudges[0].due_at, last + 27 * kDay);
+}
+
+TEST_F(EngineTest, ACallSettlesARhythmNudge) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ana", Circle::kNetwork), T0()).ok());
+  NineDayCalls(engine_, "ana", 5);
+  const TimePoint due = T0() + 63 * kDay;
+  ASSERT_EQ(RunUntil(T0() + 36 * kDay, due + kMinute).size(), 1u);
+  IngestOne(Make("back", {"ana"}, Channel::kCall, Direction::kOutbound, due + kHour), due + kHour);
+  const auto open = engine_.ListNudges({}, "ana", 0);
+  EXPECT_TRUE(open.empty()) << "the call answered it";
 }
 
 }  // namespace

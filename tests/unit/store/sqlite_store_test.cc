@@ -283,7 +283,7 @@ TEST(SqliteStore, AMissedCallIsStillOneAfterARestart) {
   EXPECT_TRUE(recent[0].interaction.missed);
 }
 
-TEST(Migrations, VersionThreeOpensAVersionTwoStoreWithEveryCallConnected) {
+TEST(Migrations, AVersionTwoStoreMigratesWithEveryCallConnected) {
   TempDir dir;
   const std::string path = dir.File("w.db");
   {
@@ -308,7 +308,7 @@ INSERT INTO contact_events VALUES (1, T0, 1, 2, 2, 0, 0);
     sqlite3_close(db);
   }
   auto store = OpenOrDie(path);
-  EXPECT_EQ(store->schema_version(), 3);
+  EXPECT_EQ(store->schema_version(), SqliteStore::kSchemaVersion);
   EXPECT_EQ(UserVersion(path), SqliteStore::kSchemaVersion);
   auto engine = Load(*store, T0() + core::kHour);
   const auto ann = engine->GetContact("ann", T0());
@@ -325,6 +325,63 @@ INSERT INTO contact_events VALUES (1, T0, 1, 2, 2, 0, 0);
   engine->Ingest(std::span<const core::Interaction>(&missed, 1), T0() + core::kHour);
   ASSERT_OK(store->Write(engine->TakeJournal()));
   EXPECT_TRUE(store->RecentInteractions("ann", 1).at(0).interaction.missed);
+}
+
+TEST(SqliteStore, AContactsCadenceSurvivesARestart) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  {
+    auto store = OpenOrDie(path);
+    auto engine = Load(*store, T0());
+    core::Contact mum;
+    mum.id = "mum";
+    mum.circle = core::Circle::kClose;
+    mum.every = 7 * core::kDay;
+    mum.every_max = 14 * core::kDay;
+    ASSERT_TRUE(engine->UpsertContact(mum, T0()).ok());
+    core::Contact bob;
+    bob.id = "bob";
+    bob.circle = core::Circle::kClose;
+    ASSERT_TRUE(engine->UpsertContact(bob, T0()).ok());
+    ASSERT_OK(store->Write(engine->TakeJournal()));
+  }
+  auto store = OpenOrDie(path);
+  auto engine = Load(*store, T0());
+  const auto mum = engine->GetContact("mum", T0());
+  ASSERT_TRUE(mum);
+  EXPECT_EQ(mum->contact.every, 7 * core::kDay);
+  EXPECT_EQ(mum->contact.every_max, 14 * core::kDay);
+  EXPECT_EQ(mum->cadence_source, core::CadenceSource::kContact);
+  const auto bob = engine->GetContact("bob", T0());
+  EXPECT_FALSE(bob->contact.every) << "unset stays unset";
+  EXPECT_FALSE(bob->contact.every_max);
+}
+
+TEST(Migrations, AVersionTwoStoreMigratesWithNoCadence) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    for (int v = 0; v < 2; ++v) {
+      ASSERT_EQ(sqlite3_exec(db, Migrations()[v].sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    }
+    const std::string sql =
+        "PRAGMA user_version = 2; INSERT INTO contacts (cid, id, circle, "
+        "created_at) VALUES (1, 'ann', 1, " +
+        std::to_string(core::ToUnixMicros(T0())) + ");";
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  auto store = OpenOrDie(path);
+  EXPECT_EQ(store->schema_version(), SqliteStore::kSchemaVersion);
+  auto engine = Load(*store, T0());
+  const auto ann = engine->GetContact("ann", T0());
+  ASSERT_TRUE(ann);
+  EXPECT_FALSE(ann->contact.every);
+  EXPECT_EQ(ann->cadence_source, core::CadenceSource::kCircle);
+  EXPECT_EQ(ann->half_life, 7 * core::kDay);
 }
 
 TEST(SqliteStore, HasEventFindsIdsUnderTheirTimeAndUnderAnother) {

@@ -134,6 +134,34 @@ TEST(Codec, NegativeDurationsAreRefused) {
   EXPECT_FALSE(ToDuration(d, "duration").ok());
 }
 
+TEST(Codec, AContactsCadenceRoundTripsAndUnsetStaysUnset) {
+  v1::Contact in;
+  in.set_id("mum");
+  in.mutable_every()->set_seconds(7 * 86400);
+  in.mutable_every_max()->set_seconds(14 * 86400);
+  const auto c = ToContact(in);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->every, 7 * core::kDay);
+  EXPECT_EQ(c->every_max, 14 * core::kDay);
+  v1::Contact out;
+  ToProto(*c, &out);
+  EXPECT_EQ(out.every().seconds(), 7 * 86400);
+  EXPECT_EQ(out.every_max().seconds(), 14 * 86400);
+
+  v1::Contact plain;
+  plain.set_id("bob");
+  const auto p = ToContact(plain);
+  ASSERT_TRUE(p.ok());
+  EXPECT_FALSE(p->every);
+  v1::Contact back;
+  ToProto(*p, &back);
+  EXPECT_FALSE(back.has_every());
+  EXPECT_FALSE(back.has_every_max());
+
+  in.mutable_every()->set_seconds(-1);
+  EXPECT_NE(ToContact(in).status().message().find("contact.every"), std::string::npos);
+}
+
 TEST(Codec, TripNeedsAStart) {
   v1::Trip t;
   t.set_city("Washington");
