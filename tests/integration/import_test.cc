@@ -555,8 +555,45 @@ TEST(ImportMessenger, OnceThenDuplicateAndTheNewContactHasTheDecodedName) {
   ],
   "thread_type": "Regular"
 })json");
+  const std::string corpus = Corpus("calls-chats/messenger/chat-analytics/2A_7M.json");
+  const std::string text = ReadFile(corpus);
+  int messages = 0;
+  const std::regex sender("\"sender_name\"");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), sender);
+       it != std::sregex_iterator(); ++it) {
+    ++messages;
+  }
+  ASSERT_GT(messages, 0);
+  const std::string all = std::to_string(3 + messages);
+  auto r = warmctl({"import", "messenger", "--me", "Me Myself", "--me", "Alice", thread, corpus});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("messenger: 3 records: 3 interactions (3 accepted, 0 duplicate); 1 "
+                       "contacts named; 0 skipped; 0 problems."),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("In all, 2 files: " + all + " interactions (" + all +
+                       " accepted, 0 duplicate, 0 rejected)."),
+            std::string::npos)
+      << r.out;
+  r = warmctl({"contact", "show", "messenger:renée_dupont", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Renée Dupont"), std::string::npos) << r.out;
+  r = warmctl({"import", "messenger", "--me", "Me Myself", "--me", "Alice", thread, corpus});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("In all, 2 files: " + all + " interactions (0 accepted, " + all +
+                       " duplicate, 0 rejected)."),
+            std::string::npos)
+      << r.out;
+  r = warmctl({"status", "--json"});
+  EXPECT_EQ(Field(r.out, "interactions"), 3 + messages) << r.out;
+  // Without --me (and no [me] names) nothing is sent, and the user is told why.
+  r = warmctl({"import", "messenger", thread});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("pass --me NAME or set [me] names"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("0 interactions"), std::string::npos) << r.out;
+}
 
-  TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
+TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
     ASSERT_TRUE(daemon_.Start());
     // A 10 MB header line on stdin.
     auto r = Mail({}, "From: a@example.com\nX-Big: " + std::string(10 << 20, 'x') + "\n\nbody\n");
