@@ -30,6 +30,8 @@ constexpr std::size_t kKeepBytes = 4096;
 constexpr std::size_t kMaxNameBytes = 200;
 // Bad dates are problems by line number; past this many, one line sums up.
 constexpr std::int64_t kMaxDateProblems = 20;
+// How far behind the newest second the n-th counts of event ids are kept.
+constexpr std::int64_t kForgetSeconds = std::int64_t{2} * 86400;
 
 // The file's lines one at a time, each without its line end ("\n", "\r\n")
 // and cut to kKeepBytes. From a file (read in 64 KiB blocks) or from memory;
@@ -40,7 +42,7 @@ class LineReader {
   explicit LineReader(const std::string& path)
       : file_(std::in_place, path, std::ios::binary), block_(std::size_t{1} << 16) {}
 
-  bool opened() const { return !file_ || file_->is_open(); }
+  bool Opened() const { return !file_ || file_->is_open(); }
 
   bool Next(std::string& line) {
     line.clear();
@@ -510,7 +512,7 @@ class WhatsappReader {
       : options_(options), emit_(emit) {}
 
   InteractionFile Run(LineReader& lines) {
-    if (!lines.opened()) {
+    if (!lines.Opened()) {
       file_.problems.push_back({"file", "cannot be opened for reading"});
       return file_;
     }
@@ -578,7 +580,7 @@ class WhatsappReader {
     s.back_month_first += month_first < s.last_month_first ? 1 : 0;
     s.last_day_first = day_first;
     s.last_month_first = month_first;
-    const Body body = ReadBody(std::string_view(line).substr(h.rest));
+    const Body body = ReadBody(std::string_view{line}.substr(h.rest));
     if (body.kind == Kind::kSystem) {
       s.group_notice = s.group_notice || body.group_notice;
     } else if (!body.bad_name && !body.sender.empty() && !IsMe(options_, body.sender) &&
@@ -675,7 +677,7 @@ class WhatsappReader {
         continue;  // a message's next line (or text shaped like another variant's header)
       }
       ++file_.records;
-      Record(*h, ReadBody(std::string_view(line).substr(h->rest)), n);
+      Record(*h, ReadBody(std::string_view{line}.substr(h->rest)), n);
     }
   }
 
@@ -768,7 +770,7 @@ class WhatsappReader {
     // Forgets seconds far behind the newest one, so memory stays flat; an
     // export's lines are in time order but for a few out of place.
     if (nth_.size() > 65536) {
-      std::erase_if(nth_, [&](const auto& e) { return e.first.first < newest_ - 2 * 86400; });
+      std::erase_if(nth_, [&](const auto& e) { return e.first.first < newest_ - kForgetSeconds; });
     }
     newest_ = std::max(newest_, secs);
     const int n = nth_[{secs, who}]++;
