@@ -26,6 +26,7 @@
 #include "clients/import/messenger.h"
 #include "clients/import/seen_files.h"
 #include "clients/import/vcard.h"
+#include "clients/import/whatsapp.h"
 #include "daemon/core/types.h"
 
 namespace warmth::import {
@@ -226,6 +227,10 @@ const char* ChannelName(v1::Channel channel) {
       return "call";
     case v1::VOICE_MESSAGE:
       return "voice_message";
+    case v1::VIDEO:
+      return "video";
+    case v1::SOCIAL:
+      return "social";
     default:
       return "message";
   }
@@ -240,6 +245,7 @@ const std::map<std::string, InteractionParser>& InteractionParsers() {
          return ParseAndroidFile(path, o.phone, emit);
        }},
       {"messenger", ParseMessengerFile},
+      {"whatsapp", ParseWhatsappFile},
   };
   return parsers;
 }
@@ -277,6 +283,7 @@ ChatOptions ChatOptionsOf(const ImportArgs& args, const base::Config& config) {
   o.me = args.me.empty() ? config.me_names : args.me;
   o.contact = args.contact;
   o.groups = args.groups;
+  o.zone = base::ResolveTimeZone(config.timezone);  // whatsapp: local times, read as the daemon's
   return o;
 }
 
@@ -332,6 +339,9 @@ int RunInteractionImport(const std::string& kind, const ImportArgs& args,
     return Unavailable(*failed, err);
   }
   PrintProblems(args.file, file.problems, err);
+  for (const auto& n : file.notes) {
+    err << "warmctl: " << args.file << ": " << n << '\n';
+  }
   auto named = NameContacts(client, file.names, options.dry_run, err);
   if (!named.ok()) {
     return Unavailable(named.status(), err);
@@ -500,7 +510,8 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
       {"linkedin", "Contacts from LinkedIn's Connections.csv"},
       {"ics", "Past meetings and future trips from an iCalendar file (.ics)"},
       {"android", "Calls and messages from SMS Backup & Restore (calls-*.xml, sms-*.xml)"},
-      {"messenger", "Messages and calls from a Facebook or Instagram export (message_N.json)"}};
+      {"messenger", "Messages and calls from a Facebook or Instagram export (message_N.json)"},
+      {"whatsapp", "Messages and calls from WhatsApp's \"Export chat\" text (one chat per file)"}};
   for (const auto& [name, help] : kinds) {
     auto* leaf = import->add_subcommand(name, help);
     leaf->fallthrough();

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <date/tz.h>
+
 #include "clients/import/records.h"
 #include "daemon/core/identifiers.h"
 #include "warmth/v1/warmth.pb.h"
@@ -28,6 +30,9 @@ struct InteractionFile {
   // Identifier ("tel:+E164", "telegram:123") -> the name the export gave
   // that person, the first one seen: names new unsorted contacts.
   std::map<std::string, std::string> names;
+  // What the reader decided that the user should know (a day/month order
+  // read from ambiguous dates), printed on stderr; not problems.
+  std::vector<std::string> notes;
 };
 
 // Receives each interaction in file order; false stops the reading (the
@@ -47,6 +52,9 @@ struct ChatOptions {
   // --groups: a group chat's messages count as SOCIAL for their sender,
   // never as a one-to-one conversation. Off: group chats are skipped.
   bool groups = false;
+  // The zone the export's local times are read in (whatsapp): the config's
+  // timezone. nullptr: UTC.
+  const date::time_zone* zone = nullptr;
 };
 
 // A parser of one kind of export: reads `path` (streaming where the format

@@ -593,6 +593,71 @@ TEST(ImportMessenger, OnceThenDuplicateAndTheNewContactHasTheDecodedName) {
   EXPECT_NE(r.out.find("0 interactions"), std::string::npos) << r.out;
 }
 
+// warmctl import whatsapp: a synthetic one-to-one chat (the corpus has only
+// groups) and a corpus group with --groups, twice (the second run is all
+// duplicate); [me] names says who is you; --contact logs a chat to an
+// existing contact; without a name for you nothing is imported.
+TEST(ImportWhatsapp, ChatsOnceThenDuplicateAndContactFlagLogsToThatContact) {
+  TempDir dir;
+  DaemonProcess daemon(dir,
+                       "timezone = \"UTC\"\n[delivery]\nquiet_hours = \"\"\n"
+                       "[me]\nnames = [\"Me Myself\", \"Ash Ketchum\"]\n");
+  ASSERT_TRUE(daemon.Start());
+  const auto warmctl = [&](const std::vector<std::string>& args) {
+    return daemon.RunClient(testing::WarmctlPath(), args);
+  };
+  const auto now = std::chrono::system_clock::now();
+  const auto at = [&](int hours_ago) {
+    return Utc(now - std::chrono::hours(hours_ago), "%d/%m/%Y, %H:%M - ");
+  };
+  const std::string ann =
+      dir.Write("WhatsApp Chat with Ann Lee.txt",
+                at(50) + "Messages and calls are end-to-end encrypted. Tap to learn more.\n" +
+                    at(50) + "Ann Lee: lunch?\n" + at(49) + "Me Myself: yes\nsee you\n" + at(48) +
+                    "Ann Lee: <Media omitted>\n");
+  const std::string pokemon = Corpus("calls-chats/whatsapp/whatstk/pokemon.txt");
+  auto r = warmctl({"import", "whatsapp", "--groups", ann, pokemon});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("whatsapp: 4 records: 3 interactions (3 accepted, 0 duplicate); 1 contacts "
+                       "named; 1 skipped (1 system notice); 0 problems."),
+            std::string::npos)
+      << r.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("In all, 2 files: ([0-9]+) interactions")))
+      << r.out;
+  const std::string total = m[1];
+  EXPECT_GT(std::stoi(total), 3);
+  r = warmctl({"contact", "show", "whatsapp:ann_lee"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Ann Lee"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("last:        message"), std::string::npos) << r.out;
+  r = warmctl({"import", "whatsapp", "--groups", ann, pokemon});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("In all, 2 files: " + total + " interactions (0 accepted, " + total +
+                       " duplicate, 0 rejected)."),
+            std::string::npos)
+      << r.out;
+  // --contact: a chat with a call, to a contact that exists.
+  r = warmctl({"contact", "add", "bob", "--name", "Robert", "--circle", "close"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string bob =
+      dir.Write("bob.txt", "[" + Utc(now - std::chrono::hours(5), "%d/%m/%Y, %H:%M:%S") +
+                               "] Bobby: \xE2\x80\x8EVoice call, \xE2\x80\x8E"
+                               "4 min\n");
+  r = warmctl({"import", "whatsapp", "--contact", "bob", bob});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1 interactions (1 accepted, 0 duplicate)"), std::string::npos) << r.out;
+  r = warmctl({"contact", "show", "bob"});
+  EXPECT_NE(r.out.find("last:        call"), std::string::npos) << r.out;
+  r = warmctl({"status", "--json"});
+  EXPECT_EQ(Field(r.out, "interactions"), std::stoi(total) + 1) << r.out;
+  // --me replaces [me] names: here nobody in Ann's chat is you, so it is a
+  // group of two and skipped; a dry run of it sends nothing.
+  r = warmctl({"import", "whatsapp", "-n", "--me", "Someone Else", ann});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 skipped (3 group chat, 1 system notice)"), std::string::npos) << r.out;
+}
+
 TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
     ASSERT_TRUE(daemon_.Start());
     // A 10 MB header line on stdin.
