@@ -21,6 +21,7 @@
 #include "clients/import/ics.h"
 #include "clients/import/interactions.h"
 #include "clients/import/linkedin.h"
+#include "clients/import/telegram.h"
 #include "clients/import/vcard.h"
 #include "daemon/core/types.h"
 
@@ -235,6 +236,7 @@ const std::map<std::string, InteractionParser>& InteractionParsers() {
        [](const std::string& path, const ChatOptions& o, const EmitInteraction& emit) {
          return ParseAndroidFile(path, o.phone, emit);
        }},
+      {"telegram", ParseTelegramFile},
   };
   return parsers;
 }
@@ -272,6 +274,7 @@ ChatOptions ChatOptionsOf(const ImportArgs& args, const base::Config& config) {
   o.me = args.me.empty() ? config.me_names : args.me;
   o.contact = args.contact;
   o.groups = args.groups;
+  o.timezone = config.timezone;
   return o;
 }
 
@@ -408,6 +411,7 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
       {"vcard", "Contacts from a vCard file (.vcf, 2.1, 3.0 or 4.0)"},
       {"linkedin", "Contacts from LinkedIn's Connections.csv"},
       {"ics", "Past meetings and future trips from an iCalendar file (.ics)"},
+      {"telegram", "Calls and messages from Telegram Desktop's JSON export (result.json)"},
       {"android", "Calls and messages from SMS Backup & Restore (calls-*.xml, sms-*.xml)"}};
   for (const auto& [name, help] : kinds) {
     auto* leaf = import->add_subcommand(name, help);

@@ -47,6 +47,9 @@ struct ChatOptions {
   // --groups: a group chat's messages count as SOCIAL for their sender,
   // never as a one-to-one conversation. Off: group chats are skipped.
   bool groups = false;
+  // The IANA zone an export's local times are read in (Telegram's `date`,
+  // in exports too old to have `date_unixtime`): [me]'s; empty, the system's.
+  std::string timezone;
 };
 
 // A parser of one kind of export: reads `path` (streaming where the format
