@@ -308,23 +308,7 @@ void Reader::ReadTop(od::document& doc) {
     }
     return;
   }
-  // A whole-account export says who you are, then lists the chats.
-  od::value value;
-  od::object info;
-  if (Find(top, "personal_information", value) && Ok(value.get_object().get(info)) &&
-      Find(info, "user_id", value)) {
-    me_ = Integer(value);
-  }
-  bool account = false;
-  for (const std::string_view section : {"chats", "left_chats"}) {
-    if (!Done() && Find(top, section, value)) {
-      account = true;
-      ReadChats(value, section);
-    }
-  }
-  if (!account && !Done()) {
-    ReadChat(top, "", true);  // a single chat's export
-  }
+  ReadChat(top, "", true);
 }
 
 void Reader::ReadChats(od::value& section, std::string_view name) {
@@ -348,29 +332,54 @@ void Reader::ReadChats(od::value& section, std::string_view name) {
   }
 }
 
-// The chat's type, id and name come before its messages in every export;
-// they are looked up by name all the same.
+// Reads a chat's fields in their order, one forward pass, so that a file
+// cut short keeps what came before the cut. Telegram writes name, type and
+// id before messages; at the top of a whole-account export,
+// personal_information before chats and left_chats.
 void Reader::ReadChat(od::object& object, const std::string& where, bool top) {
   Chat chat;
-  od::value value;
-  const std::string type = Find(object, "type", value) ? String(value, kMaxWord) : "";
-  chat.id = Find(object, "id", value) ? Integer(value) : std::nullopt;
-  chat.name = Find(object, "name", value) ? String(value, 4 * core::kMaxDisplayNameBytes) : "";
-  chat.skip = ChatSkip(type, options_.groups);
-  chat.group = type != "personal_chat";
-  if (chat.skip.empty() && chat.id.value_or(0) <= 0) {
-    chat.skip = "chat without an id";
-  }
-  chat.where = chat.id && !top ? "chat " + std::to_string(*chat.id) + " " : where;
-  od::array messages;
-  if (!Find(object, "messages", value)) {
-    if (top && !Done()) {
-      file_.problems.push_back({"file", "not a Telegram export: no chats and no messages"});
+  std::string type;
+  bool found = false;  // messages, or a list of chats
+  for (auto field : object) {
+    std::string_view key;
+    od::value value;
+    if (!Ok(field.unescaped_key().get(key)) || !Ok(field.value().get(value))) {
+      return;
     }
-    return;
+    od::object info;
+    if (key == "type") {
+      type = String(value, kMaxWord);
+    } else if (key == "id") {
+      chat.id = Integer(value);
+    } else if (key == "name") {
+      chat.name = String(value, 4 * core::kMaxDisplayNameBytes);
+    } else if (key == "messages") {
+      found = true;
+      chat.skip = ChatSkip(type, options_.groups);
+      chat.group = type != "personal_chat";
+      if (chat.skip.empty() && chat.id.value_or(0) <= 0) {
+        chat.skip = "chat without an id";
+      }
+      chat.where = chat.id && !top ? "chat " + std::to_string(*chat.id) + " " : where;
+      od::array messages;
+      if (Ok(value.get_array().get(messages))) {
+        ReadMessages(messages, chat);
+      } else if (top && !Done()) {
+        file_.problems.push_back({"file", "not a Telegram export: messages is not a list"});
+      }
+    } else if (top && key == "personal_information" && Ok(value.get_object().get(info)) &&
+               Find(info, "user_id", value)) {
+      me_ = Integer(value);
+    } else if (top && (key == "chats" || key == "left_chats")) {
+      found = true;
+      ReadChats(value, key);
+    }
+    if (Done()) {
+      return;
+    }
   }
-  if (Ok(value.get_array().get(messages))) {
-    ReadMessages(messages, chat);
+  if (top && !found && !Done()) {
+    file_.problems.push_back({"file", "not a Telegram export: no chats and no messages"});
   }
 }
 
@@ -527,16 +536,26 @@ TelegramFile Reader::Run(const simdjson::padded_string& json) {
   od::parser parser;
   od::document doc;
   std::string_view text(json);
-  error_code e = parser.iterate(json).get(doc);
-  // A file cut short inside a string fails as a whole. Telegram writes one
-  // field per line and escapes line breaks in strings, so up to the last
-  // line break only the closing brackets are missing: that much is read.
-  simdjson::padded_string cut;
-  if (e == simdjson::UNCLOSED_STRING && text.rfind('\n') != std::string_view::npos) {
-    cut = simdjson::padded_string(text.substr(0, text.rfind('\n')));
-    text = cut;
-    e = parser.iterate(cut).get(doc);
+  // A file cut short (a copy interrupted) would fail as a whole: simdjson
+  // refuses a root object whose last bracket is not '}', and a cut inside a
+  // string fails the indexing. Telegram writes one field per line and
+  // escapes line breaks inside strings, so the file is read up to its last
+  // line break with a '}' added: the entries before the cut are read, and
+  // the reading breaks where the cut was.
+  std::string_view body = text;
+  while (!body.empty() && (body.back() == ' ' || body.back() == '\n' || body.back() == '\r' ||
+                           body.back() == '\t')) {
+    body.remove_suffix(1);
   }
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  simdjson::padded_string cut;
+  if (first != std::string_view::npos && text[first] == '{' && body.back() != '}') {
+    const std::size_t line = body.rfind('\n');
+    cut = simdjson::padded_string(
+        std::string(body.substr(0, line == std::string_view::npos ? 0 : line)) + "\n}");
+    text = cut;
+  }
+  error_code e = cut.size() > 0 ? parser.iterate(cut).get(doc) : parser.iterate(json).get(doc);
   if (e == simdjson::EMPTY) {
     file_.problems.push_back({"file", "empty: not a Telegram export"});
     return file_;
