@@ -222,6 +222,9 @@ void ReadGuards(Section& s, core::RuleOptions& r) {
   if (auto v = rhythm.Integer("min_gaps", 1, 1000)) {
     r.rhythm.min_gaps = *v;
   }
+  if (auto v = rhythm.Duration("min_silence")) {
+    r.rhythm.min_silence = *v;
+  }
   rhythm.Finish();
   Section reciprocity = s.Sub("reciprocity");
   if (auto v = reciprocity.Integer("unanswered", 0, 1000)) {

@@ -25,6 +25,7 @@
 #include "clients/import/linkedin.h"
 #include "clients/import/messenger.h"
 #include "clients/import/seen_files.h"
+#include "clients/import/telegram.h"
 #include "clients/import/vcard.h"
 #include "clients/import/whatsapp.h"
 #include "daemon/core/types.h"
@@ -246,6 +247,7 @@ const std::map<std::string, InteractionParser>& InteractionParsers() {
        }},
       {"messenger", ParseMessengerFile},
       {"whatsapp", ParseWhatsappFile},
+      {"telegram", ParseTelegramFile},
   };
   return parsers;
 }
@@ -509,6 +511,7 @@ std::vector<CLI::App*> AddImportCommands(CLI::App& cli, ImportArgs& args) {
       {"vcard", "Contacts from a vCard file (.vcf, 2.1, 3.0 or 4.0)"},
       {"linkedin", "Contacts from LinkedIn's Connections.csv"},
       {"ics", "Past meetings and future trips from an iCalendar file (.ics)"},
+      {"telegram", "Calls and messages from Telegram Desktop's JSON export (result.json)"},
       {"android", "Calls and messages from SMS Backup & Restore (calls-*.xml, sms-*.xml)"},
       {"messenger", "Messages and calls from a Facebook or Instagram export (message_N.json)"},
       {"whatsapp", "Messages and calls from WhatsApp's \"Export chat\" text (one chat per file)"}};

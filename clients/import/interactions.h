@@ -52,8 +52,9 @@ struct ChatOptions {
   // --groups: a group chat's messages count as SOCIAL for their sender,
   // never as a one-to-one conversation. Off: group chats are skipped.
   bool groups = false;
-  // The zone the export's local times are read in (whatsapp): the config's
-  // timezone. nullptr: UTC.
+  // The zone the export's local times are read in (WhatsApp's, and
+  // Telegram's `date` in exports too old to have `date_unixtime`): the
+  // config's timezone, else the system's. nullptr: UTC.
   const date::time_zone* zone = nullptr;
 };
 

@@ -1,5 +1,6 @@
 #include "daemon/core/rules.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -57,7 +58,7 @@ std::optional<Candidate> RhythmCandidate(std::int64_t cid, const Summary& s, Cir
   const auto wait =
       std::chrono::duration_cast<Duration>(std::chrono::duration<double, Duration::period>(
           static_cast<double>(usual->count()) * opts.factor));
-  const TimePoint due = *last + wait;
+  const TimePoint due = *last + std::max(wait, opts.min_silence);
   if (cooling_due && *cooling_due <= due) {
     return std::nullopt;
   }

@@ -56,6 +56,9 @@ struct RuleOptions {
   struct RhythmRule {
     double factor = 3.0;  // nudge when the silence exceeds factor × the usual gap
     int min_gaps = 4;     // trust the usual gap after this many gaps
+    // Never sooner than this silence: three quiet days with someone you
+    // write to daily are not a broken tie.
+    Duration min_silence = 7 * kDay;
   } rhythm;
   struct Reciprocity {
     int unanswered = 3;             // unanswered outbound messages make a contact one-sided

@@ -29,6 +29,7 @@ TEST(Config, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(c.engine.rules.call_back.within, 2 * core::kDay);
   EXPECT_DOUBLE_EQ(c.engine.rules.rhythm.factor, 3.0);
   EXPECT_EQ(c.engine.rules.rhythm.min_gaps, 4);
+  EXPECT_EQ(c.engine.rules.rhythm.min_silence, 7 * core::kDay);
   EXPECT_EQ(c.engine.rules.reciprocity.unanswered, 3);
   EXPECT_EQ(c.engine.rules.reciprocity.cooldown, 60 * core::kDay);
   EXPECT_TRUE(c.engine.cadence.tags.empty());
@@ -56,7 +57,7 @@ trip         = { lead = "10d", max_contacts = 4 }
 weekend_call = { enabled = false, at = "Thu 17:30", window = "60d", no_live_for = "14d" }
 birthday     = { at = "08:00" }
 call_back    = { enabled = false, after = "90m", within = "1d" }
-rhythm       = { factor = 4.5, min_gaps = 6 }
+rhythm       = { factor = 4.5, min_gaps = 6, min_silence = "10d" }
 reciprocity  = { unanswered = 5, cooldown = "30d" }
 [cadence]
 tags = { Mentor = "90d", family = "1w" }
@@ -90,6 +91,7 @@ snooze = "1d"
   EXPECT_EQ(c.notify.snooze, core::kDay);
   EXPECT_DOUBLE_EQ(c.engine.rules.rhythm.factor, 4.5);
   EXPECT_EQ(c.engine.rules.rhythm.min_gaps, 6);
+  EXPECT_EQ(c.engine.rules.rhythm.min_silence, 10 * core::kDay);
   EXPECT_EQ(c.engine.rules.reciprocity.unanswered, 5);
   EXPECT_EQ(c.engine.rules.reciprocity.cooldown, 30 * core::kDay);
   const std::map<std::string, core::Duration> tags = {{"mentor", 90 * core::kDay},

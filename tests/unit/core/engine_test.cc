@@ -698,6 +698,28 @@ TEST_F(EngineTest, ARhythmNeverNudgesLaterThanTheCircle) {
   EXPECT_LT(nudges[0].due_at, last + 27 * kDay);
 }
 
+// Someone you write to every day: the usual gap is a day, but three quiet
+// days are no broken tie. RHYTHM waits for rules.rhythm.min_silence (7 d).
+TEST_F(EngineTest, ARhythmWaitsAtLeastTheMinimumSilence) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("ana", Circle::kNetwork), T0()).ok());
+  for (int i = 0; i < 10; ++i) {
+    const TimePoint at = T0() + i * (kDay + kHour);
+    IngestOne(Make("d" + std::to_string(i), {"ana"}, Channel::kMessage, Direction::kMutual, at),
+              at);
+  }
+  const TimePoint last = T0() + 9 * (kDay + kHour);
+  EXPECT_EQ(engine_.GetContact("ana", last)->usual_gap, kDay + kHour);
+  std::vector<Nudge> rhythm;
+  for (const Nudge& n : RunUntil(last, last + 30 * kDay)) {
+    if (n.kind == NudgeKind::kRhythm) {
+      rhythm.push_back(n);
+    }
+  }
+  ASSERT_EQ(rhythm.size(), 1u);
+  EXPECT_EQ(rhythm[0].due_at, last + 7 * kDay) << "not at 3 × 25 h";
+  EXPECT_EQ(rhythm[0].text, "You usually talk with ana every day; it has been 7.");
+}
+
 TEST_F(EngineTest, ACallSettlesARhythmNudge) {
   ASSERT_TRUE(engine_.UpsertContact(Person("ana", Circle::kNetwork), T0()).ok());
   NineDayCalls(engine_, "ana", 5);
