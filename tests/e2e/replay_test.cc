@@ -216,17 +216,18 @@ TEST(Replay, SummaryCountsNudgesPerKindAndPerIsoWeek) {
                 "weekend_call       0\n"
                 "birthday           1\n"
                 "call_back          1\n"
+                "rhythm             0\n"
                 "\n"
                 "week      total  cooling  online_only  follow_up  trip  weekend_call  birthday  "
-                "call_back\n"
+                "call_back  rhythm\n"
                 "2026-W01      0        0            0          0     0             0         0"
-                "          0\n"
+                "          0       0\n"
                 "2026-W02      1        1            0          0     0             0         0"
-                "          0\n"
+                "          0       0\n"
                 "2026-W03      2        1            0          0     0             0         0"
-                "          1\n"
+                "          1       0\n"
                 "2026-W04      1        0            0          0     0             0         1"
-                "          0\n");
+                "          0       0\n");
   // The same nudges as the JSON lines, counted.
   const auto lines = testing::RunCommand({testing::WarmthdPath(), "replay", timeline, "--config",
                                           config, "--until", "2026-01-25T00:00:00Z"});

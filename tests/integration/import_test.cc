@@ -658,91 +658,127 @@ TEST(ImportWhatsapp, ChatsOnceThenDuplicateAndContactFlagLogsToThatContact) {
   EXPECT_NE(r.out.find("4 skipped (3 group chat, 1 system notice)"), std::string::npos) << r.out;
 }
 
+// warmctl import telegram against a real warmthd: the corpus's one-to-one
+// chat (its messages counted here from the file, plus its one answered
+// call), twice (the second run is all duplicate); the chat's name names the
+// contact, and the call is its last interaction.
+TEST(ImportTelegram, ChatOnceThenDuplicateAndTheContactIsNamedFromTheChat) {
+  TempDir dir;
+  DaemonProcess daemon(dir, kConfig);
+  ASSERT_TRUE(daemon.Start());
+  const auto warmctl = [&](const std::vector<std::string>& args) {
+    return daemon.RunClient(testing::WarmctlPath(), args);
+  };
+  const std::string chat = Corpus("calls-chats/telegram/chat-analytics/DM_2A_7M.json");
+  const std::string text = ReadFile(chat);
+  const std::regex message("\"type\":\\s*\"message\"");
+  const auto messages = std::distance(std::sregex_iterator(text.begin(), text.end(), message),
+                                      std::sregex_iterator());
+  ASSERT_GT(messages, 0);
+  ASSERT_NE(text.find("\"phone_call\""), std::string::npos);
+  const std::string sent = std::to_string(messages + 1);  // and the call
+  auto r = warmctl({"import", "telegram", chat});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(
+      r.out.find(sent + " interactions (" + sent + " accepted, 0 duplicate); 1 contacts named"),
+      std::string::npos)
+      << r.out;
+  r = warmctl({"contact", "show", "telegram:700000000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Bob"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("last:        call"), std::string::npos) << r.out;
+  r = warmctl({"import", "telegram", chat});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(sent + " interactions (0 accepted, " + sent + " duplicate)"),
+            std::string::npos)
+      << r.out;
+  r = warmctl({"status", "--json"});
+  EXPECT_EQ(Field(r.out, "interactions"), messages + 1) << r.out;
+}
+
 TEST_F(ImportTest, CorruptInputIsReportedNeverFatal) {
-    ASSERT_TRUE(daemon_.Start());
-    // A 10 MB header line on stdin.
-    auto r = Mail({}, "From: a@example.com\nX-Big: " + std::string(10 << 20, 'x') + "\n\nbody\n");
-    EXPECT_EQ(r.exit_code, 65);
-    EXPECT_EQ(r.err, "warmth-mail: stdin: unparseable: header block larger than 1 MiB\n");
-    // Binary garbage on stdin: unparseable or not personal mail, never a crash.
-    std::string garbage;
-    for (int i = 0; i < 200000; ++i) {
-      garbage += static_cast<char>((i * 7919 + 13) % 256);
-    }
-    r = Mail({}, garbage);
-    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 65) << r.exit_code << r.err;
-    // An mbox that is not one, and a maildir with garbage and a truncated message in it.
-    const std::string junk = dir_.Write("junk.mbox", garbage);
-    r = Mail({"--mbox", junk});
-    EXPECT_EQ(r.exit_code, 0);
-    EXPECT_NE(r.err.find("is not an mbox file"), std::string::npos) << r.err;
-    std::filesystem::create_directories(dir_.File("md/cur"));
-    dir_.Write("md/cur/1:2,", garbage);
-    dir_.Write("md/cur/2:2,", ReadFile(Corpus("mail/notmuch/default/cur/29:2,")).substr(0, 120));
-    dir_.Write("md/cur/3:2,", "");
-    r = Mail({"--maildir", dir_.File("md"), "--json"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(Field(r.out, "read"), 3) << r.out;
-    EXPECT_NE(r.err.find("3:2,: unparseable"), std::string::npos) << r.err;
-    // Importers: garbage, a truncated file, a 10 MB line.
-    const std::string vcf = dir_.Write("junk.vcf", garbage);
-    r = Warmctl({"import", "vcard", vcf});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("junk.vcf: line 1: no vCard"), std::string::npos) << r.err;
-    const std::string cut = ReadFile(Corpus("vcard/ez-vcard/rfc2426-example.vcf"));
-    r = Warmctl({"import", "vcard", dir_.Write("cut.vcf", cut.substr(0, cut.size() * 3 / 4))});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("cut.vcf: line 13: card has no END:VCARD"), std::string::npos) << r.err;
-    r = Warmctl({"import", "ics", dir_.Write("junk.ics", garbage)});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("junk.ics: line 1: libical found no complete calendar"), std::string::npos)
-        << r.err;
-    r = Warmctl({"import", "linkedin", dir_.Write("big.csv", std::string(10 << 20, 'z'))});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("big.csv: line 1: expected 6 or 7 fields, found 1"), std::string::npos)
-        << r.err.substr(0, 2000);
-    EXPECT_LT(r.err.size(), 10000u) << "the line is reported by its position, not echoed";
-    r = Warmctl({"import", "vcard", dir_.File("missing.vcf")});
-    EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
+  ASSERT_TRUE(daemon_.Start());
+  // A 10 MB header line on stdin.
+  auto r = Mail({}, "From: a@example.com\nX-Big: " + std::string(10 << 20, 'x') + "\n\nbody\n");
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_EQ(r.err, "warmth-mail: stdin: unparseable: header block larger than 1 MiB\n");
+  // Binary garbage on stdin: unparseable or not personal mail, never a crash.
+  std::string garbage;
+  for (int i = 0; i < 200000; ++i) {
+    garbage += static_cast<char>((i * 7919 + 13) % 256);
   }
+  r = Mail({}, garbage);
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 65) << r.exit_code << r.err;
+  // An mbox that is not one, and a maildir with garbage and a truncated message in it.
+  const std::string junk = dir_.Write("junk.mbox", garbage);
+  r = Mail({"--mbox", junk});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.err.find("is not an mbox file"), std::string::npos) << r.err;
+  std::filesystem::create_directories(dir_.File("md/cur"));
+  dir_.Write("md/cur/1:2,", garbage);
+  dir_.Write("md/cur/2:2,", ReadFile(Corpus("mail/notmuch/default/cur/29:2,")).substr(0, 120));
+  dir_.Write("md/cur/3:2,", "");
+  r = Mail({"--maildir", dir_.File("md"), "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Field(r.out, "read"), 3) << r.out;
+  EXPECT_NE(r.err.find("3:2,: unparseable"), std::string::npos) << r.err;
+  // Importers: garbage, a truncated file, a 10 MB line.
+  const std::string vcf = dir_.Write("junk.vcf", garbage);
+  r = Warmctl({"import", "vcard", vcf});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("junk.vcf: line 1: no vCard"), std::string::npos) << r.err;
+  const std::string cut = ReadFile(Corpus("vcard/ez-vcard/rfc2426-example.vcf"));
+  r = Warmctl({"import", "vcard", dir_.Write("cut.vcf", cut.substr(0, cut.size() * 3 / 4))});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("cut.vcf: line 13: card has no END:VCARD"), std::string::npos) << r.err;
+  r = Warmctl({"import", "ics", dir_.Write("junk.ics", garbage)});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("junk.ics: line 1: libical found no complete calendar"), std::string::npos)
+      << r.err;
+  r = Warmctl({"import", "linkedin", dir_.Write("big.csv", std::string(10 << 20, 'z'))});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("big.csv: line 1: expected 6 or 7 fields, found 1"), std::string::npos)
+      << r.err.substr(0, 2000);
+  EXPECT_LT(r.err.size(), 10000u) << "the line is reported by its position, not echoed";
+  r = Warmctl({"import", "vcard", dir_.File("missing.vcf")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
+}
 
-  TEST_F(ImportTest, WithoutTheDaemonEveryToolSaysSo) {
-    auto r = Mail({}, "From: a@example.com\nTo: me@example.com\n\nhi\n");
-    EXPECT_EQ(r.exit_code, 69);
-    EXPECT_NE(r.err.find("warmthd is not running"), std::string::npos) << r.err;
-    EXPECT_EQ(Mail({"--exit-zero"}, "From: a@example.com\nTo: me@example.com\n\nhi\n").exit_code,
-              0);
-    r = Mail({"--maildir", Corpus("mail/notmuch/default")});
-    EXPECT_EQ(r.exit_code, 69);
-    r = Warmctl({"import", "vcard", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
-    EXPECT_EQ(r.exit_code, 69);
-    EXPECT_NE(r.err.find("warmthd is not running"), std::string::npos) << r.err;
-    // A dry run still shows what is in the file.
-    r = Warmctl({"import", "vcard", "--dry-run", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("warmthd is not running: every contact is counted as new"),
-              std::string::npos);
-    r = Mail({"--dry-run", "--maildir", Corpus("mail/notmuch/default")});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(
-        r.out.find("Read 53 messages: 0 interactions to send (dry run).\n"
-                   "Skipped 53: 9 mailing list, 32 not addressed to you, 12 only to a mailing "
-                   "list.\nUnparseable: 0.\nMailing lists learned: 1 (dry run: not "
-                   "remembered).\n"),
-        std::string::npos)
-        << r.out;
-  }
+TEST_F(ImportTest, WithoutTheDaemonEveryToolSaysSo) {
+  auto r = Mail({}, "From: a@example.com\nTo: me@example.com\n\nhi\n");
+  EXPECT_EQ(r.exit_code, 69);
+  EXPECT_NE(r.err.find("warmthd is not running"), std::string::npos) << r.err;
+  EXPECT_EQ(Mail({"--exit-zero"}, "From: a@example.com\nTo: me@example.com\n\nhi\n").exit_code, 0);
+  r = Mail({"--maildir", Corpus("mail/notmuch/default")});
+  EXPECT_EQ(r.exit_code, 69);
+  r = Warmctl({"import", "vcard", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
+  EXPECT_EQ(r.exit_code, 69);
+  EXPECT_NE(r.err.find("warmthd is not running"), std::string::npos) << r.err;
+  // A dry run still shows what is in the file.
+  r = Warmctl({"import", "vcard", "--dry-run", Corpus("vcard/ez-vcard/rfc2426-example.vcf")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("warmthd is not running: every contact is counted as new"),
+            std::string::npos);
+  r = Mail({"--dry-run", "--maildir", Corpus("mail/notmuch/default")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Read 53 messages: 0 interactions to send (dry run).\n"
+                       "Skipped 53: 9 mailing list, 32 not addressed to you, 12 only to a mailing "
+                       "list.\nUnparseable: 0.\nMailing lists learned: 1 (dry run: not "
+                       "remembered).\n"),
+            std::string::npos)
+      << r.out;
+}
 
-  TEST(WarmthMail, HelpReadsLikeAManPage) {
-    const auto r = RunCommand({WARMTH_MAIL_PATH, "--help"});
-    EXPECT_EQ(r.exit_code, 0);
-    for (const char* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS",
-                                "EXAMPLES", "FILES", "--maildir", "--mbox", "--me", "--dry-run"}) {
-      EXPECT_NE(r.out.find(section), std::string::npos) << section;
-    }
-    EXPECT_EQ(RunCommand({WARMTH_MAIL_PATH, "--frobnicate"}).exit_code, 2);
+TEST(WarmthMail, HelpReadsLikeAManPage) {
+  const auto r = RunCommand({WARMTH_MAIL_PATH, "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* section : {"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS",
+                              "EXAMPLES", "FILES", "--maildir", "--mbox", "--me", "--dry-run"}) {
+    EXPECT_NE(r.out.find(section), std::string::npos) << section;
   }
+  EXPECT_EQ(RunCommand({WARMTH_MAIL_PATH, "--frobnicate"}).exit_code, 2);
+}
 
 }  // namespace
 }  // namespace warmth

@@ -30,6 +30,7 @@ TEST(Title, NamesThePersonToCall) {
   EXPECT_EQ(Title(MakeNudge(v1::FOLLOW_UP, "Bob Stone")), "Follow up with Bob Stone");
   EXPECT_EQ(Title(MakeNudge(v1::ONLINE_ONLY, "Bob Stone")), "Take it offline with Bob Stone");
   EXPECT_EQ(Title(MakeNudge(v1::CALL_BACK, "Bob Stone")), "Call Bob Stone back");
+  EXPECT_EQ(Title(MakeNudge(v1::RHYTHM, "Bob Stone")), "Time to call Bob Stone");
 }
 
 TEST(Title, FallsBackToTheContactIdWithoutAName) {
@@ -60,7 +61,7 @@ TEST(ForNudge, UrgencyByKind) {
       {v1::BIRTHDAY, Urgency::kCritical},  {v1::FOLLOW_UP, Urgency::kCritical},
       {v1::COOLING, Urgency::kNormal},     {v1::ONLINE_ONLY, Urgency::kNormal},
       {v1::TRIP, Urgency::kNormal},        {v1::WEEKEND_CALL, Urgency::kNormal},
-      {v1::CALL_BACK, Urgency::kCritical},
+      {v1::CALL_BACK, Urgency::kCritical}, {v1::RHYTHM, Urgency::kNormal},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(ForNudge(MakeNudge(c.kind, "Bob"), 3 * core::kDay).urgency, c.urgency)
