@@ -17,10 +17,9 @@ inline constexpr Scheduler::Slot kWeekend = kGlobalRange | 1;
 inline constexpr Scheduler::Slot kSnooze = kGlobalRange | 2;
 
 // The rules scheduled per contact.
-inline constexpr std::array kContactRules = {NudgeKind::kCooling, NudgeKind::kOnlineOnly,
+inline constexpr std::array kContactRules = {NudgeKind::kCooling,  NudgeKind::kOnlineOnly,
                                              NudgeKind::kFollowUp, NudgeKind::kBirthday,
-                                             NudgeKind::kCallBack,
-                                             NudgeKind::kRhythm};
+                                             NudgeKind::kCallBack, NudgeKind::kRhythm};
 
 inline Scheduler::Slot Contact(std::int64_t cid, NudgeKind kind) {
   return (static_cast<std::uint64_t>(cid) << 4) | static_cast<std::uint64_t>(kind);

@@ -12,12 +12,12 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace warmth;  // NOLINT(google-build-using-namespace): a fuzz target
   static const core::PhoneNormalizer phone = base::PhoneNormalizerFor("DE");
-  const import::AndroidFile file = import::ParseAndroidText(
-      std::string_view(reinterpret_cast<const char*>(data), size), phone,
-      [](const v1::Interaction& in) {
-        fuzz::Sendable(in);
-        return true;
-      });
+  const import::AndroidFile file =
+      import::ParseAndroidText(std::string_view(reinterpret_cast<const char*>(data), size), phone,
+                               [](const v1::Interaction& in) {
+                                 fuzz::Sendable(in);
+                                 return true;
+                               });
   for (const auto& [identifier, name] : file.names) {
     v1::Contact contact;
     contact.set_id("c");
