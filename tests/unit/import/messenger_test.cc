@@ -155,8 +155,7 @@ TEST(MessengerCorpus, ATruncatedCopyKeepsTheMessagesBeforeTheCut) {
     at = text.find("\"sender_name\"", at + 1);
   }
   const Parsed p = ParseText(text.substr(0, at), Me({"Alice"}));
-  ASSERT_EQ(p.file.problems.size(), 1u)
-      << p.file.problems[0].where << ": " << p.file.problems[0].message;
+  ASSERT_EQ(p.file.problems.size(), 1u);
   EXPECT_EQ(p.file.problems[0].where, "messages[3]");
   EXPECT_NE(p.file.problems[0].message.find("breaks off"), std::string::npos);
   EXPECT_EQ(p.interactions.size(), 3u);
