@@ -103,8 +103,9 @@ struct Mms {
 
 class Reader {
  public:
-  Reader(const core::PhoneNormalizer& phone, const std::function<bool(v1::Interaction)>& emit)
-      : phone_(phone), emit_(emit) {}
+  Reader(const core::PhoneNormalizer& phone, const std::function<bool(v1::Interaction)>& emit,
+         bool groups)
+      : phone_(phone), emit_(emit), groups_(groups) {}
 
   AndroidFile Run(xmlTextReaderPtr reader) {
     if (reader == nullptr) {
@@ -262,7 +263,7 @@ class Reader {
     // `address` names the thread's other parties: several ('~'-joined), or
     // an RCS group's address, make a group conversation.
     if (m.address.find('~') != std::string::npos || m.address.find('@') != std::string::npos) {
-      return Skip("group MMS");
+      return GroupMms(m, *direction);
     }
     // Received: from the 137 (from) <addr>; sent: to the thread.
     const std::string& who = *direction == v1::INBOUND && !m.from.empty() ? m.from : m.address;
@@ -276,8 +277,27 @@ class Reader {
          n.e164, m.name);
   }
 
+  // A group message is no conversation with each member: skipped, or with
+  // --groups a SOCIAL touch from its sender (never one of yours).
+  void GroupMms(const Mms& m, v1::Direction direction) {
+    if (!groups_) {
+      return Skip("group MMS");
+    }
+    if (direction != v1::INBOUND || m.from.empty()) {
+      return Skip("your group MMS");
+    }
+    const Number n = ReadNumber(m.from, phone_);
+    if (!n.skip.empty()) {
+      return Skip(n.skip);
+    }
+    Emit(Make("android:mms-group:" + std::to_string(m.ms) + ":" + n.e164, n.e164, v1::SOCIAL,
+              v1::INBOUND, m.ms),
+         n.e164, "");
+  }
+
   const core::PhoneNormalizer& phone_;
   const std::function<bool(v1::Interaction)>& emit_;
+  bool groups_;
   AndroidFile file_;
   std::optional<Mms> mms_;
   bool stopped_ = false;
@@ -373,10 +393,10 @@ class WithoutMedia {
 constexpr int kOptions = XML_PARSE_NONET | XML_PARSE_HUGE | XML_PARSE_NOWARNING;
 
 AndroidFile Parse(Source source, const core::PhoneNormalizer& phone,
-                  const std::function<bool(v1::Interaction)>& emit) {
+                  const std::function<bool(v1::Interaction)>& emit, bool groups) {
   WithoutMedia input(source);
   // The reader calls CloseCallback when it is freed, at the end of Run.
-  return Reader(phone, emit)
+  return Reader(phone, emit, groups)
       .Run(xmlReaderForIO(&WithoutMedia::ReadCallback, &WithoutMedia::CloseCallback, &input,
                           nullptr, nullptr, kOptions));
 }
@@ -384,7 +404,7 @@ AndroidFile Parse(Source source, const core::PhoneNormalizer& phone,
 }  // namespace
 
 AndroidFile ParseAndroidFile(const std::string& path, const core::PhoneNormalizer& phone,
-                             const std::function<bool(v1::Interaction)>& emit) {
+                             const std::function<bool(v1::Interaction)>& emit, bool groups) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rbe"),
                                                        &std::fclose);
   if (!file) {
@@ -392,12 +412,12 @@ AndroidFile ParseAndroidFile(const std::string& path, const core::PhoneNormalize
     failed.problems.push_back({"file", "cannot be opened for reading"});
     return failed;
   }
-  return Parse(Source{file.get(), {}}, phone, emit);
+  return Parse(Source{file.get(), {}}, phone, emit, groups);
 }
 
 AndroidFile ParseAndroidText(std::string_view text, const core::PhoneNormalizer& phone,
-                             const std::function<bool(v1::Interaction)>& emit) {
-  return Parse(Source{nullptr, text}, phone, emit);
+                             const std::function<bool(v1::Interaction)>& emit, bool groups) {
+  return Parse(Source{nullptr, text}, phone, emit, groups);
 }
 
 }  // namespace warmth::import

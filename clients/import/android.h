@@ -27,15 +27,16 @@ using AndroidFile = InteractionFile;
 //   <mms>: MESSAGE, msg_box 1 INBOUND from the 137 (from) <addr>, else the
 //     `address` attribute; msg_box 2 OUTBOUND to `address`; without msg_box,
 //     m_type 132 / 128. A group (several parties in `address`, or an RCS
-//     group address) is skipped.
+//     group address) is skipped; with `groups` (--groups) a received one is
+//     SOCIAL INBOUND from its 137 sender, a sent one still skipped.
 // Numbers are read with `phone` and sent as "tel:+E164"; withheld numbers,
 // short codes and numbers that do not read are skipped by reason. Event ids
 // come from the content ("android:call:<ms>:<e164>:<type>"), the same on
 // every run and in every overlapping backup. No message text is read. Never
 // throws on bad input: an unreadable file or broken XML is a Problem.
 AndroidFile ParseAndroidFile(const std::string& path, const core::PhoneNormalizer& phone,
-                             const std::function<bool(v1::Interaction)>& emit);
+                             const std::function<bool(v1::Interaction)>& emit, bool groups = false);
 AndroidFile ParseAndroidText(std::string_view text, const core::PhoneNormalizer& phone,
-                             const std::function<bool(v1::Interaction)>& emit);
+                             const std::function<bool(v1::Interaction)>& emit, bool groups = false);
 
 }  // namespace warmth::import

@@ -243,7 +243,7 @@ const std::map<std::string, InteractionParser>& InteractionParsers() {
   static const std::map<std::string, InteractionParser> parsers = {
       {"android",
        [](const std::string& path, const ChatOptions& o, const EmitInteraction& emit) {
-         return ParseAndroidFile(path, o.phone, emit);
+         return ParseAndroidFile(path, o.phone, emit, o.groups);
        }},
       {"messenger", ParseMessengerFile},
       {"whatsapp", ParseWhatsappFile},
@@ -400,9 +400,6 @@ std::string SumLine(const std::string& kind, const ImportArgs& args, const Impor
 void AddChatFlags(CLI::App& leaf, const std::string& kind, ImportArgs& args) {
   leaf.add_flag("--new", args.only_new,
                 "Pass over files an earlier --new import read in full (for a watched folder)");
-  if (kind == "android") {
-    return;  // numbers say who is who; a group MMS is always skipped
-  }
   leaf.add_flag("--groups", args.groups,
                 "Count group chat messages as SOCIAL for their sender (default: skip groups)");
   if (kind == "whatsapp" || kind == "messenger") {

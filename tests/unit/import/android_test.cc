@@ -265,6 +265,35 @@ TEST(AndroidMessages, MediaOfAnMmsPartAreNotParsed) {
   EXPECT_EQ(p.interactions.size(), 1u);
 }
 
+// A group MMS is no conversation with each member: skipped by default;
+// with --groups the one received is a SOCIAL touch from its sender, the
+// one sent is still skipped (yours never count).
+TEST(AndroidMessages, GroupMmsAreSkippedOrWithGroupsSocialFromTheSender) {
+  const std::string text =
+      "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n"
+      "<mms date=\"1700000000000\" msg_box=\"1\" address=\"+15550000003~+15550000004\">"
+      "<addrs><addr address=\"+15550000003\" type=\"137\" />"
+      "<addr address=\"+15550000004\" type=\"151\" /></addrs></mms>\n"
+      "<mms date=\"1700000100000\" msg_box=\"2\" address=\"+15550000003~+15550000004\">"
+      "<addrs><addr address=\"+15550000009\" type=\"137\" /></addrs></mms>\n</smses>\n";
+  Parsed p = ParseText(text);
+  EXPECT_TRUE(p.interactions.empty());
+  EXPECT_EQ(Skipped(p.file, "group MMS"), 2);
+  p.interactions.clear();
+  p.file = ParseAndroidText(
+      text, base::PhoneNormalizerFor(""),
+      [&](v1::Interaction in) {
+        p.interactions.push_back(std::move(in));
+        return true;
+      },
+      /*groups=*/true);
+  ASSERT_EQ(p.interactions.size(), 1u);
+  EXPECT_EQ(p.interactions[0].channel(), v1::SOCIAL);
+  EXPECT_EQ(p.interactions[0].direction(), v1::INBOUND);
+  EXPECT_EQ(p.interactions[0].contacts(0), "tel:+15550000003");
+  EXPECT_EQ(Skipped(p.file, "your group MMS"), 1);
+}
+
 TEST(AndroidMessages, ReceivedMmsIsFromItsSenderAddr) {
   const Parsed p = ParseFile(Sbr("shruggietech-sbr-parser/minimal_mms.xml"));
   ASSERT_EQ(p.interactions.size(), 1u);
