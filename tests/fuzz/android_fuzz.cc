@@ -18,12 +18,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                  fuzz::Sendable(in);
                                  return true;
                                });
-  for (const auto& [identifier, name] : file.names) {
-    v1::Contact contact;
-    contact.set_id("c");
-    contact.add_identifiers(identifier);
-    contact.set_display_name(name);
-    fuzz::RoundTrips(contact);
-  }
+  fuzz::NamesSendable(file.names);
   return 0;
 }

@@ -22,12 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           fuzz::Check(in.event_id().size() <= 128);
           return true;
         });
-    for (const auto& [identifier, name] : file.names) {
-      v1::Contact contact;
-      contact.set_id(identifier);
-      contact.set_display_name(name);
-      fuzz::RoundTrips(contact);
-    }
+    fuzz::NamesSendable(file.names);
   }
   return 0;
 }

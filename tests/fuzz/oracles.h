@@ -3,6 +3,7 @@
 // Checks shared by the fuzz targets: what an importer or the daemon hands
 // on must be something the next step can take. A failed check traps, which
 // libFuzzer reports as a crash with the input that caused it.
+#include <map>
 #include <string>
 
 #include <google/protobuf/message.h>
@@ -31,6 +32,19 @@ inline void RoundTrips(const google::protobuf::Message& message) {
 inline void Sendable(const v1::Interaction& interaction) {
   RoundTrips(interaction);
   Check(transport::ToInteraction(interaction).ok());
+}
+
+// The names a call-log or chat importer learned (identifier -> the name the
+// export gave): each must name a contact on the wire, so invalid UTF-8 in a
+// name fails here rather than in the daemon.
+inline void NamesSendable(const std::map<std::string, std::string>& names) {
+  for (const auto& [identifier, name] : names) {
+    v1::Contact contact;
+    contact.set_id("c");
+    contact.add_identifiers(identifier);
+    contact.set_display_name(name);
+    RoundTrips(contact);
+  }
 }
 
 }  // namespace warmth::fuzz

@@ -28,11 +28,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return true;
       });
   fuzz::Check(file.interactions <= file.records);
-  for (const auto& [identifier, name] : file.names) {
-    v1::Contact contact;
-    contact.set_id(identifier);
-    contact.set_display_name(name);
-    fuzz::RoundTrips(contact);
-  }
+  fuzz::NamesSendable(file.names);
   return 0;
 }
