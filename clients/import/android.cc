@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -75,6 +76,22 @@ Number ReadNumber(std::string_view raw, const core::PhoneNormalizer& phone) {
     return {{}, "unusable number"};
   }
   return {*e164, {}};
+}
+
+// A record's `date` in ms since 1970, if it is one: a number from 1970 up
+// to a day from now. A date beyond that (a damaged backup, a phone whose
+// clock was off by centuries) would be refused by the daemon, so it counts
+// as no date.
+std::optional<std::int64_t> DateMs(std::string_view s) {
+  const auto ms = Integer(s);
+  const auto latest =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          (std::chrono::system_clock::now() + std::chrono::hours(24)).time_since_epoch())
+          .count();
+  if (!ms || *ms < 0 || *ms > latest) {
+    return std::nullopt;
+  }
+  return ms;
 }
 
 v1::Interaction Make(const std::string& id, const std::string& e164, v1::Channel channel,
@@ -170,11 +187,11 @@ class Reader {
 
   void Call(xmlTextReaderPtr reader) {
     ++file_.records;
-    const auto ms = Integer(Attribute(reader, "date"));
+    const auto ms = DateMs(Attribute(reader, "date"));
     const std::string type = Attribute(reader, "type");
     const auto duration = Integer(Attribute(reader, "duration")).value_or(0);
     if (!ms) {
-      return Skip("no date");
+      return Skip("no or bad date");
     }
     v1::Channel channel = v1::CALL;
     v1::Direction direction = v1::INBOUND;
@@ -210,10 +227,10 @@ class Reader {
 
   void Sms(xmlTextReaderPtr reader) {
     ++file_.records;
-    const auto ms = Integer(Attribute(reader, "date"));
+    const auto ms = DateMs(Attribute(reader, "date"));
     const std::string type = Attribute(reader, "type");
     if (!ms) {
-      return Skip("no date");
+      return Skip("no or bad date");
     }
     if (type != "1" && type != "2") {
       return Skip("draft or unsent message");  // 3 draft, 4 outbox, 5 failed, 6 queued
@@ -230,7 +247,7 @@ class Reader {
   void StartMms(xmlTextReaderPtr reader) {
     ++file_.records;
     Mms m;
-    const auto ms = Integer(Attribute(reader, "date"));
+    const auto ms = DateMs(Attribute(reader, "date"));
     m.has_date = ms.has_value();
     m.ms = ms.value_or(0);
     m.address = Attribute(reader, "address");
@@ -247,7 +264,7 @@ class Reader {
     const Mms m = std::move(*mms_);
     mms_.reset();
     if (!m.has_date) {
-      return Skip("no date");
+      return Skip("no or bad date");
     }
     // msg_box is what the app files the message under; m_type (132
     // retrieved, 128 sent) when an old backup lacks it.

@@ -294,6 +294,19 @@ TEST(AndroidMessages, GroupMmsAreSkippedOrWithGroupsSocialFromTheSender) {
   EXPECT_EQ(Skipped(p.file, "your group MMS"), 1);
 }
 
+// A date centuries ahead (the fuzzer found one in a mutated backup) or
+// before 1970 would be refused by the daemon with the whole chunk: such a
+// record is skipped by reason instead.
+TEST(AndroidMessages, ADateOutOfRangeIsSkippedNotSent) {
+  const Parsed p = ParseText(
+      "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n"
+      "<sms address=\"+15550000001\" date=\"1512249841511374\" type=\"2\" />\n"
+      "<sms address=\"+15550000001\" date=\"-5\" type=\"1\" />\n"
+      "<sms address=\"+15550000001\" date=\"1512249841511\" type=\"1\" />\n</smses>\n");
+  ASSERT_EQ(p.interactions.size(), 1u) << "the one in 2017";
+  EXPECT_EQ(Skipped(p.file, "no or bad date"), 2);
+}
+
 TEST(AndroidMessages, ReceivedMmsIsFromItsSenderAddr) {
   const Parsed p = ParseFile(Sbr("shruggietech-sbr-parser/minimal_mms.xml"));
   ASSERT_EQ(p.interactions.size(), 1u);
