@@ -284,9 +284,10 @@ class Client:
         except zmq.Again:
             raise Unavailable(f"warmthd is not accepting requests at {self._api}") from None
 
-    def _receive(self, request_id: str, deadline: float):
-        """The reply to `request_id`, or None at `deadline`. Skips replies to
-        other requests (late ones) and frames that do not decode."""
+    def _receive(self, request_ids: set[str], deadline: float):
+        """The next reply to one of `request_ids`, or None at `deadline`.
+        Skips replies to other requests (late ones) and frames that do not
+        decode."""
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or not self._socket.poll(max(1, int(left * 1000)), zmq.POLLIN):
@@ -297,13 +298,13 @@ class Client:
                 reply.ParseFromString(frames[-1])
             except DecodeError:
                 continue
-            if reply.request_id == request_id:
+            if reply.request_id in request_ids:
                 return reply
 
     def _call(self, request):
         self._connect()
         self._send(request)
-        reply = self._receive(request.request_id, time.monotonic() + self._timeout)
+        reply = self._receive({request.request_id}, time.monotonic() + self._timeout)
         if reply is None:
             # Drop the socket: a late reply must not be taken for the next one.
             self._drop()
@@ -314,21 +315,32 @@ class Client:
 
     def _ingest(self, request):
         # As the C++ client's IngestAll: the same interactions (same event
-        # ids) under a new request id, after a retryable error with a short
-        # back-off, or at once after a timeout.
+        # ids) again under a new request id, after a retryable error with a
+        # short back-off, or at once after a timeout. Unlike it, a late reply
+        # to an earlier attempt is taken: it says ACCEPTED where the reply to
+        # the resend would say DUPLICATE.
         self._connect()
+        sent: set[str] = set()
         attempts = 0
         while True:
             self._send(request)
+            sent.add(request.request_id)
+            current = request.request_id
             attempts += 1
-            reply = self._receive(request.request_id, time.monotonic() + self._timeout)
+            deadline = time.monotonic() + self._timeout
+            while True:
+                reply = self._receive(sent, deadline)
+                retryable = reply is not None and reply.WhichOneof("body") == "error" and \
+                    reply.error.code in (pb.Error.UNAVAILABLE, pb.Error.RESOURCE_EXHAUSTED)
+                if reply is None or not retryable or reply.request_id == current:
+                    break
+                # A retryable error for an attempt already resent: wait for
+                # the resend's reply.
             if reply is None:
                 if attempts > INGEST_RETRIES:
                     raise Unavailable(f"no reply from warmthd at {self._api}")
                 continue
-            if reply.WhichOneof("body") == "error" and reply.error.code in (
-                    pb.Error.UNAVAILABLE, pb.Error.RESOURCE_EXHAUSTED) \
-                    and attempts <= INGEST_RETRIES:
+            if retryable and attempts <= INGEST_RETRIES:
                 time.sleep(0.05 * attempts)
                 continue
             _raise_for(reply)

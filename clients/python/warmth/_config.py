@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 
 import zmq
+from zmq.utils import z85
 
 from ._errors import ConfigError, Error, InvalidArgument, NotFound, PermissionDenied
 
@@ -133,7 +134,7 @@ def is_z85_key(text: str) -> bool:
     if len(text) != Z85_KEY_LENGTH:
         return False
     try:
-        zmq.utils.z85.decode(text.encode("ascii"))
+        z85.decode(text.encode("ascii"))
     except (ValueError, KeyError, UnicodeEncodeError, struct.error):
         return False
     return True
