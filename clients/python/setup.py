@@ -23,7 +23,7 @@ class BuildWithProto(build_py):
         if not (proto_dir / PROTO).is_file():
             raise SystemExit(f"warmth: {proto_dir / PROTO} not found; set WARMTH_PROTO_DIR to "
                              "the repository's proto/ directory")
-        protoc = os.environ.get("PROTOC") or shutil.which("protoc")
+        protoc = shutil.which(os.environ.get("PROTOC") or "protoc")
         if not protoc:
             raise SystemExit("warmth: protoc not found, which generates warmth_pb2.py from "
                              f"{proto_dir / PROTO}: install protobuf-compiler, or set PROTOC")

@@ -12,9 +12,9 @@ import zmq
 from google.protobuf.message import DecodeError
 
 from . import _config
-from ._errors import InvalidArgument, Unavailable, error_for
+from ._errors import Error, InvalidArgument, Unavailable, error_for
 from ._proto import pb
-from ._types import (CHANNELS, CIRCLES, DIRECTIONS, LIVE_CHANNELS, NUDGE_STATES, Ack, Birthday,
+from ._types import (CHANNELS, CIRCLES, DIRECTIONS, NUDGE_STATES, Ack, Birthday,
                      Contact, ContactInfo, LogResult, Nudge, Status, enum_value, set_duration,
                      set_time)
 
@@ -113,7 +113,7 @@ class Client:
         elif missed:
             i.direction = pb.INBOUND
         else:
-            live = channel in LIVE_CHANNELS or channel in (pb.IN_PERSON, pb.CALL, pb.VIDEO)
+            live = i.channel in (pb.IN_PERSON, pb.CALL, pb.VIDEO)
             i.direction = pb.MUTUAL if live else pb.OUTBOUND
         i.missed = missed
         if at is not None:
@@ -234,7 +234,7 @@ class Client:
         if not endpoint:
             try:
                 endpoint = self.status().publish_endpoint
-            except Unavailable:
+            except Error:  # not running, or a key that may not ask (notify)
                 endpoint = ""
             endpoint = endpoint or self._config.publish()
         curve = _config.socket_security(self._config, endpoint, self._server_key,

@@ -13,7 +13,6 @@ from ._errors import InvalidArgument
 from ._proto import pb
 
 CHANNELS = ("in_person", "call", "video", "voice_message", "letter", "message", "email", "social")
-LIVE_CHANNELS = ("in_person", "call", "video")
 DIRECTIONS = ("outbound", "inbound", "mutual")
 CIRCLES = ("inner", "close", "network", "acquaintance")
 NUDGE_STATES = ("pending", "done", "snoozed", "dismissed")
