@@ -309,15 +309,14 @@ argument).  Returns the warmctl process."
                   (tabulated-list-get-id)
                   (list :nudge (tabulated-list-get-id)))
              (warmth--read-contact "Done with" current-prefix-arg))))
-  (let ((args (if (and (consp contact) (eq (car contact) :nudge))
-                  (list "done" "--nudge" (cadr contact))
-                (list "done" contact)))
-        (buffer (current-buffer)))
+  (let* ((nudge (and (consp contact) (eq (car contact) :nudge) (cadr contact)))
+         (args (if nudge (list "done" "--nudge" nudge) (list "done" contact)))
+         (name (if nudge (or (warmth--nudge-contact) nudge) contact))
+         (buffer (current-buffer)))
     (warmth--run (append args (when channel (list "--channel" channel)))
                  (lambda (reply)
                    (let ((cleared (length (alist-get 'nudgeIds reply))))
-                     (message "Done with %s (%d nudge%s cleared)"
-                              (alist-get 'contactId reply) cleared
+                     (message "Done with %s (%d nudge%s cleared)" name cleared
                               (if (= cleared 1) "" "s")))
                    (when (and (buffer-live-p buffer)
                               (with-current-buffer buffer
@@ -451,8 +450,7 @@ Interactively, the contact at point in `warmth-list' or
 `warmth-nudges', or one read.  Returns the warmctl process."
   (interactive
    (list (or (and (derived-mode-p 'warmth-list-mode) (tabulated-list-get-id))
-             (and (derived-mode-p 'warmth-nudges-mode)
-                  (get-text-property (point) 'warmth-contact))
+             (and (derived-mode-p 'warmth-nudges-mode) (warmth--nudge-contact))
              (warmth--read-contact "Show contact" current-prefix-arg))))
   (warmth--run (list "contact" "show" contact)
                (lambda (reply)
@@ -468,6 +466,11 @@ Interactively, the contact at point in `warmth-list' or
                    (display-buffer buffer)))))
 
 ;;;; Nudges
+
+(defun warmth--nudge-contact ()
+  "The first contact of the nudge on this line in `warmth-nudges', or nil."
+  (when-let ((entry (tabulated-list-get-entry)))
+    (get-text-property 0 'warmth-contact (aref entry 2))))
 
 (defvar warmth-nudges-mode-map
   (let ((map (make-sparse-keymap)))
