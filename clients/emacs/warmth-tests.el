@@ -13,6 +13,7 @@
 
 ;;; Code:
 
+(require 'cl-lib)
 (require 'ert)
 (require 'iso8601)
 (require 'org)
@@ -110,6 +111,24 @@
     (let ((event (warmth-test--last "+12025550188")))
       (should (equal (alist-get 'channel event) "CALL"))
       (should (< (abs (warmth-test--seconds-ago (alist-get 'occurredAt event))) 60)))))
+
+(ert-deftest warmth-log-interactive ()
+  "M-x reads the channel with completion; C-u asks for the contact too."
+  (with-temp-buffer
+    (insert "see lena@example.com\n")
+    (goto-char 8)
+    (cl-letf (((symbol-function 'completing-read)
+               (lambda (_prompt collection &rest _)
+                 (should (member "letter" collection))
+                 "letter"))
+              ((symbol-function 'read-string)
+               (lambda (prompt &rest _)
+                 ;; The contact at point is offered as the default.
+                 (should (string-match-p "default lena@example.com" prompt))
+                 "lena.b@example.com")))
+      (let ((current-prefix-arg '(4)))
+        (warmth-test--ok (call-interactively #'warmth-log)))))
+  (should (equal (alist-get 'channel (warmth-test--last "lena.b@example.com")) "LETTER")))
 
 (ert-deftest warmth-channels-from-warmctl ()
   "Channel completion offers what warmctl accepts."

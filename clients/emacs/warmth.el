@@ -110,10 +110,12 @@ identifier), `email' or `phone' (a number gets \"tel:\" in front)."
   (let ((out (process-buffer proc))
         (err (process-get proc 'warmth-stderr))
         (code (process-exit-status proc)))
-    ;; stderr arrives through a pipe process of its own: read all of it.
-    (let ((errproc (and err (get-buffer-process err))))
-      (while (and errproc (process-live-p errproc)
-                  (accept-process-output errproc 0.05))))
+    ;; stderr arrives through a pipe process of its own, which closes
+    ;; once it has read everything: wait for that (1 s at most).
+    (let ((errproc (and err (get-buffer-process err)))
+          (deadline (+ (float-time) 1)))
+      (while (and errproc (process-live-p errproc) (< (float-time) deadline))
+        (accept-process-output errproc 0.05)))
     (unwind-protect
         (if (and (eq (process-status proc) 'exit) (= code 0))
             (let ((json (with-current-buffer out
@@ -303,7 +305,8 @@ matter's date if it has one, else now.  Returns the warmctl process."
   "You called CONTACT (or met over CHANNEL): record it, clear the nudges.
 Interactively CONTACT is the nudge's at point in `warmth-nudges', or
 the one found as `warmth-log' finds it, or read (always with a prefix
-argument).  Returns the warmctl process."
+argument).  CONTACT may also be (:nudge ID): that nudge only.
+Returns the warmctl process."
   (interactive
    (list (or (and (derived-mode-p 'warmth-nudges-mode) (not current-prefix-arg)
                   (tabulated-list-get-id)
@@ -400,7 +403,7 @@ Returns the warmctl process."
     (with-current-buffer buffer
       (warmth-list-mode)
       (setq warmth--list-all all)
-      (prog1 (warmth--refresh-list (lambda () (display-buffer buffer)))))))
+      (warmth--refresh-list (lambda () (display-buffer buffer))))))
 
 (defun warmth-list-log (channel)
   "Log an interaction over CHANNEL with the contact at point."
