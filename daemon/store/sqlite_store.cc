@@ -7,7 +7,10 @@
 #include <unordered_map>
 #include <utility>
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon/core/time.h"
 #include "daemon/store/schema.h"
@@ -24,10 +27,29 @@ bool IsTransient(int code) {
          primary == SQLITE_IOERR || primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
 }
 
+// The store holds the user's relationships: it is created owner-only (0600)
+// whatever the umask, and a store an earlier version left 0644 is narrowed.
+// SQLite gives the WAL and shared-memory files the database file's mode.
+void MakeOwnerOnly(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) {
+    return;
+  }
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return;  // sqlite3_open_v2 reports why
+  }
+  ::fchmod(fd, 0600);
+  ::close(fd);
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    ::chmod((path + suffix).c_str(), 0600);  // where they exist
+  }
+}
+
 }  // namespace
 
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                              StoreOptions options) {
+  MakeOwnerOnly(path);
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "base/phone.h"
 #include "daemon/core/engine.h"
@@ -113,6 +114,41 @@ TEST(Migrations, NotADatabaseIsRefused) {
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.status().message().find("not a warmth database"), std::string::npos);
   EXPECT_EQ(testing::ReadFile(path), std::string(8192, 'x'));
+}
+
+// Mode of a file, 0 when it is missing.
+unsigned Mode(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777U) : 0U;
+}
+
+// The store and its WAL and shared memory hold the user's relationships:
+// no other user may read them, whatever the umask.
+TEST(Permissions, StoreWalAndShmAreCreatedOwnerOnly) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  const mode_t old = ::umask(022);
+  {
+    auto store = OpenOrDie(path);
+    auto engine = Load(*store, T0());
+    const auto in = Call("e1", "a@example.com", T0());
+    engine->Ingest(std::span<const core::Interaction>(&in, 1), T0());
+    ASSERT_OK(store->Write(engine->TakeJournal()));
+    EXPECT_EQ(Mode(path), 0600U);
+    EXPECT_EQ(Mode(path + "-wal"), 0600U);
+    EXPECT_EQ(Mode(path + "-shm"), 0600U);
+  }
+  ::umask(old);
+}
+
+// A store made by an earlier version (0644) is made owner-only when opened.
+TEST(Permissions, AnExistingOpenStoreIsMadeOwnerOnly) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  { OpenOrDie(path); }
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  auto store = OpenOrDie(path);
+  EXPECT_EQ(Mode(path), 0600U);
 }
 
 TEST(SqliteStore, RoundTripsEveryKindOfChange) {
