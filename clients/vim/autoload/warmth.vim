@@ -435,28 +435,32 @@ endfunction
 function! warmth#done(...) abort
   let command = ['done']
   let nudge = get(get(b:, 'warmth_nudges', {}), line('.'), '')
-  let listed = get(get(b:, 'warmth_ids', {}), line('.'), '')
+  let contact = get(get(b:, 'warmth_ids', {}), line('.'), '')
   if a:0
-    call add(command, a:1)
+    let contact = a:1
+    call add(command, contact)
   elseif nudge !=# ''
     call extend(command, ['--nudge', nudge])
-  elseif listed !=# ''
-    call add(command, listed)
+  elseif contact !=# ''
+    call add(command, contact)
   else
     let contacts = s:ContactsHere()
     if empty(contacts)
       call s:NoContact()
       return
     endif
-    call add(command, contacts[0])
+    let contact = contacts[0]
+    call add(command, contact)
   endif
   call extend(command, ['--channel', s:Option('default_channel', 'call')])
-  call s:Warmctl(command, function('s:Done'))
+  call s:Warmctl(command, function('s:Done', [contact]))
 endfunction
 
-function! s:Done(reply) abort
+" The reply names the contact only when done was asked by contact.
+function! s:Done(contact, reply) abort
   let cleared = len(get(a:reply, 'nudgeIds', []))
-  call s:Info('done with ' . get(a:reply, 'contactId', '?') . ', ' . cleared
+  let contact = get(a:reply, 'contactId', '')
+  call s:Info('done with ' . (contact ==# '' ? a:contact : contact) . ', ' . cleared
         \ . (cleared == 1 ? ' nudge' : ' nudges') . ' cleared')
 endfunction
 
