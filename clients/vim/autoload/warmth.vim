@@ -47,6 +47,9 @@ endfunction
 " goes to Done.
 function! s:Warmctl(args, Done) abort
   let program = s:Option('warmctl', 'warmctl')
+  if program =~# '^\~'
+    let program = expand(program)
+  endif
   if !executable(program)
     call s:Error('cannot run ' . program . ' (set g:warmth_warmctl)')
     return
