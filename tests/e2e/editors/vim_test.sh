@@ -91,6 +91,8 @@ for editor in "${editors[@]}"; do
   [ "$(pending "dee-$e")" = 1 ] && [ "$(pending "ed-$e")" = 1 ] || fail "setup: no nudges"
 
   met=$(date -u -d '3 days ago' +%Y-%m-%dT%H:%M:00Z)
+  phone="+1 202 555 01$([ "$e" = vim ] && echo 11 || echo 22)"
+  bo_phone="+1 202 555 02$([ "$e" = vim ] && echo 11 || echo 22)"
   cat >"$dir/meeting.md" <<NOTE
 ---
 title: Coffee with Ann
@@ -103,8 +105,8 @@ We talked about the move.
 NOTE
   cat >"$dir/plain.md" <<NOTE
 Lunch next week: write to bo-$e@example.com first.
+Or call him at tel:$bo_phone, or ask @bo-$e.
 NOTE
-  phone="+1 202 555 01$([ "$e" = vim ] && echo 11 || echo 22)"
   cat >"$dir/keys.md" <<NOTE
 ---
 who:
@@ -141,6 +143,9 @@ NOTE
     fail "no in-person interaction with ann-$e at $met"
   # :WarmthLog on an e-mail address: a call, now.
   logged_now "bo-$e@example.com" CALL || fail "no call with bo-$e@example.com now"
+  # … on a tel: number (with spaces) and on an @handle, with a channel given.
+  logged_now "tel:$bo_phone" MESSAGE || fail "no message to tel:$bo_phone"
+  logged_now "@bo-$e" SOCIAL || fail "no social touch with @bo-$e"
   # g:warmth_frontmatter_keys ['who'] (a list) and g:warmth_default_channel 'video'.
   logged_now "cy-$e@example.com" VIDEO || fail "no video call with cy-$e@example.com"
   logged_now "tel:$phone" VIDEO || fail "no video call with $phone"

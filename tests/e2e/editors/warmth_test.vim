@@ -41,9 +41,18 @@ function! s:Run() abort
 
   " The e-mail address under the cursor; the default channel, now.
   execute 'edit' fnameescape(s:dir . '/plain.md')
+  " (Vim's Ex mode starts on the last line.)
+  call cursor(1, 1)
   call s:Expect(search('bo-') > 0, 'the address in plain.md')
   normal! 2l
   WarmthLog
+  call s:Wait()
+  call s:Expect(search('555 02') > 0, 'the number in plain.md')
+  WarmthLog message
+  call s:Wait()
+  call s:Expect(search('@bo-') > 0, 'the handle in plain.md')
+  normal! l
+  WarmthLog social
   call s:Wait()
 
   " Other front-matter keys and another default channel, by option.
