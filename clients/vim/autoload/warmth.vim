@@ -241,6 +241,19 @@ function! warmth#complete_log(lead, line, position) abort
   return filter(copy(s:channels), 'stridx(v:val, a:lead) == 0')
 endfunction
 
+" Command arguments split at spaces: `tel:+1 202 555 0100` comes back whole.
+function! s:JoinNumbers(args) abort
+  let contacts = []
+  for arg in a:args
+    if !empty(contacts) && contacts[-1] =~# '^\%(tel:+\=\|+\)[0-9 ()./-]*$' && arg =~# '^[0-9()./-]\+$'
+      let contacts[-1] .= ' ' . arg
+    else
+      call add(contacts, arg)
+    endif
+  endfor
+  return contacts
+endfunction
+
 " :WarmthLog [channel] [contact…]
 function! warmth#log(...) abort
   let args = copy(a:000)
@@ -248,7 +261,7 @@ function! warmth#log(...) abort
   if !empty(args) && index(s:channels, tolower(args[0])) >= 0
     let channel = tolower(remove(args, 0))
   endif
-  let contacts = empty(args) ? s:ContactsHere() : args
+  let contacts = empty(args) ? s:ContactsHere() : s:JoinNumbers(args)
   if empty(contacts)
     call s:NoContact()
     return

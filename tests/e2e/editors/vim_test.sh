@@ -146,6 +146,8 @@ NOTE
   # … on a tel: number (with spaces) and on an @handle, with a channel given.
   logged_now "tel:$bo_phone" MESSAGE || fail "no message to tel:$bo_phone"
   logged_now "@bo-$e" SOCIAL || fail "no social touch with @bo-$e"
+  # :WarmthLog letter tel:+1 202 555 03…: contact and channel given.
+  logged_now "tel:+1 202 555 03${phone: -2}" LETTER || fail "no letter to +1 202 555 03${phone: -2}"
   # g:warmth_frontmatter_keys ['who'] (a list) and g:warmth_default_channel 'video'.
   logged_now "cy-$e@example.com" VIDEO || fail "no video call with cy-$e@example.com"
   logged_now "tel:$phone" VIDEO || fail "no video call with $phone"

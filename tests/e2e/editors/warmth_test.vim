@@ -55,6 +55,10 @@ function! s:Run() abort
   WarmthLog social
   call s:Wait()
 
+  " Named in the command: a channel and a number with spaces.
+  execute 'WarmthLog letter tel:+1 202 555 03' . (s:editor ==# 'vim' ? '11' : '22')
+  call s:Wait()
+
   " Other front-matter keys and another default channel, by option.
   let g:warmth_frontmatter_keys = ['who']
   let g:warmth_default_channel = 'video'
