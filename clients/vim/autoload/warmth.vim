@@ -286,6 +286,7 @@ function! s:Logged(channel, at, reply) abort
       call s:Error('not logged: ' . get(item, 'reason', outcome))
     endif
   endfor
+  call s:Refresh()
 endfunction
 
 function! s:Lower(enum, prefix) abort
@@ -304,16 +305,19 @@ function! s:Label(contact) abort
   return name ==# '' ? a:contact.id : name . ' (' . a:contact.id . ')'
 endfunction
 
-" Shows lines in the scratch buffer `name`, in its window if it has one, else
-" in a new split (the preview window when `preview`, keeping the cursor where
-" it was). Returns to nothing else: the caller's buffer variables go on it.
-function! s:Scratch(name, lines, preview) abort
+" Shows lines in the scratch buffer `name` with the buffer variables
+" b:warmth_{key} from `vars`: in its window if it has one, else in a new
+" split (how 'split') or the preview window (how 'preview', the cursor stays
+" where it was). How 'refresh': only if it has a window, the cursor stays.
+function! s:Scratch(name, lines, vars, how) abort
   let previous = win_getid()
   let number = get(s:buffers, a:name, -1)
   let window = bufexists(number) ? bufwinid(number) : -1
   if window > 0
     call win_gotoid(window)
-  elseif a:preview
+  elseif a:how ==# 'refresh'
+    return
+  elseif a:how ==# 'preview'
     execute 'silent pedit' fnameescape(a:name)
     wincmd P
   else
@@ -327,16 +331,31 @@ function! s:Scratch(name, lines, preview) abort
   let s:buffers[a:name] = bufnr('%')
   let b:warmth_ids = {}
   let b:warmth_nudges = {}
+  for [key, value] in items(a:vars)
+    let b:['warmth_' . key] = value
+  endfor
   nnoremap <buffer> <silent> <CR> :call warmth#show_line()<CR>
   nnoremap <buffer> <silent> q :close<CR>
   setlocal filetype=warmth
-  if a:preview
+  if a:how !=# 'split'
     call win_gotoid(previous)
   endif
 endfunction
 
-" :WarmthList[!]
-function! warmth#list(all) abort
+" After an interaction or done: the list and nudges buffers on screen again.
+function! s:Refresh() abort
+  let list = get(s:buffers, 'warmth://list', -1)
+  if bufexists(list) && bufwinid(list) > 0
+    call warmth#list(getbufvar(list, 'warmth_all', 0), 'refresh')
+  endif
+  let nudges = get(s:buffers, 'warmth://nudges', -1)
+  if bufexists(nudges) && bufwinid(nudges) > 0
+    call warmth#nudges('refresh')
+  endif
+endfunction
+
+" :WarmthList[!]; how: see s:Scratch.
+function! warmth#list(all, ...) abort
   let command = ['list']
   if a:all
     call add(command, '--all')
@@ -345,10 +364,10 @@ function! warmth#list(all) abort
   if limit > 0
     call extend(command, ['--limit', string(limit)])
   endif
-  call s:Warmctl(command, function('s:Listed', [a:all]))
+  call s:Warmctl(command, function('s:Listed', [a:all, a:0 ? a:1 : 'split']))
 endfunction
 
-function! s:Listed(all, reply) abort
+function! s:Listed(all, how, reply) abort
   let rows = get(a:reply, 'contacts', [])
   let lines = [printf('%6s  %-12s  %-30s  %-16s  %s', 'WARMTH', 'CIRCLE', 'CONTACT', 'LAST',
         \ 'CHANNEL')]
@@ -366,8 +385,7 @@ function! s:Listed(all, reply) abort
     call add(lines, a:all ? 'No contacts.'
           \ : 'No contacts with a circle (:WarmthList! shows the unsorted ones too).')
   endif
-  call s:Scratch('warmth://list', lines, 0)
-  let b:warmth_ids = ids
+  call s:Scratch('warmth://list', lines, {'ids': ids, 'all': a:all}, a:how)
 endfunction
 
 " <CR> in a list or nudges buffer: that line's contact.
@@ -416,15 +434,15 @@ function! s:Shown(reply) abort
             \ get(interaction, 'missed', v:false) ? ' (missed)' : ''))
     endfor
   endif
-  call s:Scratch('warmth://contact', lines, 1)
+  call s:Scratch('warmth://contact', lines, {}, 'preview')
 endfunction
 
 " :WarmthNudges
-function! warmth#nudges() abort
-  call s:Warmctl(['nudges'], function('s:Nudged'))
+function! warmth#nudges(...) abort
+  call s:Warmctl(['nudges'], function('s:Nudged', [a:0 ? a:1 : 'split']))
 endfunction
 
-function! s:Nudged(reply) abort
+function! s:Nudged(how, reply) abort
   let nudges = get(a:reply, 'nudges', [])
   let lines = []
   let ids = {}
@@ -441,9 +459,7 @@ function! s:Nudged(reply) abort
   if empty(nudges)
     let lines = ['No pending nudges.']
   endif
-  call s:Scratch('warmth://nudges', lines, 0)
-  let b:warmth_ids = ids
-  let b:warmth_nudges = nudge_ids
+  call s:Scratch('warmth://nudges', lines, {'ids': ids, 'nudges': nudge_ids}, a:how)
 endfunction
 
 " :WarmthDone [contact]: else the nudge or contact on this line of a
@@ -478,6 +494,7 @@ function! s:Done(contact, reply) abort
   let contact = get(a:reply, 'contactId', '')
   call s:Info('done with ' . (contact ==# '' ? a:contact : contact) . ', ' . cleared
         \ . (cleared == 1 ? ' nudge' : ' nudges') . ' cleared')
+  call s:Refresh()
 endfunction
 
 let &cpo = s:save_cpo

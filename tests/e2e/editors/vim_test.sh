@@ -174,6 +174,10 @@ NOTE
     [ "$(pending "$who-$e")" = 0 ] || fail "$who-$e still has a pending nudge"
     logged_now "$who-$e" CALL || fail ":WarmthDone recorded no call with $who-$e"
   done
+  [ "$(sed -n 1p "$dir/nudges-after.txt")" = warmth://nudges ] &&
+    grep -q "talked with Dee $e\." "$dir/nudges-after.txt" &&
+    ! grep -q "talked with Ed $e\." "$dir/nudges-after.txt" ||
+    fail "nudges after done: not refreshed: $(cat "$dir/nudges-after.txt")"
   grep -q "warmth: done with ed-$e, 1 nudge cleared" "$dir/messages.txt" ||
     fail "no message for done"
 

@@ -91,6 +91,8 @@ function! s:Run() abort
   call s:Expect(search('talked with Ed') > 0, 'the nudge about Ed')
   WarmthDone
   call s:Wait()
+  " The nudges buffer, on screen, is refreshed; the cursor stays in it.
+  call s:Save('nudges-after')
   execute 'WarmthDone' 'dee-' . s:editor
   call s:Wait()
 
