@@ -324,10 +324,14 @@ function! s:Scratch(name, lines, vars, how) abort
     execute 'silent' s:Option('split', 'botright split') fnameescape(a:name)
   endif
   setlocal buftype=nofile bufhidden=hide noswapfile nobuflisted nomodeline nowrap
+  let view = winsaveview()
   setlocal modifiable
   silent %delete _
   call setline(1, a:lines)
   setlocal nomodifiable nomodified
+  if a:how ==# 'refresh'
+    call winrestview(view)
+  endif
   let s:buffers[a:name] = bufnr('%')
   let b:warmth_ids = {}
   let b:warmth_nudges = {}
