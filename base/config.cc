@@ -375,6 +375,103 @@ std::optional<std::string> ReadKeyPath(Section& s, std::string_view key,
   return KeyPath(source, *v);
 }
 
+// One [push.<kind>] table (or one entry of a [[push.<kind>]] array).
+PushTarget ReadPushTarget(Section s, const std::string& kind, const std::string& source) {
+  PushTarget t;
+  t.kind = kind;
+  if (auto v = s.String("name")) {
+    if (v->empty() || v->size() > 64 ||
+        v->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+      throw ConfigError(s.Name("name"), "expected 1 to 64 of a-z, 0-9, - and _");
+    }
+    t.name = *v;
+  }
+  const bool is_matrix = kind == "matrix";
+  const char* url_key = is_matrix ? "homeserver" : "url";
+  if (auto v = s.String(url_key)) {
+    t.url = *v;
+  }
+  if (t.url.rfind("https://", 0) != 0 && t.url.rfind("http://", 0) != 0) {
+    throw ConfigError(s.Name(url_key), "required: an https:// URL");
+  }
+  if (is_matrix) {
+    if (auto v = s.String("room")) {
+      t.room = *v;
+    }
+    if (t.room.size() < 2 || (t.room[0] != '!' && t.room[0] != '#') ||
+        t.room.find(':') == std::string::npos) {
+      throw ConfigError(s.Name("room"), "required: a room id such as \"!abc:example.org\"");
+    }
+  }
+  if (auto v = ReadKeyPath(s, "token_file", source)) {
+    t.token_file = *v;
+  } else if (kind == "gotify" || is_matrix) {
+    throw ConfigError(s.Name("token_file"), "required: the file holding the token");
+  }
+  if (kind == "ntfy") {
+    if (auto v = s.String("click")) {
+      t.click = *v;
+    }
+  }
+  s.Finish();
+  return t;
+}
+
+PushConfig ReadPush(Section& s, const std::string& source) {
+  PushConfig p;
+  if (auto v = s.Duration("retry_first")) {
+    p.retry_first = *v;
+  }
+  if (auto v = s.Duration("retry_max")) {
+    p.retry_max = *v;
+  }
+  if (p.retry_first <= core::Duration::zero() || p.retry_max < p.retry_first) {
+    throw ConfigError(s.Name("retry_max"), "must be at least retry_first, which must be positive");
+  }
+  if (auto v = s.Integer("give_up_after", 1, 1000)) {
+    p.give_up_after = *v;
+  }
+  if (auto v = s.Duration("timeout")) {
+    if (*v <= core::Duration::zero() || *v > 10 * core::kMinute) {
+      throw ConfigError(s.Name("timeout"), "must be between 1s and 10m");
+    }
+    p.timeout = *v;
+  }
+  for (const char* kind : {"ntfy", "gotify", "matrix", "webhook"}) {
+    const toml::node* n = s.Node(kind);
+    if (n == nullptr) {
+      continue;
+    }
+    std::vector<const toml::table*> tables;
+    if (n->is_table()) {
+      tables.push_back(n->as_table());
+    } else if (n->is_array() && n->as_array()->is_array_of_tables()) {
+      for (const toml::node& item : *n->as_array()) {
+        tables.push_back(item.as_table());
+      }
+    } else {
+      throw ConfigError(s.Name(kind), "expected a table ([push." + std::string(kind) +
+                                          "]) or an array of tables ([[push." + kind + "]])");
+    }
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      const std::string name =
+          tables.size() == 1 ? s.Name(kind) : s.Name(kind) + "[" + std::to_string(i) + "]";
+      PushTarget t = ReadPushTarget(Section(tables[i], name), kind, source);
+      if (t.name.empty()) {
+        t.name = i == 0 ? std::string(kind) : std::string(kind) + "-" + std::to_string(i + 1);
+      }
+      for (const PushTarget& other : p.targets) {
+        if (other.name == t.name) {
+          throw ConfigError(name + ".name", "\"" + t.name + "\" names two targets");
+        }
+      }
+      p.targets.push_back(std::move(t));
+    }
+  }
+  s.Finish();
+  return p;
+}
+
 // [me] region: "DE" or "de", a region libphonenumber has a numbering plan
 // for; "" for none.
 std::string ReadRegion(const std::string& key, const std::string& value) {
@@ -452,6 +549,8 @@ Config ParseConfig(std::string_view text, const std::string& source) {
     c.notify.snooze = *v;
   }
   notify.Finish();
+  Section push = top.Sub("push");
+  c.push = ReadPush(push, source);
   Section curve = top.Sub("curve");
   if (auto v = ReadKeyPath(curve, "secret_key", source)) {
     c.curve.secret_key = *v;

@@ -16,6 +16,35 @@ struct NotifyConfig {
   core::Duration snooze = 3 * core::kDay;  // the Snooze action's period
 };
 
+// One place [push] sends nudges to: a [push.<kind>] table, or each table of
+// a [[push.<kind>]] array. Relative paths are relative to the config file's
+// directory.
+struct PushTarget {
+  std::string kind;  // "ntfy", "gotify", "matrix" or "webhook"
+  // Unique among targets; names the file of delivered ids. Default: the
+  // kind, then "<kind>-2", "<kind>-3" for further tables of the same kind.
+  std::string name;
+  // ntfy: the topic URL; gotify: the server's URL; matrix: the homeserver's
+  // URL; webhook: the URL POSTed to. Required.
+  std::string url;
+  std::string room;        // matrix: the room id ("!abc:example.org"); required there
+  std::string token_file;  // the secret (mode 0600); required for gotify and matrix
+  std::string click;       // ntfy: the Click URL; empty: none
+};
+
+// [push]: warmth-push. Nothing is sent without a target.
+struct PushConfig {
+  std::vector<PushTarget> targets;
+  // A failed push waits retry_first, then twice as long each time, up to
+  // retry_max.
+  core::Duration retry_first = std::chrono::seconds(1);
+  core::Duration retry_max = 5 * core::kMinute;
+  // A nudge a target refuses outright (4xx other than 429) is given up on
+  // after this many tries.
+  int give_up_after = 5;
+  core::Duration timeout = std::chrono::seconds(30);  // per HTTP request
+};
+
 // [mail]: warmth-mail.
 struct MailConfig {
   // Mailing-list addresses (lower case), besides those warmth-mail learns
@@ -59,6 +88,7 @@ struct Config {
   std::string me_region;
   NotifyConfig notify;
   MailConfig mail;
+  PushConfig push;
   CurveConfig curve;
   ClientKeysConfig client;
   std::string source;  // the file it came from; empty: built-in defaults

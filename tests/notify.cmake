@@ -24,14 +24,16 @@ foreach(scenario called missed restarts buttons closed)
 endforeach()
 
 # The user units, verified offline as installed but naming the built binaries.
-foreach(unit warmthd.service warmth-notify.service warmth-import-phone.service
-    warmth-import-phone.path)
+foreach(unit warmthd.service warmth-notify.service warmth-push.service
+    warmth-import-phone.service warmth-import-phone.path)
   file(READ ${PROJECT_SOURCE_DIR}/systemd/user/${unit} warmth_unit_text)
   string(REPLACE "ExecStart=/usr/bin/warmthd" "ExecStart=$<TARGET_FILE:warmthd>"
     warmth_unit_text "${warmth_unit_text}")
   string(REPLACE "ExecStart=/usr/bin/warmth-notify" "ExecStart=$<TARGET_FILE:warmth-notify>"
     warmth_unit_text "${warmth_unit_text}")
   string(REPLACE "ExecStart=/usr/bin/warmctl" "ExecStart=$<TARGET_FILE:warmctl>"
+    warmth_unit_text "${warmth_unit_text}")
+  string(REPLACE "ExecStart=/usr/bin/warmth-push" "ExecStart=$<TARGET_FILE:warmth-push>"
     warmth_unit_text "${warmth_unit_text}")
   file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/user-units/${unit}
     CONTENT "${warmth_unit_text}")
@@ -42,6 +44,7 @@ add_test(NAME systemd_user_units_verify
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/e2e/notify/verify_user_units.sh
     ${CMAKE_CURRENT_BINARY_DIR}/user-units/warmthd.service
     ${CMAKE_CURRENT_BINARY_DIR}/user-units/warmth-notify.service
+    ${CMAKE_CURRENT_BINARY_DIR}/user-units/warmth-push.service
     ${CMAKE_CURRENT_BINARY_DIR}/user-units/warmth-import-phone.service
     ${CMAKE_CURRENT_BINARY_DIR}/user-units/warmth-import-phone.path)
 set_tests_properties(systemd_user_units_verify PROPERTIES LABELS unit SKIP_RETURN_CODE 77)

@@ -7,7 +7,7 @@ cmake=$1 build=$2 verify=$3
 prefix=$(mktemp -d /tmp/wi-XXXXXX)
 trap 'rm -rf "$prefix"' EXIT
 "$cmake" --install "$build" --prefix "$prefix" >/dev/null
-for unit in warmthd warmth-notify; do
+for unit in warmthd warmth-notify warmth-push; do
   file=$prefix/lib/systemd/user/$unit.service
   [ -f "$file" ] || { echo "FAIL: $unit.service is not in $prefix/lib/systemd/user"; exit 1; }
   grep -qx "ExecStart=$prefix/bin/$unit" "$file" ||
@@ -19,4 +19,5 @@ grep -q "^ExecStart=$prefix/bin/warmctl import android --new " "$file" ||
 [ -f "$prefix/lib/systemd/user/warmth-import-phone.path" ] ||
   { echo "FAIL: warmth-import-phone.path is not installed"; exit 1; }
 "$verify" "$prefix/lib/systemd/user/warmthd.service" "$prefix/lib/systemd/user/warmth-notify.service" \
+  "$prefix/lib/systemd/user/warmth-push.service" \
   "$prefix/lib/systemd/user/warmth-import-phone.service" "$prefix/lib/systemd/user/warmth-import-phone.path"
