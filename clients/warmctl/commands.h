@@ -21,5 +21,6 @@ void AddTripCommands(CLI::App& cli, Context& ctx, Commands& commands);    // tri
 void AddKeygenCommand(CLI::App& cli, Context& ctx, Commands& commands);   // keygen.cc
 void AddImportCommands(CLI::App& cli, Context& ctx, Commands& commands);  // import.cc
 void AddExportCommand(CLI::App& cli, Context& ctx, Commands& commands);   // export.cc
+void AddReportCommand(CLI::App& cli, Context& ctx, Commands& commands);   // report.cc
 
 }  // namespace warmth::warmctl

@@ -30,7 +30,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   Commands commands;
   for (auto add :
        {AddLogCommand, AddContactCommands, AddListCommand, AddNudgeCommands, AddStatusCommand,
-        AddTripCommands, AddKeygenCommand, AddImportCommands, AddExportCommand}) {
+        AddTripCommands, AddKeygenCommand, AddImportCommands, AddExportCommand, AddReportCommand}) {
     add(cli, ctx, commands);
   }
   try {
