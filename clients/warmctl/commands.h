@@ -22,5 +22,6 @@ void AddKeygenCommand(CLI::App& cli, Context& ctx, Commands& commands);   // key
 void AddImportCommands(CLI::App& cli, Context& ctx, Commands& commands);  // import.cc
 void AddExportCommand(CLI::App& cli, Context& ctx, Commands& commands);   // export.cc
 void AddReportCommand(CLI::App& cli, Context& ctx, Commands& commands);   // report.cc
+void AddChartCommand(CLI::App& cli, Context& ctx, Commands& commands);    // chart.cc
 
 }  // namespace warmth::warmctl

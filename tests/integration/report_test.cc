@@ -1,6 +1,9 @@
-// warmctl report against a real warmthd: a known history logged with --at
-// in the past, the numbers checked.
+// warmctl report and warmctl chart against a real warmthd: a known history
+// logged with --at in the past, the numbers and pictures checked.
 #include <chrono>
+#include <cmath>
+#include <map>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -8,6 +11,9 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
 #include "tests/support/process.h"
 #include "tests/support/support.h"
@@ -176,6 +182,167 @@ TEST_F(ReportTest, AnEmptyStoreReportsZerosAndNobody) {
   ASSERT_TRUE(pb::util::JsonStringToMessage(r.out, &report).ok()) << r.out;
   EXPECT_EQ(Num(report, "interactions90d", "liveShare"), 0);
   EXPECT_EQ(report.fields().at("neglected").list_value().values_size(), 0);
+}
+
+// --data's lines: "mark ID TIME CHANNEL WARMTH" and "sample ID TIME WARMTH".
+struct ChartData {
+  double threshold = -1;
+  std::vector<std::pair<std::string, double>> marks;  // channel, warmth just after
+  std::vector<double> samples;
+};
+
+ChartData ParseData(const std::string& text) {
+  ChartData d;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string kind;
+    std::string id;
+    std::string at;
+    std::string channel;
+    double w = 0;
+    f >> kind;
+    if (kind == "threshold") {
+      f >> d.threshold;
+    } else if (kind == "mark") {
+      f >> id >> at >> channel >> w;
+      d.marks.emplace_back(channel, w);
+    } else if (kind == "sample") {
+      f >> id >> at >> w;
+      d.samples.push_back(w);
+    }
+  }
+  return d;
+}
+
+// XPath over gnuplot's SVG: one <g> per plot, titled with its legend text,
+// holding the legend's sample point and then one <use> per data point.
+class Svg {
+ public:
+  explicit Svg(const std::string& path)
+      : doc_(xmlReadFile(path.c_str(), nullptr, XML_PARSE_NONET)) {
+    if (doc_ != nullptr) {
+      ctx_ = xmlXPathNewContext(doc_);
+      xmlXPathRegisterNs(ctx_, BAD_CAST "s", BAD_CAST "http://www.w3.org/2000/svg");
+    }
+  }
+  ~Svg() {
+    xmlXPathFreeContext(ctx_);
+    xmlFreeDoc(doc_);
+  }
+  Svg(const Svg&) = delete;
+  Svg& operator=(const Svg&) = delete;
+  bool ok() const { return doc_ != nullptr; }
+  int Count(const std::string& xpath) {
+    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST xpath.c_str(), ctx_);
+    const int n = r != nullptr && r->nodesetval != nullptr ? r->nodesetval->nodeNr : -1;
+    xmlXPathFreeObject(r);
+    return n;
+  }
+  // Data points of the plot titled `title` (its legend sample not counted).
+  int Points(const std::string& title) {
+    return Count("//s:g[s:title='" + title + "']//s:use") - 1;
+  }
+
+ private:
+  xmlDocPtr doc_ = nullptr;
+  xmlXPathContextPtr ctx_ = nullptr;
+};
+
+class ChartTest : public ReportTest {
+ protected:
+  void SetUp() override {
+    if (testing::RunCommand({"sh", "-c", "command -v gnuplot"}).exit_code != 0) {
+      GTEST_SKIP() << "gnuplot is not installed";
+    }
+    ASSERT_TRUE(daemon_.Start());
+  }
+};
+
+// Ann (close, half-life 30 d): in person 10 days ago, an e-mail 6 days ago,
+// a missed call 3 days ago, a call now.
+TEST_F(ChartTest, TheSeriesFollowsTheModelAndEndsAtTheDaemonsWarmth) {
+  Ok({"contact", "add", "ann", "--name", "Ann Lee", "--circle", "close"});
+  Ok({"log", "ann", "--channel", "in_person", "--at", "10d ago"});
+  Ok({"log", "ann", "--channel", "email", "--at", "6d ago"});
+  Ok({"log", "ann", "--missed", "--at", "3d ago"});
+  Ok({"log", "ann", "--channel", "call"});
+  const auto shown = Warmctl({"contact", "show", "ann", "--json"});
+  pb::Struct info;
+  ASSERT_TRUE(pb::util::JsonStringToMessage(shown.out, &info).ok()) << shown.out;
+  const double now_warmth = info.fields().at("warmth").number_value();
+
+  const auto r = Warmctl({"chart", "ann", "--data"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const ChartData d = ParseData(r.out);
+  EXPECT_EQ(d.threshold, 30);
+  ASSERT_EQ(d.marks.size(), 4u) << r.out;
+  EXPECT_EQ(d.marks[0].first, "in_person");
+  EXPECT_NEAR(d.marks[0].second, 60.0, 1e-3);
+  // 60 · 2^(−4/30) = 54.70, plus 8 · (1 − 0.5470): 58.33.
+  EXPECT_EQ(d.marks[1].first, "email");
+  EXPECT_NEAR(d.marks[1].second, 58.327, 0.01);
+  // No warmth for a call that did not connect: on the curve, 3 days later.
+  EXPECT_EQ(d.marks[2].first, "missed_call");
+  EXPECT_NEAR(d.marks[2].second, 58.327 * std::pow(2.0, -3.0 / 30), 0.01);
+  EXPECT_EQ(d.marks[3].first, "call");
+  EXPECT_NEAR(d.marks[3].second, now_warmth, 0.01) << "what contact show says now";
+  // Every 6 h over 11 days, and just before and after each interaction.
+  EXPECT_GE(d.samples.size(), 11u * 4);
+  EXPECT_LE(d.samples.size(), 11u * 4 + 2 * 4 + 2);
+
+  // From --since on, the same warmth: what came before still counts.
+  const auto since = ParseData(Warmctl({"chart", "ann", "--data", "--since", "4d ago"}).out);
+  ASSERT_EQ(since.marks.size(), 2u);
+  EXPECT_NEAR(since.marks[1].second, d.marks[3].second, 1e-3);
+  EXPECT_NEAR(since.samples.front(), 58.327 * std::pow(2.0, -2.0 / 30), 0.01);
+}
+
+TEST_F(ChartTest, AnSvgWithTheThresholdAndOneMarkerPerInteraction) {
+  Ok({"contact", "add", "ann", "--name", "Ann Lee", "--circle", "inner"});
+  Ok({"log", "ann", "--channel", "in_person", "--at", "20d ago"});
+  Ok({"log", "ann", "--channel", "call", "--at", "12d ago"});
+  Ok({"log", "ann", "--channel", "call", "--at", "5d ago"});
+  Ok({"log", "ann", "--channel", "message", "--at", "2d ago"});
+  const std::string out = dir_.File("ann chart.svg");
+  auto r = Warmctl({"chart", "ann", "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "Wrote " + out + "\n");
+  Svg svg(out);
+  ASSERT_TRUE(svg.ok()) << "not XML:\n" << testing::ReadFile(out).substr(0, 400);
+  EXPECT_EQ(svg.Count("//s:g[s:title='warmth']//s:path"), 1) << "the curve";
+  EXPECT_EQ(svg.Count("//s:g[s:title='threshold 30']//s:path[@stroke-dasharray]"), 1) << "dashed";
+  EXPECT_EQ(svg.Points("in person"), 1);
+  EXPECT_EQ(svg.Points("call"), 2);
+  EXPECT_EQ(svg.Points("message"), 1);
+  EXPECT_EQ(svg.Count("//s:g[s:title='e-mail']"), 0) << "no e-mail, no legend entry";
+
+  // Small multiples: one panel per contact of the circle, one legend.
+  Ok({"contact", "add", "bob", "--circle", "inner"});
+  Ok({"log", "bob", "--channel", "video", "--at", "3d ago"});
+  Ok({"contact", "add", "cy", "--circle", "close"});
+  const std::string png = dir_.File("inner.png");
+  r = Warmctl({"chart", "--circle", "inner", "--out", png});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing::ReadFile(png).substr(1, 3), "PNG");
+  r = Warmctl({"chart", "--circle", "inner", "--out", dir_.File("inner.svg")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Svg panels(dir_.File("inner.svg"));
+  ASSERT_TRUE(panels.ok());
+  EXPECT_EQ(panels.Count("//s:g[s:title='warmth']"), 2) << "ann and bob, not cy";
+  EXPECT_EQ(panels.Count("//s:text[contains(., 'bob, inner')]"), 1);
+}
+
+TEST_F(ChartTest, BadArgumentsAreUsageErrors) {
+  Ok({"contact", "add", "ann", "--circle", "inner"});
+  EXPECT_EQ(Warmctl({"chart"}).exit_code, 2);
+  EXPECT_EQ(Warmctl({"chart", "ann", "--circle", "inner"}).exit_code, 2);
+  EXPECT_EQ(Warmctl({"chart", "ann", "--out", dir_.File("a.pdf")}).exit_code, 2);
+  EXPECT_EQ(Warmctl({"chart", "--circle", "middle"}).exit_code, 2);
+  auto r = Warmctl({"chart", "nobody", "--out", dir_.File("n.svg")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "warmctl: contact_id: no such contact\n");
 }
 
 }  // namespace
