@@ -11,17 +11,15 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <google/protobuf/struct.pb.h>
 
 #include "clients/common/format.h"
 #include "clients/warmctl/commands.h"
 #include "daemon/core/types.h"
 #include "daemon/transport/codec.h"
+#include "warmth/v1/report.pb.h"
 
 namespace warmth::warmctl {
 namespace {
-
-namespace pb = ::google::protobuf;
 
 // The windows "spoke with live" counts in; the longest bounds what is read.
 constexpr std::array<int, 3> kLiveWindowDays = {30, 90, 365};
@@ -304,78 +302,53 @@ void PrintText(Context& ctx, const Report& r) {
       << r.snoozed << " snoozed), " << r.pending << " pending\n";
 }
 
-pb::Value Number(double v) {
-  pb::Value value;
-  value.set_number_value(v);
-  return value;
-}
-
-pb::Value Text(const std::string& s) {
-  pb::Value value;
-  value.set_string_value(s);
-  return value;
-}
-
-pb::Value PersonJson(const Person& p, bool with_live) {
-  pb::Value value;
-  auto& f = *value.mutable_struct_value()->mutable_fields();
-  f["id"] = Text(p.info->contact().id());
-  f["displayName"] = Text(p.info->contact().display_name());
-  f["circle"] = Text(v1::Circle_Name(p.info->contact().circle()));
-  f["warmth"] = Number(p.info->warmth());
-  if (with_live) {
-    if (p.last_live) {
-      f["lastLiveAt"] = Text(core::FormatUtc(*p.last_live));
-    } else {
-      f["lastLiveAt"].set_null_value(pb::NULL_VALUE);
-    }
+void ToProto(const Person& p, v1::Report::Person* out) {
+  out->set_id(p.info->contact().id());
+  out->set_display_name(p.info->contact().display_name());
+  out->set_circle(p.info->contact().circle());
+  out->set_warmth(p.info->warmth());
+  if (p.last_live) {
+    transport::ToProto(*p.last_live, out->mutable_last_live_at());
   }
-  return value;
 }
 
-// One JSON object, lowerCamelCase like every JSON warmth writes; a Struct
-// printed by protobuf's JSON printer, as the other --json outputs are.
-pb::Struct ToJson(const Report& r) {
-  pb::Struct root;
-  auto& f = *root.mutable_fields();
-  f["at"] = Text(core::FormatUtc(r.now));
-  auto& contacts = *f["contacts"].mutable_struct_value()->mutable_fields();
-  contacts["withCircle"] = Number(r.with_circle);
-  contacts["unsorted"] = Number(r.unsorted);
-  auto& spoke = *f["spokeLive"].mutable_struct_value()->mutable_fields();
-  for (std::size_t w = 0; w < kLiveWindowDays.size(); ++w) {
-    spoke["days" + std::to_string(kLiveWindowDays[w])] = Number(r.spoke_live[w]);
-  }
-  auto& share = *f["interactions90d"].mutable_struct_value()->mutable_fields();
-  share["live"] = Number(r.live);
-  share["online"] = Number(r.online);
-  share["other"] = Number(r.other);
-  share["liveShare"] = Number(r.LiveShare());
-  auto* circles = f["circles"].mutable_list_value();
+// --json: v1::Report (proto/warmth/v1/report.proto), printed like every
+// other --json output.
+v1::Report ToProto(const Report& r) {
+  v1::Report out;
+  transport::ToProto(r.now, out.mutable_at());
+  out.mutable_contacts()->set_with_circle(r.with_circle);
+  out.mutable_contacts()->set_unsorted(r.unsorted);
+  out.mutable_spoke_live()->set_days30(r.spoke_live[0]);
+  out.mutable_spoke_live()->set_days90(r.spoke_live[1]);
+  out.mutable_spoke_live()->set_days365(r.spoke_live[2]);
+  v1::Report::Share* share = out.mutable_interactions_90d();
+  share->set_live(r.live);
+  share->set_online(r.online);
+  share->set_other(r.other);
+  share->set_live_share(r.LiveShare());
   for (const CircleLine& c : r.circles) {
-    auto& line = *circles->add_values()->mutable_struct_value()->mutable_fields();
-    line["circle"] = Text(v1::Circle_Name(c.circle));
-    line["size"] = Number(c.size);
-    line["layer"] = Number(c.layer);
-    line["dunbar"] = Number(c.dunbar);
-    line["verdict"] = Text(c.Over() ? "over" : "within");
+    v1::Report::Layer* line = out.add_circles();
+    line->set_circle(static_cast<v1::Circle>(c.circle));
+    line->set_size(c.size);
+    line->set_layer(c.layer);
+    line->set_dunbar(c.dunbar);
+    line->set_verdict(c.Over() ? "over" : "within");
   }
-  auto* warmest = f["warmest"].mutable_list_value();
   for (const Person& p : r.warmest) {
-    *warmest->add_values() = PersonJson(p, false);
+    ToProto(p, out.add_warmest());
   }
-  auto* neglected = f["neglected"].mutable_list_value();
   for (const Person& p : r.neglected) {
-    *neglected->add_values() = PersonJson(p, true);
+    ToProto(p, out.add_neglected());
   }
-  auto& nudges = *f["nudges30d"].mutable_struct_value()->mutable_fields();
-  nudges["published"] = Number(r.published);
-  nudges["done"] = Number(r.done);
-  nudges["ignored"] = Number(r.dismissed + r.snoozed);
-  nudges["dismissed"] = Number(r.dismissed);
-  nudges["snoozed"] = Number(r.snoozed);
-  nudges["pending"] = Number(r.pending);
-  return root;
+  v1::Report::Nudges* nudges = out.mutable_nudges_30d();
+  nudges->set_published(r.published);
+  nudges->set_done(r.done);
+  nudges->set_ignored(r.dismissed + r.snoozed);
+  nudges->set_dismissed(r.dismissed);
+  nudges->set_snoozed(r.snoozed);
+  nudges->set_pending(r.pending);
+  return out;
 }
 
 int ReportCommand(Context& ctx) {
@@ -401,7 +374,7 @@ int ReportCommand(Context& ctx) {
   const Report r = Compute(contacts->contacts(), interactions, nudges->nudges(), ctx.now,
                            ctx.config.engine.model.threshold);
   if (ctx.json) {
-    ctx.out << client::Json(ToJson(r)) << '\n';
+    ctx.out << client::Json(ToProto(r)) << '\n';
   } else {
     PrintText(ctx, r);
   }

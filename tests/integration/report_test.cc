@@ -152,6 +152,10 @@ TEST_F(ReportTest, CountsLiveContactCirclesSharesAndNudges) {
   // Inner and close below the threshold, not muted (ivy): never in a live
   // contact first (coldest first), then the longest since one; at most 5.
   EXPECT_EQ(ids("neglected"), (std::vector<std::string>{"cat", "eve", "hal", "dan", "gus"}));
+  const auto& neglected = report.fields().at("neglected").list_value().values();
+  EXPECT_EQ(neglected[0].struct_value().fields().count("lastLiveAt"), 0u) << "cat: none";
+  EXPECT_EQ(neglected[3].struct_value().fields().at("displayName").string_value(), "Dan Roe");
+  EXPECT_EQ(neglected[3].struct_value().fields().count("lastLiveAt"), 1u) << "dan: 100 d ago";
 
   r = Warmctl({"report"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
