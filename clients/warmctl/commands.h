@@ -21,5 +21,7 @@ void AddTripCommands(CLI::App& cli, Context& ctx, Commands& commands);    // tri
 void AddKeygenCommand(CLI::App& cli, Context& ctx, Commands& commands);   // keygen.cc
 void AddImportCommands(CLI::App& cli, Context& ctx, Commands& commands);  // import.cc
 void AddExportCommand(CLI::App& cli, Context& ctx, Commands& commands);   // export.cc
+void AddReportCommand(CLI::App& cli, Context& ctx, Commands& commands);   // report.cc
+void AddChartCommand(CLI::App& cli, Context& ctx, Commands& commands);    // chart.cc
 
 }  // namespace warmth::warmctl

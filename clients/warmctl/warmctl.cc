@@ -28,9 +28,9 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   cli.add_flag("--json", ctx.json, "Machine-readable output (protobuf JSON)");
   // The leaf commands, in the order of warmctl --help.
   Commands commands;
-  for (auto add :
-       {AddLogCommand, AddContactCommands, AddListCommand, AddNudgeCommands, AddStatusCommand,
-        AddTripCommands, AddKeygenCommand, AddImportCommands, AddExportCommand}) {
+  for (auto add : {AddLogCommand, AddContactCommands, AddListCommand, AddNudgeCommands,
+                   AddStatusCommand, AddTripCommands, AddKeygenCommand, AddImportCommands,
+                   AddExportCommand, AddReportCommand, AddChartCommand}) {
     add(cli, ctx, commands);
   }
   try {
