@@ -171,6 +171,11 @@ void Pusher::Resync(const char* why) {
 }
 
 std::string Pusher::PhoneFor(const v1::Nudge& nudge) {
+  // The daemon puts each contact's number in the nudge; only one older than
+  // contact_phones leaves it out, and then the contact is looked up.
+  if (nudge.contact_phones_size() > 0) {
+    return nudge.contact_phones(0);
+  }
   if (nudge.contact_ids_size() == 0 || lookup_denied_) {
     return {};
   }

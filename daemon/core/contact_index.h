@@ -33,6 +33,16 @@ struct ContactRecord {
   const std::string& DisplayName() const {
     return contact.display_name.empty() ? contact.id : contact.display_name;
   }
+  // The first phone identifier, stored in E.164 ("+12025550100"); "" when none.
+  std::string Phone() const {
+    for (const std::string& identifier : contact.identifiers) {
+      if (identifier.size() > 1 && identifier[0] == '+' &&
+          identifier.find_first_not_of("0123456789", 1) == std::string::npos) {
+        return identifier;
+      }
+    }
+    return {};
+  }
 };
 
 // Every contact by internal number, id and normalized identifier, and by the

@@ -70,9 +70,11 @@ std::vector<Nudge> Engine::ListNudges(std::span<const NudgeState> states, std::s
 Nudge Engine::Named(const NudgeRecord& n) const {
   Nudge copy = n.nudge;
   copy.contact_names.clear();
+  copy.contact_phones.clear();
   for (std::int64_t c : n.cids) {
     const Record* r = contacts_.Get(c);
     copy.contact_names.push_back(r == nullptr ? "" : r->DisplayName());
+    copy.contact_phones.push_back(r == nullptr ? "" : r->Phone());
   }
   return copy;
 }

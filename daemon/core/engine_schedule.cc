@@ -271,6 +271,7 @@ std::optional<Nudge> Engine::Finalize(const Waiting& w, TimePoint now) const {
     const Record& r = contacts_.At(cid);
     n.contact_ids.push_back(r.contact.id);
     n.contact_names.push_back(r.DisplayName());
+    n.contact_phones.push_back(r.Phone());
   }
   const Record& first = contacts_.At(cids.front());
   n.warmth = WarmthNow(first, now);

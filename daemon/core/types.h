@@ -120,6 +120,8 @@ struct Nudge {
   NudgeKind kind = NudgeKind::kUnspecified;
   std::vector<std::string> contact_ids;
   std::vector<std::string> contact_names;
+  // Each contact's first phone number in E.164, "" for one without.
+  std::vector<std::string> contact_phones;
   std::string text;
   double warmth = 0;
   Channel suggested_channel = Channel::kUnspecified;

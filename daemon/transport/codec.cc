@@ -334,6 +334,9 @@ void ToProto(const core::Nudge& in, v1::Nudge* out) {
   for (const auto& n : in.contact_names) {
     out->add_contact_names(n);
   }
+  for (const auto& p : in.contact_phones) {
+    out->add_contact_phones(p);
+  }
 }
 
 void ToProto(const core::Status& status, v1::Error* out) {

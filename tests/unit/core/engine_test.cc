@@ -1,6 +1,7 @@
 #include "daemon/core/engine.h"
 
 #include <cstdlib>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -435,6 +436,39 @@ TEST_F(EngineTest, JournalMarksTheStateChangesOfPublishedNudges) {
   EXPECT_EQ(rows[0].nudge.state, NudgeState::kDone);
   EXPECT_TRUE(rows[0].state_changed);
   EXPECT_EQ(rows[0].nudge.contact_names, (std::vector<std::string>{"Zed Ray"}));
+}
+
+// A nudge carries each contact's number, so that a client with only the
+// notify role (warmth-push on a phone) can offer to call without GetContact.
+TEST_F(EngineTest, NudgesCarryEachContactsPhoneNumber) {
+  ASSERT_TRUE(
+      engine_
+          .UpsertContact(Person("bob", Circle::kClose, {"bob@example.com", "tel:+1 202 555 0100"}),
+                         T0())
+          .ok());
+  ASSERT_TRUE(engine_.UpsertContact(Person("cy", Circle::kClose, {"cy@example.com"}), T0()).ok());
+  IngestOne(Make("b", {"bob"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  IngestOne(Make("c", {"cy"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  engine_.TakeJournal();
+  const auto published = RunUntil(T0(), T0() + 60 * kDay);
+  std::map<std::string, std::vector<std::string>> phones;
+  for (const Nudge& n : published) {
+    phones[n.contact_ids.at(0)] = n.contact_phones;
+  }
+  EXPECT_EQ(phones["bob"], (std::vector<std::string>{"+12025550100"}));
+  EXPECT_EQ(phones["cy"], (std::vector<std::string>{""}));
+
+  // And as read back (nudges, nudge.closed), not only when published.
+  ASSERT_TRUE(engine_.Done("bob", "", Channel::kCall, T0() + 60 * kDay).ok());
+  bool seen = false;
+  for (const Change& change : engine_.TakeJournal()) {
+    if (const auto* row = std::get_if<NudgeRow>(&change);
+        row != nullptr && row->nudge.contact_ids.at(0) == "bob") {
+      EXPECT_EQ(row->nudge.contact_phones, (std::vector<std::string>{"+12025550100"}));
+      seen = true;
+    }
+  }
+  EXPECT_TRUE(seen) << "Done journals bob's nudge";
 }
 
 // Stores written before phone numbers were read with libphonenumber hold
