@@ -83,7 +83,13 @@ int ImportBackup(Context& ctx, const std::string& path) {
     v1::BackupRecord record;
     if (!google::protobuf::util::JsonStringToMessage(line, &record).ok()) {
       const std::string why = "line " + std::to_string(number) + ": not a backup record";
-      return started ? partial(why) : Usage(ctx, path + ": " + why);
+      if (started) {
+        return partial(why);
+      }
+      std::string message = path;
+      message += ": ";
+      message += why;
+      return Usage(ctx, message);
     }
     if (number == 1 && !record.has_header()) {
       return Usage(ctx, path + ": line 1: not a backup header (is it a `warmctl export`?)");

@@ -585,7 +585,7 @@ v1::Reply StatusReply(core::Engine& engine, const ServiceInfo& info, const std::
 v1::Reply Service::Dispatch(const v1::Request& request, core::TimePoint now) {
   core::Engine& engine = *engine_;
   v1::Reply reply;
-  if (engine.restoring() && !IsReadOnly(request.body_case()) &&
+  if (engine.IsRestoring() && !IsReadOnly(request.body_case()) &&
       request.body_case() != v1::Request::kRestore) {
     return ErrorReply(Status::Unavailable(
         "request: a backup is being restored; nothing else changes until it is done, retry"));

@@ -129,7 +129,7 @@ class Engine final : public LoadTarget {
   Status RestoreNudge(Nudge nudge);
   // Schedules every rule as a restart does (FinishLoad) and ends the restore.
   Status FinishRestore(TimePoint now);
-  bool restoring() const { return restoring_; }
+  bool IsRestoring() const { return restoring_; }
 
   // --- Time. ------------------------------------------------------------------
   // Every nudge to publish at `now`, in priority order, marked PENDING and
