@@ -382,81 +382,55 @@ core::Result<bool> BackupInteractions(store::SqliteStore* store, const std::stri
   return true;
 }
 
-// The sections in order: contacts, trips, interactions, nudges; each picks
-// up where the cursor says and hands over to the next when it is done.
-v1::Reply Backup(const core::Engine& engine, store::SqliteStore* store, const ServiceInfo& info,
-                 const v1::Backup& backup, core::TimePoint now) {
-  auto cursor = ParseBackupCursor(backup.after());
-  if (!cursor.ok()) {
-    return ErrorReply(cursor.status());
+// Each section appends from `at` on; true when it is done, false when the
+// page filled (the pager then holds the cursor).
+core::Result<bool> BackupContacts(const core::Engine& engine, const std::string& at,
+                                  BackupPager& pager) {
+  std::int64_t after = 0;
+  if (std::from_chars(at.data(), at.data() + at.size(), after).ec != std::errc()) {
+    return Status::InvalidArgument("backup.after: not a cursor from this daemon");
   }
-  v1::Reply reply;
-  BackupPager pager(reply.mutable_backup());
-  char section = cursor->section;
-  if (backup.after().empty()) {
-    v1::BackupRecord header;
-    header.mutable_header()->set_format(kBackupFormat);
-    header.mutable_header()->set_version(info.version);
-    ToProto(now, header.mutable_header()->mutable_exported_at());
-    pager.Add(std::move(header));
+  for (const core::ContactRow& row : engine.ContactRows()) {
+    if (row.cid <= after) {
+      continue;
+    }
+    v1::BackupRecord record;
+    v1::BackupContact* c = record.mutable_contact();
+    ToProto(row.contact, c->mutable_contact());
+    c->set_number(row.cid);
+    ToProto(row.created_at, c->mutable_created_at());
+    if (row.snoozed_until) {
+      ToProto(*row.snoozed_until, c->mutable_snoozed_until());
+    }
+    if (!pager.Add(std::move(record))) {
+      pager.Stop('c', std::to_string(after));
+      return false;
+    }
+    after = row.cid;
   }
-  if (section == 'c') {
-    std::int64_t after = 0;
-    const std::string& at = cursor->at;
-    if (std::from_chars(at.data(), at.data() + at.size(), after).ec != std::errc()) {
-      return ErrorReply(Status::InvalidArgument("backup.after: not a cursor from this daemon"));
-    }
-    for (const core::ContactRow& row : engine.ContactRows()) {
-      if (row.cid <= after) {
-        continue;
-      }
-      v1::BackupRecord record;
-      v1::BackupContact* c = record.mutable_contact();
-      ToProto(row.contact, c->mutable_contact());
-      c->set_number(row.cid);
-      ToProto(row.created_at, c->mutable_created_at());
-      if (row.snoozed_until) {
-        ToProto(*row.snoozed_until, c->mutable_snoozed_until());
-      }
-      if (!pager.Add(std::move(record))) {
-        pager.Stop('c', std::to_string(after));
-        return reply;
-      }
-      after = row.cid;
-    }
-    section = 't';
-    cursor->at = "0";
+  return true;
+}
+
+core::Result<bool> BackupTrips(const core::Engine& engine, const std::string& at,
+                               BackupPager& pager) {
+  std::size_t first = 0;
+  if (std::from_chars(at.data(), at.data() + at.size(), first).ec != std::errc()) {
+    return Status::InvalidArgument("backup.after: not a cursor from this daemon");
   }
-  if (section == 't') {
-    std::size_t first = 0;
-    const std::string& at = cursor->at;
-    if (std::from_chars(at.data(), at.data() + at.size(), first).ec != std::errc()) {
-      return ErrorReply(Status::InvalidArgument("backup.after: not a cursor from this daemon"));
+  const std::vector<core::Trip> trips = engine.ListTrips();
+  for (std::size_t i = first; i < trips.size(); ++i) {
+    v1::BackupRecord record;
+    ToProto(trips[i], record.mutable_trip());
+    if (!pager.Add(std::move(record))) {
+      pager.Stop('t', std::to_string(i));
+      return false;
     }
-    const std::vector<core::Trip> trips = engine.ListTrips();
-    for (std::size_t i = first; i < trips.size(); ++i) {
-      v1::BackupRecord record;
-      ToProto(trips[i], record.mutable_trip());
-      if (!pager.Add(std::move(record))) {
-        pager.Stop('t', std::to_string(i));
-        return reply;
-      }
-    }
-    section = 'i';
-    cursor->at.clear();
   }
-  if (section == 'i') {
-    auto done = BackupInteractions(store, cursor->at, pager);
-    if (!done.ok()) {
-      return ErrorReply(done.status());
-    }
-    if (!*done) {
-      return reply;
-    }
-    section = 'n';
-    cursor->at.clear();
-  }
-  const std::string after = cursor->at;
+  return true;
+}
+
+core::Result<bool> BackupNudges(const core::Engine& engine, const std::string& after,
+                                BackupPager& pager) {
   std::string last = after;
   for (const core::Nudge& n : engine.AllNudges()) {
     if (!after.empty() && n.id <= after) {
@@ -469,9 +443,56 @@ v1::Reply Backup(const core::Engine& engine, store::SqliteStore* store, const Se
     record.mutable_nudge()->set_key(n.key);
     if (!pager.Add(std::move(record))) {
       pager.Stop('n', last);
-      return reply;
+      return false;
     }
     last = n.id;
+  }
+  return true;
+}
+
+// The sections in order: contacts, trips, interactions, nudges; each picks
+// up where the cursor says and hands over to the next when it is done.
+v1::Reply Backup(const core::Engine& engine, store::SqliteStore* store, const ServiceInfo& info,
+                 const v1::Backup& backup, core::TimePoint now) {
+  auto cursor = ParseBackupCursor(backup.after());
+  if (!cursor.ok()) {
+    return ErrorReply(cursor.status());
+  }
+  v1::Reply reply;
+  BackupPager pager(reply.mutable_backup());
+  if (backup.after().empty()) {
+    v1::BackupRecord header;
+    header.mutable_header()->set_format(kBackupFormat);
+    header.mutable_header()->set_version(info.version);
+    ToProto(now, header.mutable_header()->mutable_exported_at());
+    pager.Add(std::move(header));
+  }
+  const std::string sections = "ctin";
+  std::string at = cursor->at;
+  for (std::size_t i = sections.find(cursor->section); i < sections.size(); ++i) {
+    core::Result<bool> done = true;
+    switch (sections[i]) {
+      case 'c':
+        done = BackupContacts(engine, at, pager);
+        break;
+      case 't':
+        done = BackupTrips(engine, at, pager);
+        break;
+      case 'i':
+        done = BackupInteractions(store, at, pager);
+        break;
+      default:
+        done = BackupNudges(engine, at, pager);
+        break;
+    }
+    if (!done.ok()) {
+      return ErrorReply(done.status());
+    }
+    if (!*done) {
+      return reply;
+    }
+    // The next section from its start.
+    at = sections[i] == 'c' ? "0" : "";
   }
   return reply;
 }
