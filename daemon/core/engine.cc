@@ -334,8 +334,9 @@ void Engine::ForgetContact(Record& r) {
 // their histories (Merge relies on the same).
 std::int64_t Engine::OwnEvents(const Record& r) const {
   std::vector<Event> own(r.history.events().begin(), r.history.events().end());
-  for (const auto& [cid, other] : contacts_) {
-    if (cid == r.cid || own.empty()) {
+  for (const auto& entry : contacts_) {
+    const Record& other = entry.second;
+    if (other.cid == r.cid || own.empty()) {
       continue;
     }
     std::erase_if(own, [&](const Event& e) {
