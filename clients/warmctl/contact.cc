@@ -308,7 +308,8 @@ struct ContactArgs {
   std::string id;
   ContactFlags add_flags;
   ContactFlags edit_flags;
-  int recent = 10;  // show
+  int recent = 10;      // show
+  bool forget = false;  // rm
 };
 
 // "Added bob …" or "Saved bob …" and the contact, or its JSON.
@@ -353,10 +354,11 @@ int ContactEdit(Context& ctx, const std::string& id, const ContactFlags& flags) 
   return CallAndPrintSaved(ctx, request, "Saved");
 }
 
-int ContactRemove(Context& ctx, const std::string& id) {
+int ContactRemove(Context& ctx, const std::string& id, bool forget) {
   v1::Request request;
   request.mutable_remove_contact()->set_contact_id(id);
-  return CallAndPrintLine(ctx, request, &v1::Reply::ack, "Removed " + id);
+  request.mutable_remove_contact()->set_forget(forget);
+  return CallAndPrintLine(ctx, request, &v1::Reply::ack, (forget ? "Forgot " : "Removed ") + id);
 }
 
 int ContactShow(Context& ctx, const std::string& id, int recent) {
@@ -387,7 +389,10 @@ void AddContactCommands(CLI::App& cli, Context& ctx, Commands& commands) {
   commands.push_back({edit, [&ctx, args] { return ContactEdit(ctx, args->id, args->edit_flags); }});
   auto* rm = contact->add_subcommand("rm", "Remove a contact and its history");
   rm->add_option("id", args->id, "Contact id or identifier")->required();
-  commands.push_back({rm, [&ctx, args] { return ContactRemove(ctx, args->id); }});
+  rm->add_flag("--forget", args->forget,
+               "Also erase the interactions only they were in, with their event ids, from the "
+               "store and its WAL; shared ones keep the others");
+  commands.push_back({rm, [&ctx, args] { return ContactRemove(ctx, args->id, args->forget); }});
   auto* show = contact->add_subcommand("show", "Show a contact with its recent interactions");
   show->add_option("id", args->id, "Contact id or identifier")->required();
   show->add_option("--recent", args->recent, "How many recent interactions")->capture_default_str();

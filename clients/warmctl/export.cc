@@ -1,5 +1,6 @@
-// warmctl export --timeline: the store as a replay timeline, so that users
-// can replay their own history with other settings (docs/rules.md).
+// warmctl export: the whole store as backup records, for `warmctl import
+// backup`; --timeline: the store as a replay timeline, so that users can
+// replay their own history with other settings (docs/rules.md).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -175,19 +176,63 @@ int ExportTimeline(Context& ctx, const ExportArgs& args) {
   return 0;
 }
 
+// Every page of Backup, each record one line of protobuf JSON.
+int ExportBackup(Context& ctx) {
+  v1::Request request;
+  request.mutable_backup();
+  std::int64_t counts[6] = {};  // by BackupRecord::RecordCase
+  std::string json;
+  while (true) {
+    auto reply = ctx.Call(request);
+    if (!reply.ok()) {
+      return Fail(ctx, reply.status());  // what was written is incomplete
+    }
+    for (const v1::BackupRecord& record : reply->backup().records()) {
+      json.clear();
+      (void)google::protobuf::util::MessageToJsonString(record, &json);
+      ctx.out << json << '\n';
+      ++counts[record.record_case()];
+    }
+    if (reply->backup().next_cursor().empty()) {
+      break;
+    }
+    request.mutable_backup()->set_after(reply->backup().next_cursor());
+  }
+  ctx.out.flush();
+  if (!ctx.out) {
+    return Fail(ctx, core::Status::Unavailable("export: cannot write the backup"));
+  }
+  ctx.err << "Exported " << Count(counts[v1::BackupRecord::kContact], "contact") << ", "
+          << Count(counts[v1::BackupRecord::kTrip], "trip") << ", "
+          << Count(counts[v1::BackupRecord::kInteraction], "interaction") << " and "
+          << Count(counts[v1::BackupRecord::kNudge], "nudge") << ".\n";
+  return 0;
+}
+
 }  // namespace
 
 void AddExportCommand(CLI::App& cli, Context& ctx, Commands& commands) {
   auto args = std::make_shared<ExportArgs>();
-  auto* exp = cli.add_subcommand("export", "Write the store out: --timeline for warmthd replay");
+  auto* exp = cli.add_subcommand(
+      "export",
+      "Write the whole store on stdout as JSON lines, for `warmctl import backup`; --timeline "
+      "for warmthd replay");
   exp->fallthrough();
   exp->add_flag("--timeline", args->timeline,
                 "Contacts, trips and interactions (no subjects, no bodies) as a replay "
-                "timeline, in time order, on stdout")
-      ->required();
+                "timeline, in time order, on stdout");
   exp->add_option("--since", args->since,
-                  "Only interactions from this day or time on (2026-01-01, \"90d ago\")");
-  commands.push_back({exp, [&ctx, args] { return ExportTimeline(ctx, *args); }});
+                  "With --timeline: only interactions from this day or time on (2026-01-01, "
+                  "\"90d ago\")");
+  commands.push_back({exp, [&ctx, args] {
+                        if (args->timeline) {
+                          return ExportTimeline(ctx, *args);
+                        }
+                        if (!args->since.empty()) {
+                          return Usage(ctx, "--since: only with --timeline (a backup is whole)");
+                        }
+                        return ExportBackup(ctx);
+                      }});
 }
 
 }  // namespace warmth::warmctl

@@ -48,7 +48,7 @@ bool IsReadOnly(v1::Request::BodyCase body) {
   using B = v1::Request::BodyCase;
   return body == B::kGetContact || body == B::kListContacts || body == B::kListNudges ||
          body == B::kListTrips || body == B::kListInteractions || body == B::kStatus ||
-         body == B::BODY_NOT_SET;
+         body == B::kBackup || body == B::BODY_NOT_SET;
 }
 
 core::Status CheckPermission(std::optional<Role> role, v1::Request::BodyCase body) {
@@ -302,6 +302,281 @@ v1::Reply Snooze(core::Engine& engine, const v1::Snooze& snooze, core::TimePoint
                   snooze.contact_id());
 }
 
+// Where a backup page resumes: a section letter and the place in it.
+// "c<number>" after that contact, "t<n>" at the n-th trip, "i<cursor>" after
+// that interaction (ListInteractions' cursor; empty: the first), "n<id>"
+// after that nudge. Opaque to clients.
+struct BackupCursor {
+  char section = 'c';
+  std::string at;
+};
+
+core::Result<BackupCursor> ParseBackupCursor(const std::string& text) {
+  if (text.empty()) {
+    return BackupCursor{'c', "0"};
+  }
+  if (std::string_view("ctin").find(text[0]) == std::string_view::npos ||
+      text.size() > 2 * core::kMaxIdBytes) {
+    return Status::InvalidArgument("backup.after: not a cursor from this daemon (use next_cursor)");
+  }
+  return BackupCursor{text[0], text.substr(1)};
+}
+
+// One page of the whole store in BackupRecords: at most
+// kMaxInteractionsPerPage records and about kMaxInteractionPageBytes.
+class BackupPager {
+ public:
+  explicit BackupPager(v1::BackupPage* page) : page_(page) {}
+  // Appends `record` unless the page is full; false when it is.
+  bool Add(v1::BackupRecord record) {
+    const std::size_t size = record.ByteSizeLong() + 6;
+    if (page_->records_size() >= kMaxInteractionsPerPage ||
+        (page_->records_size() > 0 && bytes_ + size > kMaxInteractionPageBytes)) {
+      return false;
+    }
+    bytes_ += size;
+    *page_->add_records() = std::move(record);
+    return true;
+  }
+  void Stop(char section, const std::string& at) {
+    page_->set_next_cursor(std::string(1, section) + at);
+  }
+
+ private:
+  v1::BackupPage* page_;
+  std::size_t bytes_ = 0;
+};
+
+core::Result<bool> BackupInteractions(store::SqliteStore* store, const std::string& after,
+                                      BackupPager& pager) {
+  if (store == nullptr) {
+    return true;
+  }
+  std::optional<store::InteractionKey> key;
+  if (!after.empty()) {
+    auto k = ParseCursor(after);
+    if (!k.ok()) {
+      return k.status();
+    }
+    key = std::move(k).value();
+  }
+  auto rows = store->ListInteractions(std::nullopt, key, kMaxInteractionsPerPage);
+  if (!rows.ok()) {
+    return rows.status();
+  }
+  std::string last = after;
+  for (const store::StoredInteraction& s : *rows) {
+    v1::BackupRecord record;
+    ToProto(s.interaction, record.mutable_interaction()->mutable_interaction());
+    ToProto(s.received_at, record.mutable_interaction()->mutable_received_at());
+    if (!pager.Add(std::move(record))) {
+      pager.Stop('i', last);
+      return false;
+    }
+    last = Cursor(s.interaction);
+  }
+  if (static_cast<int>(rows->size()) == kMaxInteractionsPerPage) {
+    pager.Stop('i', last);  // perhaps more
+    return false;
+  }
+  return true;
+}
+
+// Each section appends from `at` on; true when it is done, false when the
+// page filled (the pager then holds the cursor).
+core::Result<bool> BackupContacts(const core::Engine& engine, const std::string& at,
+                                  BackupPager& pager) {
+  std::int64_t after = 0;
+  if (std::from_chars(at.data(), at.data() + at.size(), after).ec != std::errc()) {
+    return Status::InvalidArgument("backup.after: not a cursor from this daemon");
+  }
+  for (const core::ContactRow& row : engine.ContactRows()) {
+    if (row.cid <= after) {
+      continue;
+    }
+    v1::BackupRecord record;
+    v1::BackupContact* c = record.mutable_contact();
+    ToProto(row.contact, c->mutable_contact());
+    c->set_number(row.cid);
+    ToProto(row.created_at, c->mutable_created_at());
+    if (row.snoozed_until) {
+      ToProto(*row.snoozed_until, c->mutable_snoozed_until());
+    }
+    if (!pager.Add(std::move(record))) {
+      pager.Stop('c', std::to_string(after));
+      return false;
+    }
+    after = row.cid;
+  }
+  return true;
+}
+
+core::Result<bool> BackupTrips(const core::Engine& engine, const std::string& at,
+                               BackupPager& pager) {
+  std::size_t first = 0;
+  if (std::from_chars(at.data(), at.data() + at.size(), first).ec != std::errc()) {
+    return Status::InvalidArgument("backup.after: not a cursor from this daemon");
+  }
+  const std::vector<core::Trip> trips = engine.ListTrips();
+  for (std::size_t i = first; i < trips.size(); ++i) {
+    v1::BackupRecord record;
+    ToProto(trips[i], record.mutable_trip());
+    if (!pager.Add(std::move(record))) {
+      pager.Stop('t', std::to_string(i));
+      return false;
+    }
+  }
+  return true;
+}
+
+core::Result<bool> BackupNudges(const core::Engine& engine, const std::string& after,
+                                BackupPager& pager) {
+  std::string last = after;
+  for (const core::Nudge& n : engine.AllNudges()) {
+    if (!after.empty() && n.id <= after) {
+      continue;
+    }
+    v1::BackupRecord record;
+    ToProto(n, record.mutable_nudge()->mutable_nudge());
+    // Names come from the contacts; the store keeps none (a loaded nudge has none either).
+    record.mutable_nudge()->mutable_nudge()->clear_contact_names();
+    record.mutable_nudge()->set_key(n.key);
+    if (!pager.Add(std::move(record))) {
+      pager.Stop('n', last);
+      return false;
+    }
+    last = n.id;
+  }
+  return true;
+}
+
+// The sections in order: contacts, trips, interactions, nudges; each picks
+// up where the cursor says and hands over to the next when it is done.
+v1::Reply Backup(const core::Engine& engine, store::SqliteStore* store, const ServiceInfo& info,
+                 const v1::Backup& backup, core::TimePoint now) {
+  auto cursor = ParseBackupCursor(backup.after());
+  if (!cursor.ok()) {
+    return ErrorReply(cursor.status());
+  }
+  v1::Reply reply;
+  BackupPager pager(reply.mutable_backup());
+  if (backup.after().empty()) {
+    v1::BackupRecord header;
+    header.mutable_header()->set_format(kBackupFormat);
+    header.mutable_header()->set_version(info.version);
+    ToProto(now, header.mutable_header()->mutable_exported_at());
+    pager.Add(std::move(header));
+  }
+  const std::string sections = "ctin";
+  std::string at = cursor->at;
+  for (std::size_t i = sections.find(cursor->section); i < sections.size(); ++i) {
+    core::Result<bool> done = true;
+    switch (sections[i]) {
+      case 'c':
+        done = BackupContacts(engine, at, pager);
+        break;
+      case 't':
+        done = BackupTrips(engine, at, pager);
+        break;
+      case 'i':
+        done = BackupInteractions(store, at, pager);
+        break;
+      default:
+        done = BackupNudges(engine, at, pager);
+        break;
+    }
+    if (!done.ok()) {
+      return ErrorReply(done.status());
+    }
+    if (!*done) {
+      return reply;
+    }
+    // The next section from its start.
+    at = sections[i] == 'c' ? "0" : "";
+  }
+  return reply;
+}
+
+core::Status RestoreRecord(core::Engine& engine, const v1::BackupRecord& record) {
+  switch (record.record_case()) {
+    case v1::BackupRecord::kHeader:
+      if (record.header().format() != kBackupFormat) {
+        return Status::InvalidArgument(
+            "header.format: " + std::to_string(record.header().format()) +
+            " is not a backup format this warmthd reads (1)");
+      }
+      return engine.BeginRestore();
+    case v1::BackupRecord::kContact: {
+      const v1::BackupContact& in = record.contact();
+      auto contact = transport::ToContact(in.contact());
+      if (!contact.ok()) {
+        return contact.status();
+      }
+      core::ContactRow row{in.number(), std::move(contact).value(), std::nullopt, {}};
+      auto created = transport::ToTimePoint(in.created_at(), "contact.created_at");
+      if (!created.ok()) {
+        return created.status();
+      }
+      row.created_at = *created;
+      if (in.has_snoozed_until()) {
+        auto until = transport::ToTimePoint(in.snoozed_until(), "contact.snoozed_until");
+        if (!until.ok()) {
+          return until.status();
+        }
+        row.snoozed_until = *until;
+      }
+      return engine.RestoreContact(std::move(row));
+    }
+    case v1::BackupRecord::kTrip: {
+      auto trip = transport::ToTrip(record.trip());
+      return trip.ok() ? engine.RestoreTrip(std::move(trip).value()) : trip.status();
+    }
+    case v1::BackupRecord::kInteraction: {
+      const v1::BackupInteraction& in = record.interaction();
+      auto interaction = transport::ToStoredInteraction(in.interaction());
+      if (!interaction.ok()) {
+        return interaction.status();
+      }
+      auto received = transport::ToTimePoint(in.received_at(), "interaction.received_at");
+      if (!received.ok()) {
+        return received.status();
+      }
+      return engine.RestoreInteraction(*interaction, *received);
+    }
+    case v1::BackupRecord::kNudge: {
+      auto nudge = transport::ToNudge(record.nudge().nudge(), record.nudge().key());
+      return nudge.ok() ? engine.RestoreNudge(std::move(nudge).value()) : nudge.status();
+    }
+    case v1::BackupRecord::RECORD_NOT_SET:
+      break;
+  }
+  return Status::InvalidArgument("record: empty (unknown record type?)");
+}
+
+v1::Reply Restore(core::Engine& engine, const v1::Restore& restore, core::TimePoint now) {
+  if (restore.records_size() > kMaxInteractionsPerPage) {
+    return ErrorReply(Status::ResourceExhausted(
+        "restore.records: more than 10000 in one request; send smaller chunks"));
+  }
+  for (int i = 0; i < restore.records_size(); ++i) {
+    if (Status s = RestoreRecord(engine, restore.records(i)); !s.ok()) {
+      if (restore.records(i).has_header()) {
+        return ErrorReply(s);  // says what it is about by itself
+      }
+      return ErrorReply(
+          Status(s.code(), "restore.records[" + std::to_string(i) + "]." + s.message()));
+    }
+  }
+  if (restore.done()) {
+    if (Status s = engine.FinishRestore(now); !s.ok()) {
+      return ErrorReply(s);
+    }
+  }
+  v1::Reply reply;
+  reply.mutable_ack();
+  return reply;
+}
+
 v1::Reply StatusReply(core::Engine& engine, const ServiceInfo& info, const std::string& store_error,
                       core::TimePoint now) {
   v1::Reply reply;
@@ -331,6 +606,11 @@ v1::Reply StatusReply(core::Engine& engine, const ServiceInfo& info, const std::
 v1::Reply Service::Dispatch(const v1::Request& request, core::TimePoint now) {
   core::Engine& engine = *engine_;
   v1::Reply reply;
+  if (engine.IsRestoring() && !IsReadOnly(request.body_case()) &&
+      request.body_case() != v1::Request::kRestore) {
+    return ErrorReply(Status::Unavailable(
+        "request: a backup is being restored; nothing else changes until it is done, retry"));
+  }
   switch (request.body_case()) {
     case v1::Request::kIngest:
       return Ingest(engine, request.ingest(), now);
@@ -338,7 +618,7 @@ v1::Reply Service::Dispatch(const v1::Request& request, core::TimePoint now) {
       return UpsertContact(engine, request.upsert_contact(), now);
     case v1::Request::kRemoveContact: {
       const std::string& id = request.remove_contact().contact_id();
-      if (Status s = engine.RemoveContact(id, now); !s.ok()) {
+      if (Status s = engine.RemoveContact(id, now, request.remove_contact().forget()); !s.ok()) {
         return ErrorReply(s);
       }
       reply.mutable_ack()->set_contact_id(id);
@@ -372,6 +652,10 @@ v1::Reply Service::Dispatch(const v1::Request& request, core::TimePoint now) {
       return AckReply(engine.Dismiss(request.dismiss().nudge_id(), now));
     case v1::Request::kStatus:
       return StatusReply(engine, info_, store_error_, now);
+    case v1::Request::kBackup:
+      return Backup(engine, store_, info_, request.backup(), now);
+    case v1::Request::kRestore:
+      return Restore(engine, request.restore(), now);
     case v1::Request::BODY_NOT_SET:
       break;
   }

@@ -33,6 +33,9 @@ inline constexpr int kDefaultInteractionsPerPage = 1000;
 inline constexpr int kMaxInteractionsPerPage = 10000;
 inline constexpr std::size_t kMaxInteractionPageBytes = std::size_t{1} << 20;
 
+// The BackupHeader.format this daemon writes and reads.
+inline constexpr int kBackupFormat = 1;
+
 // Facts for the Status reply.
 struct ServiceInfo {
   std::string version;

@@ -160,14 +160,7 @@ IngestItem Engine::IngestOne(const Interaction& in, TimePoint now,
       cids.push_back(ref.cid);
     }
   }
-  const bool outbound = in.direction == Direction::kOutbound;
-  const bool pitch =
-      outbound && IsConversation(in.channel) && SharesTag(in.tags, options_.rules.follow_up.tags);
-  // Whether it is a cold pitch depends on the contact's history before it,
-  // which a backfill may still bring: the fold decides (history.cc, Step).
-  const bool new_thread =
-      outbound && in.channel == Channel::kEmail && SharesTag(in.tags, {std::string(kNewThreadTag)});
-  const Event event{at, in.channel, in.direction, pitch, new_thread, in.missed};
+  const Event event = EventOf(in, at);
   for (std::int64_t cid : cids) {
     Record& r = contacts_.At(cid);
     r.history.Add(event, Fold(r));
@@ -179,12 +172,23 @@ IngestItem Engine::IngestOne(const Interaction& in, TimePoint now,
   ++interactions_;
   if (journaling_) {
     unjournaled_events_.insert(in.event_id);
-    InteractionRow row{in, now, std::move(cids), pitch, new_thread};
+    InteractionRow row{in, now, std::move(cids), event.pitch, event.new_thread};
     row.interaction.occurred_at = at;
     Journal(std::move(row));
   }
   item.outcome = IngestOutcome::kAccepted;
   return item;
+}
+
+Event Engine::EventOf(const Interaction& in, TimePoint at) const {
+  const bool outbound = in.direction == Direction::kOutbound;
+  const bool pitch =
+      outbound && IsConversation(in.channel) && SharesTag(in.tags, options_.rules.follow_up.tags);
+  // Whether it is a cold pitch depends on the contact's history before it,
+  // which a backfill may still bring: the fold decides (history.cc, Step).
+  const bool new_thread =
+      outbound && in.channel == Channel::kEmail && SharesTag(in.tags, {std::string(kNewThreadTag)});
+  return Event{at, in.channel, in.direction, pitch, new_thread, in.missed};
 }
 
 // A live interaction from any client settles the contact's open nudges that
@@ -326,7 +330,24 @@ void Engine::ForgetContact(Record& r) {
   contacts_.Erase(cid);
 }
 
-Status Engine::RemoveContact(std::string_view key, TimePoint /*now*/) {
+// One interaction that named several contacts is one equal event in each of
+// their histories (Merge relies on the same).
+std::int64_t Engine::OwnEvents(const Record& r) const {
+  std::vector<Event> own(r.history.events().begin(), r.history.events().end());
+  for (const auto& entry : contacts_) {
+    const Record& other = entry.second;
+    if (other.cid == r.cid || own.empty()) {
+      continue;
+    }
+    std::erase_if(own, [&](const Event& e) {
+      const auto same = other.history.Between(e.at, e.at);
+      return std::find(same.begin(), same.end(), e) != same.end();
+    });
+  }
+  return static_cast<std::int64_t>(own.size());
+}
+
+Status Engine::RemoveContact(std::string_view key, TimePoint now, bool forget) {
   Record* r = contacts_.Find(key);
   if (r == nullptr) {
     return Status::NotFound("contact_id: no such contact");
@@ -340,18 +361,28 @@ Status Engine::RemoveContact(std::string_view key, TimePoint /*now*/) {
       ++it;
       continue;
     }
-    if (n.cids.size() == 1) {
+    // A forgotten name must not stay in the text of a nudge others share.
+    const bool reword = forget && n.cids.size() > 1;
+    const bool rewordable =
+        n.nudge.kind == NudgeKind::kTrip && trips_.Find(n.nudge.trip_id) != nullptr;
+    if (n.cids.size() == 1 || (reword && !rewordable)) {
       Journal(NudgeRemoved{it->first});
       it = nudges_.Erase(it);
       continue;
     }
     nudges_.DropContact(n, cid);
     std::erase(n.nudge.contact_ids, id);
+    if (reword) {
+      n.nudge.text = Describe(Named(n), contacts_.At(n.cids.front()), now);
+    }
     Journal(NudgeRow{n.nudge});
     ++it;
   }
+  if (forget) {
+    interactions_ -= OwnEvents(*r);
+  }
   ForgetContact(*r);
-  Journal(ContactRemoved{cid});
+  Journal(ContactRemoved{cid, forget});
   ScheduleSnoozes();
   return Status::Ok();
 }

@@ -77,8 +77,12 @@ class Engine final : public LoadTarget {
   // a sorted contact: kAlreadyExists.
   Result<ContactView> UpsertContact(Contact contact, TimePoint now);
   // `key`: an id or an identifier. The events stay counted as seen (a retried event is
-  // still a DUPLICATE) but no longer belong to anyone.
-  Status RemoveContact(std::string_view key, TimePoint now);
+  // still a DUPLICATE) but no longer belong to anyone. With `forget`, the
+  // events that were only this contact's go too (the store forgets their
+  // event ids), and a nudge it shared loses its name from the text as well:
+  // a TRIP nudge is worded again for the others, any other shared nudge
+  // (or one whose trip is gone) is removed.
+  Status RemoveContact(std::string_view key, TimePoint now, bool forget = false);
   std::optional<ContactView> GetContact(std::string_view key, TimePoint now) const;
   // Contacts with a circle coldest first, then (include_unsorted) the
   // unsorted ones, most interactions first; or in kCreation order, oldest
@@ -103,6 +107,29 @@ class Engine final : public LoadTarget {
   Result<std::vector<std::string>> Snooze(std::string_view contact, std::string_view nudge_id,
                                           Duration duration, TimePoint now);
   Result<std::vector<std::string>> Dismiss(std::string_view nudge_id, TimePoint now);
+
+  // --- Backup and restore (engine_restore.cc). --------------------------------
+  // Every contact as the store holds it, by number.
+  std::vector<ContactRow> ContactRows() const;
+  // Every published nudge, with its key, by id.
+  std::vector<Nudge> AllNudges() const;
+  // Nothing to lose: no contact, no event id, no trip, no nudge.
+  bool IsEmpty() const;
+  // Starts restoring a backup: kFailedPrecondition unless IsEmpty(). Until
+  // FinishRestore, TakeDue publishes nothing and the Restore* calls load
+  // records as the store would, journaling each: contacts first, then
+  // trips, interactions (contacts: ids of restored contacts; empty for an
+  // event id whose contacts were all removed) and nudges. Each is
+  // kInvalidArgument when it breaks a rule (naming the field) or clashes
+  // with one restored before, kFailedPrecondition when no restore runs.
+  Status BeginRestore();
+  Status RestoreContact(ContactRow row);
+  Status RestoreTrip(Trip trip);
+  Status RestoreInteraction(const Interaction& in, TimePoint received_at);
+  Status RestoreNudge(Nudge nudge);
+  // Schedules every rule as a restart does (FinishLoad) and ends the restore.
+  Status FinishRestore(TimePoint now);
+  bool IsRestoring() const { return restoring_; }
 
   // --- Time. ------------------------------------------------------------------
   // Every nudge to publish at `now`, in priority order, marked PENDING and
@@ -144,11 +171,16 @@ class Engine final : public LoadTarget {
   // Resolves, records and journals one interaction; the contacts it touched
   // are appended to `touched`.
   IngestItem IngestOne(const Interaction& in, TimePoint now, std::vector<std::int64_t>& touched);
+  // The event `in` is for each of its contacts (`at`: its time).
+  Event EventOf(const Interaction& in, TimePoint at) const;
   void Settle(std::int64_t cid, const Event& e);
   Result<std::vector<std::int64_t>> FindMerges(const Contact& c, const Record* rec) const;
   void Merge(Record& from, Record& into, TimePoint now);
   static void FillEmpty(Contact& into, const Contact& from);
   void ForgetContact(Record& r);
+  // How many of the events of `r` no other contact shares: the interactions
+  // a forget deletes.
+  std::int64_t OwnEvents(const Record& r) const;
 
   // engine_schedule.cc: rules, the scheduler and delivery.
   void Refresh(Record& r, TimePoint now);
@@ -196,6 +228,7 @@ class Engine final : public LoadTarget {
 
   std::vector<Change> journal_;
   bool journaling_ = true;
+  bool restoring_ = false;
 };
 
 }  // namespace warmth::core

@@ -340,6 +340,9 @@ void Engine::SupersedeCallBacks(std::int64_t cid) {
 }
 
 std::vector<Nudge> Engine::TakeDue(TimePoint now) {
+  if (restoring_) {
+    return {};  // half a backup decides nothing
+  }
   for (Scheduler::Slot slot : scheduler_.PopDue(now)) {
     Handle(slot, now);
   }
@@ -375,6 +378,9 @@ std::vector<Nudge> Engine::TakeDue(TimePoint now) {
 }
 
 std::optional<TimePoint> Engine::NextDue(TimePoint now) {
+  if (restoring_) {
+    return std::nullopt;  // FinishRestore schedules everything
+  }
   std::optional<TimePoint> next = scheduler_.NextDue();
   if (!waiting_.empty()) {
     const TimePoint open = delivery_.NextOpening(now);

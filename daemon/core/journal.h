@@ -50,6 +50,10 @@ struct ContactRow {
 };
 struct ContactRemoved {
   std::int64_t cid = 0;
+  // Also delete the interactions that name only this contact (their event
+  // ids with them), zero what was deleted and truncate the WAL
+  // (RemoveContact.forget).
+  bool forget = false;
 };
 // Every event of `from` now belongs to `into`; `from` is gone.
 struct ContactsMerged {

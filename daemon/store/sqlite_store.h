@@ -68,7 +68,10 @@ class SqliteStore {
 
   // Writes `changes` in one transaction and commits. kUnavailable when the
   // database is locked or the disk is full, kInternal otherwise; nothing is
-  // written then.
+  // written then. After a forget (ContactRemoved::forget) it also
+  // checkpoints and truncates the WAL before returning, so that neither
+  // the database nor its WAL holds the forgotten rows; when another process
+  // keeps it from that, Checkpoint tries again.
   core::Status Write(std::span<const core::Change> changes);
 
   // Does the store hold an interaction with this event id? Looks at
@@ -87,7 +90,8 @@ class SqliteStore {
       std::optional<core::TimePoint> since, const std::optional<InteractionKey>& after, int limit);
 
   // PASSIVE checkpoint when the WAL holds at least `min_pages` pages; the
-  // daemon calls it in idle gaps. True if it checkpointed.
+  // daemon calls it in idle gaps. First, a truncation a forget still owes.
+  // True if it checkpointed.
   bool Checkpoint(int min_pages = 256);
   int wal_pages() const { return wal_pages_; }
 
@@ -102,7 +106,9 @@ class SqliteStore {
   core::Status Apply(const core::Change& change);
   core::Status WriteContact(const core::ContactRow& c);
   core::Status WriteInteraction(const core::InteractionRow& i);
-  core::Status RemoveContactRows(std::int64_t cid, std::string_view what);
+  core::Status RemoveContactRows(std::int64_t cid, std::string_view what, bool forget = false);
+  // The TRUNCATE checkpoint a forget owes, if it does; true if it tried.
+  bool Scrub();
   // Runs `s` to completion: ok, or the error naming `what`.
   core::Status Done(Statement* s, std::string_view what);
   // Runs `sql` and hands each row to `row`; the error names `what`.
@@ -117,11 +123,14 @@ class SqliteStore {
   StoreOptions options_;
   int schema_version_ = 0;
   int wal_pages_ = 0;
+  bool forgot_ = false;         // the transaction being written holds a forget
+  bool scrub_pending_ = false;  // a forget is committed, its WAL not yet truncated
   std::vector<std::unique_ptr<Statement>> statements_;
   Statement* upsert_contact_ = nullptr;
   Statement* delete_identifiers_ = nullptr;
   Statement* insert_identifier_ = nullptr;
   Statement* delete_contact_events_ = nullptr;
+  Statement* delete_own_interactions_ = nullptr;
   Statement* delete_contact_ = nullptr;
   Statement* move_contact_events_ = nullptr;
   Statement* insert_interaction_ = nullptr;

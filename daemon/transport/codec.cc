@@ -1,5 +1,7 @@
 #include "daemon/transport/codec.h"
 
+#include <tuple>
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/time_util.h>
 #include <google/protobuf/wire_format_lite.h>
@@ -154,6 +156,64 @@ core::Result<core::Interaction> ToInteraction(const v1::Interaction& in) {
   out.missed = in.missed();
   if (Status s = core::ValidateInteraction(out); !s.ok()) {
     return s;
+  }
+  return out;
+}
+
+core::Result<core::Interaction> ToStoredInteraction(const v1::Interaction& in) {
+  if (!in.contacts().empty()) {
+    return ToInteraction(in);
+  }
+  // The one rule a stored interaction may break is "at least one contact":
+  // check the rest on a copy that names one.
+  v1::Interaction named = in;
+  named.add_contacts("-");
+  auto out = ToInteraction(named);
+  if (out.ok()) {
+    out->contacts.clear();
+  }
+  return out;
+}
+
+core::Result<core::Nudge> ToNudge(const v1::Nudge& in, std::string key) {
+  core::Nudge out;
+  out.id = in.id();
+  out.key = std::move(key);
+  if (in.kind() <= 0 || in.kind() >= core::kNudgeKindCount) {
+    return Status::InvalidArgument("nudge.kind: unknown kind");
+  }
+  out.kind = static_cast<core::NudgeKind>(in.kind());
+  if (in.state() <= 0 || in.state() > static_cast<int>(core::NudgeState::kDismissed)) {
+    return Status::InvalidArgument("nudge.state: unknown state");
+  }
+  out.state = static_cast<core::NudgeState>(in.state());
+  auto channel = ToChannel(in.suggested_channel(), "nudge.suggested_channel");
+  if (!channel.ok()) {
+    return channel.status();
+  }
+  out.suggested_channel = *channel;
+  out.contact_ids.assign(in.contact_ids().begin(), in.contact_ids().end());
+  out.text = in.text();
+  out.warmth = in.warmth();
+  out.trip_id = in.trip_id();
+  if (!in.has_due_at() || !in.has_published_at()) {
+    return Status::InvalidArgument("nudge.due_at, nudge.published_at: required");
+  }
+  for (const auto& [field, ts, into] :
+       {std::tuple{"nudge.due_at", &in.due_at(), &out.due_at},
+        std::tuple{"nudge.published_at", &in.published_at(), &out.published_at}}) {
+    auto t = ToTimePoint(*ts, field);
+    if (!t.ok()) {
+      return t.status();
+    }
+    *into = *t;
+  }
+  if (in.has_snoozed_until()) {
+    auto t = ToTimePoint(in.snoozed_until(), "nudge.snoozed_until");
+    if (!t.ok()) {
+      return t.status();
+    }
+    out.snoozed_until = *t;
   }
   return out;
 }

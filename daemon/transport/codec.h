@@ -36,6 +36,12 @@ core::Result<core::Interaction> ToInteraction(const v1::Interaction& in);
 core::Result<core::Contact> ToContact(const v1::Contact& in);
 core::Result<core::Trip> ToTrip(const v1::Trip& in);
 core::Result<core::Channel> ToChannel(int value, std::string_view field);
+// An interaction as a backup holds it: as ToInteraction, but it may name no
+// contact (its contacts were all removed; the event id stays seen).
+core::Result<core::Interaction> ToStoredInteraction(const v1::Interaction& in);
+// A published nudge as a backup holds it, with its key: kind, state and
+// channel in range, due_at and published_at set.
+core::Result<core::Nudge> ToNudge(const v1::Nudge& in, std::string key);
 
 // Core → protobuf.
 void ToProto(core::TimePoint t, google::protobuf::Timestamp* out);

@@ -384,6 +384,48 @@ TEST_F(EngineTest, RemovedContactsEventsStayDuplicates) {
             IngestOutcome::kDuplicate);
 }
 
+// A TRIP nudge names everyone to meet: forgetting one of them rewords it for
+// the others, and the journal rewrites it (text included) and erases the rest.
+TEST_F(EngineTest, ForgetRewordsASharedTripNudgeWithoutTheirName) {
+  for (const char* id : {"ann", "zed"}) {
+    Contact c = Person(id, Circle::kClose);
+    c.city = "Lisbon";
+    c.display_name = std::string(id) == "zed" ? "Zed Forgotten" : "Ann Kept";
+    ASSERT_TRUE(engine_.UpsertContact(c, T0()).ok());
+  }
+  IngestOne(Make("only-zed", {"zed"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  IngestOne(Make("both", {"zed", "ann"}, Channel::kVideo, Direction::kMutual, T0()), T0());
+  Trip trip;
+  trip.city = "Lisbon";
+  trip.starts_at = T0() + 3 * kDay;
+  trip.ends_at = T0() + 5 * kDay;
+  ASSERT_TRUE(engine_.UpsertTrip(trip, T0()).ok());
+  const std::vector<Nudge> published = RunUntil(T0(), T0() + kHour);
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_NE(published[0].text.find("Zed Forgotten"), std::string::npos) << published[0].text;
+  engine_.TakeJournal();
+
+  ASSERT_OK(engine_.RemoveContact("zed", T0() + kHour, /*forget=*/true));
+  const auto nudges = engine_.ListNudges({}, "", 0);
+  ASSERT_EQ(nudges.size(), 1u);
+  EXPECT_EQ(nudges[0].contact_ids, std::vector<std::string>{"ann"});
+  EXPECT_EQ(nudges[0].text.find("Zed"), std::string::npos) << nudges[0].text;
+  EXPECT_NE(nudges[0].text.find("Ann Kept"), std::string::npos) << nudges[0].text;
+  EXPECT_EQ(engine_.Counts().interactions, 1) << "the shared one stays, for ann";
+  bool rewritten = false;
+  bool forgotten = false;
+  for (const Change& change : engine_.TakeJournal()) {
+    if (const auto* n = std::get_if<NudgeRow>(&change)) {
+      rewritten = n->nudge.text == nudges[0].text;
+    }
+    if (const auto* r = std::get_if<ContactRemoved>(&change)) {
+      forgotten = r->forget;
+    }
+  }
+  EXPECT_TRUE(rewritten);
+  EXPECT_TRUE(forgotten);
+}
+
 TEST_F(EngineTest, ListIsColdestFirstThenUnsorted) {
   for (const auto& [id, channel] : {std::pair{"warm", Channel::kInPerson},
                                     {"cold", Channel::kSocial},
