@@ -438,8 +438,10 @@ core::Result<bool> BackupNudges(const core::Engine& engine, const std::string& a
     }
     v1::BackupRecord record;
     ToProto(n, record.mutable_nudge()->mutable_nudge());
-    // Names come from the contacts; the store keeps none (a loaded nudge has none either).
+    // Names and numbers come from the contacts; the store keeps neither (a
+    // loaded nudge has none either).
     record.mutable_nudge()->mutable_nudge()->clear_contact_names();
+    record.mutable_nudge()->mutable_nudge()->clear_contact_phones();
     record.mutable_nudge()->set_key(n.key);
     if (!pager.Add(std::move(record))) {
       pager.Stop('n', last);

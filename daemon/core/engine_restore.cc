@@ -155,7 +155,9 @@ Status Engine::RestoreNudge(Nudge nudge) {
                                      "]: not a contact restored before it");
     }
   }
-  nudge.contact_names.clear();  // the store keeps none: they come from the contacts
+  // The store keeps neither names nor numbers: they come from the contacts.
+  nudge.contact_names.clear();
+  nudge.contact_phones.clear();
   LoadNudge(nudge);
   Journal(NudgeRow{std::move(nudge)});
   return Status::Ok();
