@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/cli_doc.h"
 #include "clients/warmctl/context.h"
 
 namespace CLI {
@@ -21,5 +22,10 @@ void AddTripCommands(CLI::App& cli, Context& ctx, Commands& commands);    // tri
 void AddKeygenCommand(CLI::App& cli, Context& ctx, Commands& commands);   // keygen.cc
 void AddImportCommands(CLI::App& cli, Context& ctx, Commands& commands);  // import.cc
 void AddExportCommand(CLI::App& cli, Context& ctx, Commands& commands);   // export.cc
+// Hidden: completion bash|zsh|fish|ids.
+void AddCompletionCommand(CLI::App& cli, Context& ctx, Commands& commands);  // completion.cc
+
+// The prose of warmctl's man page (warmctl --manual).
+base::ManPage ManPage();  // manual.cc
 
 }  // namespace warmth::warmctl
