@@ -3,6 +3,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -16,6 +17,9 @@
 
 namespace warmth::base {
 namespace {
+
+// While ConfigKeys runs: every key read, with its kind. One thread.
+thread_local std::map<std::string, std::string>* known_keys = nullptr;
 
 // Reads one TOML table, remembering which keys were read, so that Finish can
 // name any key nobody asked for.
@@ -34,6 +38,7 @@ class Section {
   }
 
   std::optional<std::string> String(std::string_view key) {
+    Record(key, "string");
     const toml::node* n = Node(key);
     if (n == nullptr) {
       return std::nullopt;
@@ -45,6 +50,7 @@ class Section {
   }
 
   std::optional<double> Number(std::string_view key, double min, double max) {
+    Record(key, "number");
     const toml::node* n = Node(key);
     if (n == nullptr) {
       return std::nullopt;
@@ -66,6 +72,7 @@ class Section {
   }
 
   std::optional<int> Integer(std::string_view key, int min, int max) {
+    Record(key, "integer");
     const toml::node* n = Node(key);
     if (n == nullptr) {
       return std::nullopt;
@@ -82,6 +89,7 @@ class Section {
   }
 
   std::optional<bool> Bool(std::string_view key) {
+    Record(key, "boolean");
     const toml::node* n = Node(key);
     if (n == nullptr) {
       return std::nullopt;
@@ -94,6 +102,7 @@ class Section {
 
   std::optional<core::Duration> Duration(std::string_view key) {
     const auto s = String(key);
+    Record(key, "duration");
     if (!s) {
       return std::nullopt;
     }
@@ -105,6 +114,7 @@ class Section {
   }
 
   std::optional<std::vector<std::string>> Strings(std::string_view key) {
+    Record(key, "strings");
     const toml::node* n = Node(key);
     if (n == nullptr) {
       return std::nullopt;
@@ -123,6 +133,7 @@ class Section {
   }
 
   Section Sub(std::string_view key) {
+    Record(key, "table");
     const toml::node* n = Node(key);
     if (n != nullptr && !n->is_table()) {
       throw ConfigError(Name(key), "expected a table");
@@ -143,6 +154,12 @@ class Section {
   }
 
  private:
+  void Record(std::string_view key, const char* kind) const {
+    if (known_keys != nullptr) {
+      (*known_keys)[Name(key)] = kind;
+    }
+  }
+
   const toml::table* table_;
   std::string prefix_;
   std::set<std::string> seen_;
@@ -575,6 +592,15 @@ Config ParseConfig(std::string_view text, const std::string& source) {
   client.Finish();
   top.Finish();
   return c;
+}
+
+std::map<std::string, std::string> ConfigKeys() {
+  std::map<std::string, std::string> keys;
+  known_keys = &keys;
+  // Every reader asks for each of its keys whether or not the text has it.
+  (void)ParseConfig("");
+  known_keys = nullptr;
+  return keys;
 }
 
 Config LoadConfig(const std::string& path, bool required) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -113,6 +114,12 @@ class ConfigError : public std::runtime_error {
 // value of the wrong type or out of range; a typo must not silently change
 // behaviour.
 Config ParseConfig(std::string_view text, const std::string& source = "warmth.toml");
+
+// Every key ParseConfig knows, dotted ("model.threshold"), with its kind:
+// string, number, integer, boolean, duration, strings (an array of
+// strings) or table. cadence.tags is a table of any keys (tag = duration).
+// warmthd --config-keys prints them: the manual's and the example's test.
+std::map<std::string, std::string> ConfigKeys();
 
 // Reads `path`. A missing file is an error when `required` (the user named
 // it) and gives the built-in defaults otherwise.

@@ -491,6 +491,37 @@ int Hook(const Options& options, const Io& io, const Me& me, ListBook& lists,
   return totals->rejected > 0 ? exit_code(base::kExitError) : 0;
 }
 
+// Everything but -h,--help (whose text is kHelp).
+void AddFlags(CLI::App& cli, Options& options) {
+  cli.set_version_flag("--version", std::string("warmth-mail ") + kVersion);
+  // --help prints kHelp; these descriptions are the man page's
+  // (warmth-mail --manual).
+  cli.add_option("--maildir", options.maildirs, "Backfill every message under DIR (repeatable)")
+      ->type_name("DIR");
+  cli.add_option("--mbox", options.mboxes, "Backfill every message of an mbox file (repeatable)")
+      ->type_name("FILE");
+  cli.add_option("--me", options.me,
+                 "One of your own addresses (repeatable; added to me.addresses from the config)")
+      ->type_name("ADDRESS");
+  cli.add_flag("--dry-run", options.dry_run,
+               "Read and classify, print what would be sent, send nothing (needs no daemon) and "
+               "remember no list");
+  cli.add_flag("--json", options.json, "Print the summary as one line of JSON");
+  cli.add_flag("-v,--verbose", options.verbose, "Say what happened to each message");
+  cli.add_flag("--exit-zero", options.exit_zero,
+               "Always exit 0 (for delivery pipelines that must never fail because of warmth)");
+  cli.add_option(
+         "--state-dir", options.state_dir,
+         "Keep the learned mailing lists in DIR/mail-lists (default $XDG_STATE_HOME/warmth)")
+      ->type_name("DIR");
+  client::AddConnectionFlags(cli, options.connection,
+                             {{client::Flag::kConfig},
+                              {client::Flag::kApi},
+                              {client::Flag::kServerKey},
+                              {client::Flag::kKey},
+                              {client::Flag::kTimeout}});
+}
+
 }  // namespace
 
 int Run(int argc, const char* const* argv, const Io& io) {
@@ -498,23 +529,9 @@ int Run(int argc, const char* const* argv, const Io& io) {
   CLI::App cli("warmth-mail: tell warmthd about the e-mail you send and receive", "warmth-mail");
   cli.set_help_flag();
   bool help = false;
-  cli.add_flag("-h,--help", help);
-  cli.set_version_flag("--version", std::string("warmth-mail ") + kVersion);
-  cli.add_option("--maildir", options.maildirs);
-  cli.add_option("--mbox", options.mboxes);
-  cli.add_option("--me", options.me);
-  cli.add_flag("--dry-run", options.dry_run);
-  cli.add_flag("--json", options.json);
-  cli.add_flag("-v,--verbose", options.verbose);
-  cli.add_flag("--exit-zero", options.exit_zero);
-  cli.add_option("--state-dir", options.state_dir);
-  // Their help is kHelp's: CLI11 never prints it here.
-  client::AddConnectionFlags(cli, options.connection,
-                             {{client::Flag::kConfig},
-                              {client::Flag::kApi},
-                              {client::Flag::kServerKey},
-                              {client::Flag::kKey},
-                              {client::Flag::kTimeout}});
+  cli.add_flag("-h,--help", help, "This text");
+  AddFlags(cli, options);
+  base::AddManualFlag(cli, ManPage(), io.out);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

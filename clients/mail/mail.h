@@ -2,6 +2,8 @@
 
 #include <iosfwd>
 
+#include "base/cli_doc.h"
+
 namespace warmth::mail {
 
 struct Io {
@@ -13,5 +15,8 @@ struct Io {
 
 // The whole warmth-mail command line; main() is a call to this.
 int Run(int argc, const char* const* argv, const Io& io);
+
+// The prose of its man page (warmth-mail --manual).
+base::ManPage ManPage();  // manual.cc
 
 }  // namespace warmth::mail

@@ -492,6 +492,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                  "Where shown nudge ids are kept (default " + base::StateDir() + ")");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  base::AddManualFlag(cli, ManPage(), out);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

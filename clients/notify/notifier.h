@@ -11,6 +11,7 @@
 #include <date/tz.h>
 #include <zmq.hpp>
 
+#include "base/cli_doc.h"
 #include "clients/common/client.h"
 #include "clients/notify/desktop.h"
 #include "clients/notify/notification.h"
@@ -114,5 +115,8 @@ class Notifier {
 // The whole warmth-notify command line; main() is a call to this.
 // --config, --api, --pub, --stdout, --json, --state-dir, --log-level.
 int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+// The prose of its man page (warmth-notify --manual).
+base::ManPage ManPage();  // manual.cc
 
 }  // namespace warmth::notify

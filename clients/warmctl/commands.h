@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/cli_doc.h"
 #include "clients/warmctl/context.h"
 
 namespace CLI {
@@ -23,5 +24,10 @@ void AddImportCommands(CLI::App& cli, Context& ctx, Commands& commands);  // imp
 void AddExportCommand(CLI::App& cli, Context& ctx, Commands& commands);   // export.cc
 void AddReportCommand(CLI::App& cli, Context& ctx, Commands& commands);   // report.cc
 void AddChartCommand(CLI::App& cli, Context& ctx, Commands& commands);    // chart.cc
+// Hidden: completion bash|zsh|fish|ids.
+void AddCompletionCommand(CLI::App& cli, Context& ctx, Commands& commands);  // completion.cc
+
+// The prose of warmctl's man page (warmctl --manual).
+base::ManPage ManPage();  // manual.cc
 
 }  // namespace warmth::warmctl

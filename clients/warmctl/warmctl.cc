@@ -26,11 +26,12 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                               {Flag::kKey},
                               {Flag::kTimeout}});
   cli.add_flag("--json", ctx.json, "Machine-readable output (protobuf JSON)");
+  base::AddManualFlag(cli, ManPage(), out);
   // The leaf commands, in the order of warmctl --help.
   Commands commands;
   for (auto add : {AddLogCommand, AddContactCommands, AddListCommand, AddNudgeCommands,
                    AddStatusCommand, AddTripCommands, AddKeygenCommand, AddImportCommands,
-                   AddExportCommand, AddReportCommand, AddChartCommand}) {
+                   AddExportCommand, AddReportCommand, AddChartCommand, AddCompletionCommand}) {
     add(cli, ctx, commands);
   }
   try {

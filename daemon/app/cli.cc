@@ -109,6 +109,18 @@ int Main(int argc, const char* const* argv, std::istream& in, std::ostream& out,
   Args args;
   AddDaemonFlags(cli, args);
   const CLI::App* replay = AddReplay(cli, args);
+  base::AddManualFlag(cli, ManPage(), out);
+  // Hidden: every config key and its kind, one a line, for the test that
+  // keeps warmth.toml(5) and docs/warmth.toml.example complete.
+  cli.add_flag_callback("--config-keys",
+                        [&out] {
+                          for (const auto& [key, kind] : base::ConfigKeys()) {
+                            out << key << ' ' << kind << '\n';
+                          }
+                          throw CLI::Success();
+                        })
+      ->group("")
+      ->trigger_on_parse();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -89,4 +89,20 @@ std::optional<NudgeKind> ParseNudgeKind(std::string_view s) {
   return Lookup<NudgeKind>(kKindNames, s);
 }
 
+std::span<const std::string_view> ChannelNames() {
+  return std::span(kChannelNames).subspan(1);
+}
+std::span<const std::string_view> DirectionNames() {
+  return std::span(kDirectionNames).subspan(1);
+}
+std::span<const std::string_view> CircleNames() {
+  return std::span(kCircleNames);
+}
+std::span<const std::string_view> NudgeKindNames() {
+  return std::span(kKindNames).subspan(1);
+}
+std::span<const std::string_view> NudgeStateNames() {
+  return std::span(kStateNames).subspan(1);
+}
+
 }  // namespace warmth::core

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -147,5 +148,13 @@ std::optional<Channel> ParseChannel(std::string_view s);
 std::optional<Direction> ParseDirection(std::string_view s);
 std::optional<Circle> ParseCircle(std::string_view s);
 std::optional<NudgeKind> ParseNudgeKind(std::string_view s);
+// The names above that a user may type, in enum order, without
+// "unspecified" (for circles "unsorted" comes first): for help texts and
+// shell completion.
+std::span<const std::string_view> ChannelNames();
+std::span<const std::string_view> DirectionNames();
+std::span<const std::string_view> CircleNames();
+std::span<const std::string_view> NudgeKindNames();
+std::span<const std::string_view> NudgeStateNames();
 
 }  // namespace warmth::core
