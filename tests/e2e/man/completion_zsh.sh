@@ -35,7 +35,7 @@ offers() {
     _warmctl" 2>&1 | grep -v '^$' | sort | tr '\n' ' ' | sed 's/ $//'
 }
 expect "warmctl " "$(offers warmctl '')" \
-  "contact dismiss done export import keygen list log nudges snooze status trip watch"
+  "chart contact dismiss done export import keygen list log nudges report snooze status trip watch"
 expect "warmctl log --channel " "$(offers warmctl log --channel '')" \
   "call email in_person letter message social video voice_message"
 expect "warmctl contact " "$(offers warmctl contact '')" "add edit rm show"
