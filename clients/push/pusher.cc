@@ -130,7 +130,6 @@ void Pusher::Closed(const v1::Nudge& nudge) {
                    nudge.id(), v1::NudgeState_Name(nudge.state()));
     }
   }
-  phones_.erase(nudge.id());
 }
 
 void Pusher::Resync(const char* why) {
@@ -171,35 +170,9 @@ void Pusher::Resync(const char* why) {
 }
 
 std::string Pusher::PhoneFor(const v1::Nudge& nudge) {
-  // The daemon puts each contact's number in the nudge; only one older than
-  // contact_phones leaves it out, and then the contact is looked up.
-  if (nudge.contact_phones_size() > 0) {
-    return nudge.contact_phones(0);
-  }
-  if (nudge.contact_ids_size() == 0 || lookup_denied_) {
-    return {};
-  }
-  if (auto it = phones_.find(nudge.id()); it != phones_.end()) {
-    return it->second;
-  }
-  v1::Request request;
-  request.mutable_get_contact()->set_contact_id(nudge.contact_ids(0));
-  auto reply = api_.Call(std::move(request));
-  if (!reply.ok()) {
-    // Pushed without the call action rather than held back.
-    if (reply.status().code() == core::Code::kPermissionDenied) {
-      spdlog::warn(
-          "this client's key may not look up contacts (GetContact needs the admin "
-          "role): ntfy pushes go without the call action");
-      lookup_denied_ = true;
-    } else {
-      spdlog::warn("no phone number for nudge {}: {}", nudge.id(), reply.status().message());
-    }
-    return {};
-  }
-  std::string phone = PhoneOf(reply->contact().contact());
-  phones_[nudge.id()] = phone;
-  return phone;
+  // warmthd puts each contact's number in the nudge (none when no contact
+  // has one), so a notify key needs no GetContact for the call action.
+  return nudge.contact_phones_size() > 0 ? nudge.contact_phones(0) : std::string();
 }
 
 bool Pusher::Deliver(Target& t, Attempt& a, SteadyTime now) {
@@ -347,11 +320,6 @@ void Pusher::Timers(SteadyTime now) {
   for (Target& t : targets_) {
     DeliverDue(t, now);
   }
-  // Phone numbers are kept only while some target still has the nudge.
-  std::erase_if(phones_, [this](const auto& entry) {
-    return std::none_of(targets_.begin(), targets_.end(),
-                        [&](const Target& t) { return t.pending.contains(entry.first); });
-  });
 }
 
 std::optional<Pusher::SteadyTime> Pusher::NextTimer() const {
@@ -528,6 +496,7 @@ int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                "warmth-push");
   cli.set_version_flag("--version", std::string("warmth-push ") + kVersion);
   cli.footer(kFooter);
+  base::AddManualFlag(cli, ManPage(), out);
   client::ConnectionFlags connection;
   std::string state_dir;
   std::string log_level = "info";

@@ -10,6 +10,7 @@
 
 #include <zmq.hpp>
 
+#include "base/cli_doc.h"
 #include "base/config.h"
 #include "clients/common/client.h"
 #include "clients/notify/shown.h"
@@ -20,7 +21,7 @@
 namespace warmth::push {
 
 struct PusherOptions {
-  std::string api_endpoint;      // the daemon's requests (ListNudges, GetContact)
+  std::string api_endpoint;      // the daemon's requests (ListNudges)
   std::string publish_endpoint;  // the daemon's nudges
   transport::SocketSetup setup;  // for the API socket: e.g. CURVE keys
   transport::SocketSetup publish_setup;
@@ -100,8 +101,6 @@ class Pusher {
   client::Client api_;
   HttpClient http_;
   std::vector<Target> targets_;
-  std::map<std::string, std::string> phones_;  // by nudge id, while pending somewhere
-  bool lookup_denied_ = false;                 // GetContact refused for this key's role
   bool connected_ = false;
   bool missing_logged_ = false;
   std::optional<SteadyTime> missing_check_at_;
@@ -110,5 +109,8 @@ class Pusher {
 
 // The whole warmth-push command line; main() is a call to this.
 int Run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+// The prose of warmth-push's man page (warmth-push --manual).
+base::ManPage ManPage();  // manual.cc
 
 }  // namespace warmth::push
