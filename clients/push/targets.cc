@@ -137,17 +137,6 @@ HttpRequest RequestFor(const base::PushTarget& target, const v1::Nudge& nudge,
   return Webhook(target, nudge, context);
 }
 
-std::string PhoneOf(const v1::Contact& contact) {
-  for (const std::string& id : contact.identifiers()) {
-    std::string number = id.rfind("tel:", 0) == 0 ? id.substr(4) : id;
-    if (number.size() >= 3 && number[0] == '+' &&
-        number.find_first_not_of("0123456789", 1) == std::string::npos) {
-      return number;
-    }
-  }
-  return {};
-}
-
 std::string PercentEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

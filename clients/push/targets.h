@@ -42,10 +42,6 @@ struct PushContext {
 HttpRequest RequestFor(const base::PushTarget& target, const v1::Nudge& nudge,
                        const PushContext& context);
 
-// The number to call among a contact's identifiers: the first phone ("+…"
-// or "tel:+…", in E.164 as the daemon stores them). Empty when none.
-std::string PhoneOf(const v1::Contact& contact);
-
 // RFC 3986 percent-encoding of everything but the unreserved characters.
 std::string PercentEncode(std::string_view text);
 

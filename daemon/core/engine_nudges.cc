@@ -76,6 +76,7 @@ Nudge Engine::Named(const NudgeRecord& n) const {
     copy.contact_names.push_back(r == nullptr ? "" : r->DisplayName());
     copy.contact_phones.push_back(r == nullptr ? "" : r->Phone());
   }
+  DropIfNoPhones(copy.contact_phones);
   return copy;
 }
 

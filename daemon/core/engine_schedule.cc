@@ -273,6 +273,7 @@ std::optional<Nudge> Engine::Finalize(const Waiting& w, TimePoint now) const {
     n.contact_names.push_back(r.DisplayName());
     n.contact_phones.push_back(r.Phone());
   }
+  DropIfNoPhones(n.contact_phones);
   const Record& first = contacts_.At(cids.front());
   n.warmth = WarmthNow(first, now);
   n.text = Describe(n, first, now);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -121,7 +122,8 @@ struct Nudge {
   NudgeKind kind = NudgeKind::kUnspecified;
   std::vector<std::string> contact_ids;
   std::vector<std::string> contact_names;
-  // Each contact's first phone number in E.164, "" for one without.
+  // Each contact's first phone number in E.164, "" for one without; empty
+  // when no contact has one (DropIfNoPhones).
   std::vector<std::string> contact_phones;
   std::string text;
   double warmth = 0;
@@ -135,6 +137,14 @@ struct Nudge {
   // the same key are the same reminder. Not on the wire.
   std::string key;
 };
+
+// A nudge names numbers only where some contact has one: "" for each
+// contact is no news, and would be noise in every nudge printed.
+inline void DropIfNoPhones(std::vector<std::string>& phones) {
+  if (std::all_of(phones.begin(), phones.end(), [](const std::string& p) { return p.empty(); })) {
+    phones.clear();
+  }
+}
 
 // Lower-case names used by the CLI, config keys, topics and texts:
 // "in_person", "call", …; "inner", …; "cooling", ….

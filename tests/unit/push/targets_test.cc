@@ -101,18 +101,6 @@ TEST(PushTargets, WebhookPostsTheNudgeAsProtobufJson) {
   EXPECT_EQ(back.SerializeAsString(), CallBack().SerializeAsString());
 }
 
-TEST(PushTargets, PhoneIsTheFirstNumberAmongTheIdentifiers) {
-  v1::Contact c;
-  c.add_identifiers("bob@example.org");
-  c.add_identifiers("tel:+491711234567");
-  c.add_identifiers("+14186569254");
-  EXPECT_EQ(PhoneOf(c), "+491711234567");
-  v1::Contact none;
-  none.add_identifiers("@bob");
-  none.add_identifiers("+49 171");  // not E.164
-  EXPECT_EQ(PhoneOf(none), "");
-}
-
 TEST(PushTargets, PercentEncodingKeepsOnlyUnreservedCharacters) {
   EXPECT_EQ(PercentEncode("AZaz09-._~"), "AZaz09-._~");
   EXPECT_EQ(PercentEncode("!r:x.org/ ü"), "%21r%3Ax.org%2F%20%C3%BC");
