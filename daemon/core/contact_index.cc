@@ -1,6 +1,9 @@
 #include "daemon/core/contact_index.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
 
 namespace warmth::core {
 
@@ -179,12 +182,108 @@ void ContactIndex::IndexConversation(ContactRecord& r) {
   r.indexed_conversation_at = at;
 }
 
+namespace {
+
+// log2 of the warmth at t = 0 that decays to the summary's warmth: equal
+// half-lives, equal order at any time. No warmth: before everyone.
+double ColdKey(const Summary& s, Duration half_life) {
+  if (!s.last_at || s.warmth <= 0 || half_life <= Duration::zero()) {
+    return s.last_at && s.warmth > 0 ? s.warmth : -std::numeric_limits<double>::infinity();
+  }
+  const double since_epoch = static_cast<double>(s.last_at->time_since_epoch().count());
+  return std::log2(s.warmth) + since_epoch / static_cast<double>(half_life.count());
+}
+
+}  // namespace
+
+void ContactIndex::IndexOrder(ContactRecord& r, Duration half_life) {
+  ContactRecord::OrderKey now;
+  now.sorted = r.IsSorted();
+  if (now.sorted) {
+    now.half_life = half_life.count();
+    now.key = ColdKey(r.history.summary(), half_life);
+  } else {
+    now.key = static_cast<double>(r.history.size());
+  }
+  if (r.indexed_order == now) {
+    return;
+  }
+  Unfile(r);
+  if (now.sorted) {
+    coldest_[now.half_life].insert(Filed{now.key, &r});
+  } else {
+    busiest_unsorted_.insert(Filed{now.key, &r});
+  }
+  r.indexed_order = now;
+}
+
+void ContactIndex::Unfile(const ContactRecord& r) {
+  if (!r.indexed_order) {
+    return;
+  }
+  const Filed filed{r.indexed_order->key, &r};
+  if (!r.indexed_order->sorted) {
+    busiest_unsorted_.erase(filed);
+    return;
+  }
+  const auto group = coldest_.find(r.indexed_order->half_life);
+  if (group != coldest_.end()) {
+    group->second.erase(filed);
+    if (group->second.empty()) {
+      coldest_.erase(group);
+    }
+  }
+}
+
+void ContactIndex::VisitColdestFirst(
+    TimePoint now, const std::function<bool(const ContactRecord&)>& visit) const {
+  struct Head {
+    double warmth;
+    std::set<Filed, ColdFirst>::const_iterator at;
+    std::set<Filed, ColdFirst>::const_iterator end;
+    Duration half_life;
+  };
+  // The warmest head on top of a max-heap would be wrong: coldest on top.
+  const auto warmer = [](const Head& a, const Head& b) {
+    return a.warmth != b.warmth ? a.warmth > b.warmth
+                                : a.at->record->contact.id > b.at->record->contact.id;
+  };
+  std::priority_queue<Head, std::vector<Head>, decltype(warmer)> heads(warmer);
+  const auto push = [&](std::set<Filed, ColdFirst>::const_iterator at,
+                        std::set<Filed, ColdFirst>::const_iterator end, Duration half_life) {
+    if (at != end) {
+      heads.push(Head{WarmthAt(at->record->history.summary(), now, half_life), at, end, half_life});
+    }
+  };
+  for (const auto& [half_life, group] : coldest_) {
+    push(group.begin(), group.end(), Duration(half_life));
+  }
+  while (!heads.empty()) {
+    Head head = heads.top();
+    heads.pop();
+    if (!visit(*head.at->record)) {
+      return;
+    }
+    push(std::next(head.at), head.end, head.half_life);
+  }
+}
+
+void ContactIndex::VisitUnsortedBusiestFirst(
+    const std::function<bool(const ContactRecord&)>& visit) const {
+  for (const Filed& filed : busiest_unsorted_) {
+    if (!visit(*filed.record)) {
+      return;
+    }
+  }
+}
+
 void ContactIndex::Erase(std::int64_t cid) {
   const auto rec = contacts_.find(cid);
   if (rec == contacts_.end()) {
     return;
   }
   const ContactRecord& r = rec->second;
+  Unfile(r);
   if (r.indexed_conversation_at) {
     by_last_conversation_.erase({*r.indexed_conversation_at, cid});
   }

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -28,6 +30,14 @@ struct ContactRecord {
   TimePoint created_at;
   std::array<std::optional<Candidate>, kNudgeKindCount> candidates;
   std::optional<TimePoint> indexed_conversation_at;
+  // Where ContactIndex::IndexOrder last filed it (ContactIndex's to keep).
+  struct OrderKey {
+    bool sorted = false;
+    Duration::rep half_life = 0;  // sorted: its group
+    double key = 0;               // sorted: ColdKey; unsorted: its number of events
+    friend bool operator==(const OrderKey&, const OrderKey&) = default;
+  };
+  std::optional<OrderKey> indexed_order;
 
   bool IsSorted() const { return contact.circle != Circle::kUnspecified; }
   const std::string& DisplayName() const {
@@ -102,6 +112,18 @@ class ContactIndex {
   std::vector<std::int64_t> RespellPhones();
   // Keeps the by-conversation index in step with the record's summary.
   void IndexConversation(ContactRecord& r);
+  // Keeps the listing order in step with the record's summary, its circle
+  // and `half_life` (the engine's HalfLife for it): called after every
+  // Refresh, so a listing never sorts.
+  void IndexOrder(ContactRecord& r, Duration half_life);
+  // Calls `visit` with the contacts with a circle, coldest at `now` first
+  // (ties by id), until it returns false. O(k log g) for the first k of g
+  // half-lives.
+  void VisitColdestFirst(TimePoint now,
+                         const std::function<bool(const ContactRecord&)>& visit) const;
+  // The unsorted contacts, most events first (ties by id), until `visit`
+  // returns false.
+  void VisitUnsortedBusiestFirst(const std::function<bool(const ContactRecord&)>& visit) const;
   // Drops the record and every index entry naming it.
   void Erase(std::int64_t cid);
 
@@ -116,8 +138,29 @@ class ContactIndex {
   // By id, or by an identifier spelled exactly as stored: no normalizing.
   std::optional<std::int64_t> Exact(std::string_view key) const;
 
+  // Warmth decays as w·2^(−(t−last)/h): for contacts sharing a half-life h,
+  // log2(w) + last/h orders them by warmth at every t alike, so each
+  // half-life keeps one ordered set, and a listing merges the sets' heads.
+  struct Filed {
+    double key = 0;
+    const ContactRecord* record = nullptr;  // its id breaks ties; ids never change
+  };
+  struct ColdFirst {
+    bool operator()(const Filed& a, const Filed& b) const {
+      return a.key != b.key ? a.key < b.key : a.record->contact.id < b.record->contact.id;
+    }
+  };
+  struct BusyFirst {
+    bool operator()(const Filed& a, const Filed& b) const {
+      return a.key != b.key ? a.key > b.key : a.record->contact.id < b.record->contact.id;
+    }
+  };
+  void Unfile(const ContactRecord& r);
+
   PhoneNormalizer phone_;
   std::unordered_map<std::int64_t, ContactRecord> contacts_;
+  std::map<Duration::rep, std::set<Filed, ColdFirst>> coldest_;  // by half-life
+  std::set<Filed, BusyFirst> busiest_unsorted_;
   std::unordered_map<std::string, std::int64_t> by_id_;
   std::unordered_map<std::string, std::int64_t> by_identifier_;
   ByConversation by_last_conversation_;

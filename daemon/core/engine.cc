@@ -297,10 +297,8 @@ void Engine::Merge(Record& from, Record& into, TimePoint now) {
     into.history.Add(e, Fold(into));
   }
   FillEmpty(into.contact, from.contact);
-  for (auto& [id, n] : nudges_.all()) {
-    if (std::find(n.cids.begin(), n.cids.end(), from.cid) == n.cids.end()) {
-      continue;
-    }
+  for (const std::string& id : nudges_.IdsNaming(from.cid)) {
+    NudgeRecord& n = *nudges_.Find(id);
     nudges_.Reassign(n, from.cid, into.cid);
     std::replace(n.nudge.contact_ids.begin(), n.nudge.contact_ids.end(), from.contact.id,
                  into.contact.id);
@@ -355,19 +353,16 @@ Status Engine::RemoveContact(std::string_view key, TimePoint now, bool forget) {
   const std::int64_t cid = r->cid;
   const std::string id = r->contact.id;
   auto& all = nudges_.all();
-  for (auto it = all.begin(); it != all.end();) {
-    NudgeRecord& n = it->second;
-    if (std::find(n.cids.begin(), n.cids.end(), cid) == n.cids.end()) {
-      ++it;
-      continue;
-    }
+  for (const std::string& nudge_id : nudges_.IdsNaming(cid)) {
+    const auto it = all.find(nudge_id);
+    NudgeRecord& n = it->second;  // a nudge naming the contact is in all()
     // A forgotten name must not stay in the text of a nudge others share.
     const bool reword = forget && n.cids.size() > 1;
     const bool rewordable =
         n.nudge.kind == NudgeKind::kTrip && trips_.Find(n.nudge.trip_id) != nullptr;
     if (n.cids.size() == 1 || (reword && !rewordable)) {
       Journal(NudgeRemoved{it->first});
-      it = nudges_.Erase(it);
+      nudges_.Erase(it);
       continue;
     }
     nudges_.DropContact(n, cid);
@@ -376,7 +371,6 @@ Status Engine::RemoveContact(std::string_view key, TimePoint now, bool forget) {
       n.nudge.text = Describe(Named(n), contacts_.At(n.cids.front()), now);
     }
     Journal(NudgeRow{n.nudge});
-    ++it;
   }
   if (forget) {
     interactions_ -= OwnEvents(*r);
@@ -431,28 +425,17 @@ std::vector<ContactView> Engine::ListContacts(bool include_unsorted, std::size_t
   if (order == ContactOrder::kCreation) {
     return ListInCreationOrder(include_unsorted, limit, now);
   }
-  std::vector<ContactView> sorted;
-  std::vector<ContactView> unsorted;
-  for (const auto& [cid, r] : contacts_) {
-    if (r.IsSorted()) {
-      sorted.push_back(View(r, now));
-    } else if (include_unsorted) {
-      unsorted.push_back(View(r, now));
-    }
+  // Both orders are kept by ContactIndex::IndexOrder: no sort per query.
+  std::vector<ContactView> out;
+  const auto take = [&](const Record& r) {
+    out.push_back(View(r, now));
+    return limit == 0 || out.size() < limit;
+  };
+  contacts_.VisitColdestFirst(now, take);
+  if (include_unsorted && (limit == 0 || out.size() < limit)) {
+    contacts_.VisitUnsortedBusiestFirst(take);
   }
-  std::sort(sorted.begin(), sorted.end(), [](const ContactView& a, const ContactView& b) {
-    return a.warmth != b.warmth ? a.warmth < b.warmth : a.contact.id < b.contact.id;
-  });
-  std::sort(unsorted.begin(), unsorted.end(), [](const ContactView& a, const ContactView& b) {
-    return a.interactions != b.interactions ? a.interactions > b.interactions
-                                            : a.contact.id < b.contact.id;
-  });
-  sorted.insert(sorted.end(), std::make_move_iterator(unsorted.begin()),
-                std::make_move_iterator(unsorted.end()));
-  if (limit > 0 && sorted.size() > limit) {
-    sorted.resize(limit);
-  }
-  return sorted;
+  return out;
 }
 
 // Contact numbers grow with every contact created, and a merge keeps the

@@ -40,29 +40,53 @@ std::vector<Trip> Engine::ListTrips() const {
 
 std::vector<Nudge> Engine::ListNudges(std::span<const NudgeState> states, std::string_view key,
                                       std::size_t limit) const {
-  std::optional<std::int64_t> cid;
+  constexpr NudgeState kPendingOnly[] = {NudgeState::kPending};
+  if (states.empty()) {
+    states = kPendingOnly;
+  }
+  const auto wanted = [&](const NudgeRecord* n) {
+    return std::find(states.begin(), states.end(), n->nudge.state) != states.end();
+  };
+  std::vector<Nudge> out;
+  const auto full = [&] { return limit > 0 && out.size() >= limit; };
   if (!key.empty()) {
     const Record* r = contacts_.Find(key);
     if (r == nullptr) {
       return {};
     }
-    cid = r->cid;
-  }
-  std::vector<Nudge> out;
-  for (const auto& [id, n] : nudges_.all()) {
-    const bool state_ok =
-        states.empty() ? n.nudge.state == NudgeState::kPending
-                       : std::find(states.begin(), states.end(), n.nudge.state) != states.end();
-    if (!state_ok || (cid && std::find(n.cids.begin(), n.cids.end(), *cid) == n.cids.end())) {
-      continue;
+    for (const NudgeRecord* n : nudges_.Naming(r->cid)) {
+      if (full()) {
+        break;
+      }
+      if (wanted(n)) {
+        out.push_back(Named(*n));
+      }
     }
-    out.push_back(Named(n));
+    return out;
   }
-  std::sort(out.begin(), out.end(), [](const Nudge& a, const Nudge& b) {
-    return a.published_at != b.published_at ? a.published_at > b.published_at : a.id < b.id;
-  });
-  if (limit > 0 && out.size() > limit) {
-    out.resize(limit);
+  // Each state's listing is newest first: merge their heads.
+  std::vector<std::pair<NudgeBook::Listing::const_iterator, NudgeBook::Listing::const_iterator>>
+      heads;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (std::find(states.begin(), states.begin() + static_cast<std::ptrdiff_t>(i), states[i]) ==
+        states.begin() + static_cast<std::ptrdiff_t>(i)) {
+      const auto& listing = nudges_.InState(states[i]);
+      heads.emplace_back(listing.begin(), listing.end());
+    }
+  }
+  const NudgeBook::NewestFirst newer;
+  while (!full()) {
+    auto next = heads.end();
+    for (auto h = heads.begin(); h != heads.end(); ++h) {
+      if (h->first != h->second && (next == heads.end() || newer(*h->first, *next->first))) {
+        next = h;
+      }
+    }
+    if (next == heads.end()) {
+      break;
+    }
+    out.push_back(Named(**next->first));
+    ++next->first;
   }
   return out;
 }
@@ -202,8 +226,9 @@ std::vector<std::string> Engine::SnoozeContact(Record& r, TimePoint until, TimeP
   waiting_.RemoveIf(
       [&](const Waiting& w) { return w.cids.size() == 1 && w.cids.front() == r.cid; });
   std::vector<std::string> changed;
-  for (auto& [id, n] : nudges_.all()) {
-    if (IsOpen(n.nudge.state) && n.cids.size() == 1 && n.cids.front() == r.cid) {
+  for (const std::string& id : nudges_.IdsNaming(r.cid)) {
+    NudgeRecord& n = *nudges_.Find(id);
+    if (IsOpen(n.nudge.state) && n.cids.size() == 1) {
       SetState(n, NudgeState::kSnoozed, until);
       changed.push_back(id);
     }

@@ -13,10 +13,11 @@ namespace warmth::core {
 
 void Engine::Refresh(Record& r, TimePoint now) {
   const Summary& s = r.history.Refresh(Fold(r));
+  const Duration half_life = HalfLife(r);
   contacts_.IndexConversation(r);
+  contacts_.IndexOrder(r, half_life);
   const RuleOptions& rules = options_.rules;
   const auto published = [this](const std::string& k) { return nudges_.IsPublished(k); };
-  const Duration half_life = HalfLife(r);
   const double threshold = options_.model.threshold;
   r.candidates[static_cast<int>(NudgeKind::kCooling)] = CoolingCandidate(
       r.cid, s, r.contact.circle, half_life, threshold, r.contact.every_max, published);

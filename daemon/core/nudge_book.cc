@@ -61,6 +61,10 @@ void NudgeBook::Load(const Nudge& nudge, std::vector<std::int64_t> cids) {
 }
 
 void NudgeBook::Index(const NudgeRecord& n) {
+  by_state_[static_cast<std::size_t>(n.nudge.state)].insert(&n);
+  for (std::int64_t cid : n.cids) {
+    by_cid_[cid].insert(&n);
+  }
   if (IsOpen(n.nudge.state)) {
     for (std::int64_t cid : n.cids) {
       open_by_cid_[cid].insert(n.nudge.id);
@@ -69,6 +73,15 @@ void NudgeBook::Index(const NudgeRecord& n) {
 }
 
 void NudgeBook::Unindex(const NudgeRecord& n) {
+  by_state_[static_cast<std::size_t>(n.nudge.state)].erase(&n);
+  for (std::int64_t cid : n.cids) {
+    if (const auto it = by_cid_.find(cid); it != by_cid_.end()) {
+      it->second.erase(&n);
+      if (it->second.empty()) {
+        by_cid_.erase(it);
+      }
+    }
+  }
   for (std::int64_t cid : n.cids) {
     if (const auto it = open_by_cid_.find(cid); it != open_by_cid_.end()) {
       it->second.erase(n.nudge.id);
@@ -77,6 +90,21 @@ void NudgeBook::Unindex(const NudgeRecord& n) {
       }
     }
   }
+}
+
+const NudgeBook::Listing& NudgeBook::Naming(std::int64_t cid) const {
+  static const Listing none;
+  const auto it = by_cid_.find(cid);
+  return it == by_cid_.end() ? none : it->second;
+}
+
+std::vector<std::string> NudgeBook::IdsNaming(std::int64_t cid) const {
+  std::vector<std::string> ids;
+  for (const NudgeRecord* n : Naming(cid)) {
+    ids.push_back(n->nudge.id);
+  }
+  std::sort(ids.begin(), ids.end());  // the map's order, as a walk of all() had it
+  return ids;
 }
 
 std::vector<NudgeRecord*> NudgeBook::OpenFor(std::int64_t cid) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -35,6 +36,15 @@ std::string RekeyContact(const std::string& key, std::int64_t from, std::int64_t
 class NudgeBook {
  public:
   using Map = std::map<std::string, NudgeRecord>;
+  // Newest published first, ties by id: the order ListNudges answers in.
+  struct NewestFirst {
+    bool operator()(const NudgeRecord* a, const NudgeRecord* b) const {
+      return a->nudge.published_at != b->nudge.published_at
+                 ? a->nudge.published_at > b->nudge.published_at
+                 : a->nudge.id < b->nudge.id;
+    }
+  };
+  using Listing = std::set<const NudgeRecord*, NewestFirst>;
 
   void Load(const Nudge& nudge, std::vector<std::int64_t> cids);
   NudgeRecord& Publish(Nudge nudge, std::vector<std::int64_t> cids);
@@ -65,6 +75,14 @@ class NudgeBook {
 
   Map& all() { return nudges_; }
   const Map& all() const { return nudges_; }
+  // Every nudge in `state`, and every nudge naming contact `cid`, newest
+  // first: a listing walks only what it returns.
+  const Listing& InState(NudgeState state) const {
+    return by_state_[static_cast<std::size_t>(state)];
+  }
+  const Listing& Naming(std::int64_t cid) const;
+  // The ids of the nudges naming `cid`, to change them while walking.
+  std::vector<std::string> IdsNaming(std::int64_t cid) const;
 
  private:
   void Index(const NudgeRecord& n);
@@ -72,6 +90,10 @@ class NudgeBook {
 
   Map nudges_;
   std::unordered_map<std::int64_t, std::set<std::string>> open_by_cid_;
+  // Keys are map nodes (stable); their published_at and id never change
+  // while filed, and their state and contacts change only through Index/Unindex.
+  std::array<Listing, kNudgeStateCount> by_state_;
+  std::unordered_map<std::int64_t, Listing> by_cid_;
   std::unordered_set<std::string> published_keys_;
   std::set<std::string> snoozed_;  // SNOOZED nudges not yet brought back
   std::unordered_set<std::string> handled_weekends_;

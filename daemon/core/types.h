@@ -59,6 +59,7 @@ enum class NudgeState : std::uint8_t {
   kSnoozed = 3,
   kDismissed = 4,
 };
+inline constexpr int kNudgeStateCount = 5;
 
 // In person, call, video: the contact that makes relationships.
 constexpr bool IsLive(Channel c) {

@@ -442,6 +442,202 @@ TEST_F(EngineTest, ListIsColdestFirstThenUnsorted) {
   EXPECT_EQ(engine_.ListContacts(false, 2, T0()).size(), 2u);
 }
 
+// Warmth decays at each circle's own pace: an inner-circle friend seen
+// yesterday is warmer than an acquaintance met the same day, until months
+// later the order turns. The listing follows the turn without a re-sort.
+TEST_F(EngineTest, ListFollowsOrderAcrossHalfLivesAsTimePasses) {
+  ASSERT_TRUE(engine_.UpsertContact(Person("inner", Circle::kInner), T0()).ok());
+  ASSERT_TRUE(engine_.UpsertContact(Person("acq", Circle::kAcquaintance), T0()).ok());
+  IngestOne(Make("e-inner", {"inner"}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  IngestOne(Make("e-acq", {"acq"}, Channel::kEmail, Direction::kOutbound, T0()), T0());
+  const auto order = [this](TimePoint now) {
+    std::vector<std::string> ids;
+    for (const auto& v : engine_.ListContacts(false, 0, now)) {
+      ids.push_back(v.contact.id);
+    }
+    return ids;
+  };
+  const auto warmth = [this](const char* id, TimePoint now) {
+    return engine_.GetContact(id, now)->warmth;
+  };
+  ASSERT_GT(warmth("inner", T0() + kDay), warmth("acq", T0() + kDay));
+  EXPECT_EQ(order(T0() + kDay), (std::vector<std::string>{"acq", "inner"}));
+  TimePoint later = T0() + kDay;
+  while (warmth("inner", later) >= warmth("acq", later) && later < T0() + 3 * 365 * kDay) {
+    later += kDay;
+  }
+  ASSERT_LT(warmth("inner", later), warmth("acq", later)) << "the order never turns";
+  EXPECT_EQ(order(later), (std::vector<std::string>{"inner", "acq"}));
+}
+
+// The kept order against a sort of every contact, after contacts of every
+// circle and cadence are created, fed in and out of order, merged, moved
+// between circles and removed.
+TEST_F(EngineTest, ListOrderEqualsAFullSortAfterEveryKindOfChange) {
+  std::srand(7);
+  const auto pick = [](int n) { return std::rand() % n; };
+  const auto check = [this](TimePoint now, std::size_t limit) {
+    std::vector<ContactView> all =
+        engine_.ListContacts(true, 0, now, Engine::ContactOrder::kCreation);
+    std::vector<ContactView> sorted;
+    std::vector<ContactView> unsorted;
+    for (auto& v : all) {
+      (v.contact.circle == Circle::kUnspecified ? unsorted : sorted).push_back(std::move(v));
+    }
+    std::sort(sorted.begin(), sorted.end(), [](const ContactView& a, const ContactView& b) {
+      return a.warmth != b.warmth ? a.warmth < b.warmth : a.contact.id < b.contact.id;
+    });
+    std::sort(unsorted.begin(), unsorted.end(), [](const ContactView& a, const ContactView& b) {
+      return a.interactions != b.interactions ? a.interactions > b.interactions
+                                              : a.contact.id < b.contact.id;
+    });
+    std::vector<std::string> want;
+    for (const auto* part : {&sorted, &unsorted}) {
+      for (const auto& v : *part) {
+        want.push_back(v.contact.id);
+      }
+    }
+    if (limit > 0 && want.size() > limit) {
+      want.resize(limit);
+    }
+    std::vector<std::string> got;
+    for (const auto& v : engine_.ListContacts(true, limit, now)) {
+      got.push_back(v.contact.id);
+    }
+    return got == want;
+  };
+  constexpr Channel kChannels[] = {Channel::kInPerson, Channel::kCall, Channel::kEmail,
+                                   Channel::kMessage, Channel::kSocial};
+  TimePoint now = T0();
+  int event = 0;
+  for (int step = 0; step < 600; ++step) {
+    now += std::chrono::hours(1 + pick(72));
+    const std::string who = "p" + std::to_string(pick(60));
+    switch (pick(10)) {
+      case 0: {  // into a circle, perhaps as family or with its own cadence
+        Contact c = Person(who, static_cast<Circle>(1 + pick(4)), {who + "@example.com"});
+        c.family = pick(4) == 0;
+        if (pick(5) == 0) {
+          c.every = (10 + pick(50)) * kDay;
+        }
+        (void)engine_.UpsertContact(std::move(c), now);
+        break;
+      }
+      case 1:
+        (void)engine_.RemoveContact(who, now, pick(2) == 0);
+        break;
+      default: {  // an interaction, one in five a backfill, some to two people
+        std::vector<std::string> to = {who + "@example.com"};
+        if (pick(4) == 0) {
+          to.push_back("p" + std::to_string(pick(60)) + "@example.com");
+        }
+        const TimePoint at = pick(5) == 0 ? now - pick(200) * kDay : now;
+        IngestOne(Make("e" + std::to_string(event++), to, kChannels[pick(5)],
+                       static_cast<Direction>(1 + pick(3)), at),
+                  now);
+      }
+    }
+    if (step % 50 == 49) {
+      for (const TimePoint when : {now, now + 30 * kDay, now + 400 * kDay}) {
+        ASSERT_TRUE(check(when, 0)) << "step " << step;
+        ASSERT_TRUE(check(when, 7)) << "step " << step;
+      }
+    }
+  }
+  EXPECT_GT(engine_.Counts().contacts, 5);
+  EXPECT_GT(engine_.Counts().unsorted, 5);
+}
+
+// The kept nudge listings against a filter and sort of every nudge, by
+// state and by contact, while nudges are published, done, snoozed, come
+// back, dismissed, merged into another contact and removed with theirs.
+TEST_F(EngineTest, NudgeListingsEqualAFilterOfEveryNudge) {
+  std::srand(11);
+  const auto pick = [](int n) { return std::rand() % n; };
+  for (int i = 0; i < 25; ++i) {
+    const std::string id = "n" + std::to_string(i);
+    ASSERT_TRUE(
+        engine_.UpsertContact(Person(id, static_cast<Circle>(1 + i % 3), {id + "@example.com"}),
+                              T0())
+            .ok());
+    IngestOne(Make("first-" + id, {id}, Channel::kInPerson, Direction::kMutual, T0()), T0());
+  }
+  const auto check = [this](std::span<const NudgeState> states, const std::string& key,
+                            std::size_t limit) {
+    const auto wanted = [&](NudgeState state) {
+      return states.empty() ? state == NudgeState::kPending
+                            : std::find(states.begin(), states.end(), state) != states.end();
+    };
+    std::string id;
+    if (!key.empty()) {
+      const auto v = engine_.GetContact(key, T0());
+      id = v ? v->contact.id : "";
+    }
+    std::vector<Nudge> all = engine_.AllNudges();
+    std::erase_if(all, [&](const Nudge& n) {
+      return !wanted(n.state) ||
+             (!key.empty() && std::find(n.contact_ids.begin(), n.contact_ids.end(), id) ==
+                                  n.contact_ids.end());
+    });
+    std::sort(all.begin(), all.end(), [](const Nudge& a, const Nudge& b) {
+      return a.published_at != b.published_at ? a.published_at > b.published_at : a.id < b.id;
+    });
+    if (limit > 0 && all.size() > limit) {
+      all.resize(limit);
+    }
+    std::vector<std::string> want;
+    for (const Nudge& n : all) {
+      want.push_back(n.id);
+    }
+    std::vector<std::string> got;
+    for (const Nudge& n : engine_.ListNudges(states, key, limit)) {
+      got.push_back(n.id);
+    }
+    return got == want;
+  };
+  constexpr NudgeState kEvery[] = {NudgeState::kPending, NudgeState::kDone, NudgeState::kSnoozed,
+                                   NudgeState::kDismissed};
+  TimePoint now = T0();
+  std::size_t seen = 0;
+  for (int round = 0; round < 40; ++round) {
+    const TimePoint next = now + (2 + pick(6)) * kDay;
+    seen += RunUntil(now, next).size();
+    now = next;
+    const auto open = engine_.ListNudges({}, "", 0);
+    for (const Nudge& n : open) {
+      switch (pick(5)) {
+        case 0:
+          (void)engine_.Done("", n.id, Channel::kCall, now);
+          break;
+        case 1:
+          (void)engine_.Snooze("", n.id, (1 + pick(5)) * kDay, now);
+          break;
+        case 2:
+          (void)engine_.Dismiss(n.id, now);
+          break;
+        default:
+          break;
+      }
+    }
+    const std::string who = "n" + std::to_string(pick(25));
+    if (pick(6) == 0) {
+      (void)engine_.RemoveContact(who, now, pick(2) == 0);
+    } else if (pick(5) == 0) {  // an unsorted contact with nudges of its own merges into `who`
+      const std::string stray = "stray" + std::to_string(round) + "@example.com";
+      IngestOne(Make("s" + std::to_string(round), {stray}, Channel::kCall, Direction::kInbound,
+                     now, {}),
+                now);
+      (void)engine_.UpsertContact(Person(who, Circle::kClose, {who + "@example.com", stray}), now);
+    }
+    for (const std::string key : {"", "n3", "n7@example.com", "n12"}) {
+      ASSERT_TRUE(check({}, key, 0)) << "round " << round << " key " << key;
+      ASSERT_TRUE(check(kEvery, key, 0)) << "round " << round << " key " << key;
+      ASSERT_TRUE(check(std::span(kEvery).subspan(1, 2), key, 3)) << "round " << round;
+    }
+  }
+  EXPECT_GT(seen, 25u);
+}
+
 // The rows the daemon publishes as nudge.closed once committed: state
 // changes only, not a publication or a merge that rewrites the row.
 TEST_F(EngineTest, JournalMarksTheStateChangesOfPublishedNudges) {
