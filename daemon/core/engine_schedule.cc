@@ -350,12 +350,15 @@ std::vector<Nudge> Engine::TakeDue(TimePoint now) {
   }
   DropMoot(now);
   std::vector<Nudge> out;
-  if (waiting_.empty() || delivery_.IsQuiet(now)) {
+  int budget = delivery_.Budget(now);
+  // With the day's budget spent nothing is taken, so nothing is ordered:
+  // a sort of everything waiting at every tick was a tenth of replay's time.
+  if (waiting_.empty() || budget <= 0 || delivery_.IsQuiet(now)) {
     return out;
   }
   waiting_.Order([this](const Waiting& a, const Waiting& b) { return PublishesFirst(a, b); });
   std::vector<std::int64_t> refresh;
-  for (int budget = delivery_.Budget(now); budget > 0;) {
+  while (budget > 0) {
     auto w = waiting_.Pop();
     if (!w) {
       break;
