@@ -217,6 +217,14 @@ void ContactIndex::IndexOrder(ContactRecord& r, Duration half_life) {
   r.indexed_order = now;
 }
 
+std::uint64_t ContactIndex::IdHead(std::string_view id) {
+  std::uint64_t head = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    head = (head << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0U);
+  }
+  return head;
+}
+
 void ContactIndex::Unfile(const ContactRecord& r) {
   if (!r.indexed_order) {
     return;
@@ -235,8 +243,8 @@ void ContactIndex::Unfile(const ContactRecord& r) {
   }
 }
 
-void ContactIndex::VisitColdestFirst(
-    TimePoint now, const std::function<bool(const ContactRecord&)>& visit) const {
+void ContactIndex::VisitColdestFirst(TimePoint now,
+                                     const std::function<bool(const ContactRecord&)>& visit) const {
   struct Head {
     double warmth;
     std::set<Filed, ColdFirst>::const_iterator at;
