@@ -9,11 +9,13 @@ bool DeliveryQueue::Add(Waiting w) {
     return false;
   }
   waiting_.push_back(std::move(w));
+  ordered_ = 0;
   return true;
 }
 
 std::vector<Waiting> DeliveryQueue::RemoveIf(const Predicate& gone) {
   std::vector<Waiting> removed;
+  ordered_ = 0;
   std::erase_if(waiting_, [&](const Waiting& w) {
     if (!gone(w)) {
       return false;
@@ -25,10 +27,18 @@ std::vector<Waiting> DeliveryQueue::RemoveIf(const Predicate& gone) {
   return removed;
 }
 
-void DeliveryQueue::Order(const Less& first) {
+void DeliveryQueue::Order(const Less& first, std::size_t count) {
   // Kept in reverse so that Pop takes from the back in O(1).
-  std::sort(waiting_.begin(), waiting_.end(),
-            [&](const Waiting& a, const Waiting& b) { return first(b, a); });
+  const auto last_first = [&](const Waiting& a, const Waiting& b) { return first(b, a); };
+  if (count < waiting_.size()) {
+    const auto from = waiting_.end() - static_cast<std::ptrdiff_t>(count);
+    std::nth_element(waiting_.begin(), from, waiting_.end(), last_first);
+    std::sort(from, waiting_.end(), last_first);
+    ordered_ = count;
+  } else {
+    std::sort(waiting_.begin(), waiting_.end(), last_first);
+    ordered_ = waiting_.size();
+  }
 }
 
 std::optional<Waiting> DeliveryQueue::Pop() {
@@ -38,6 +48,7 @@ std::optional<Waiting> DeliveryQueue::Pop() {
   Waiting w = std::move(waiting_.back());
   waiting_.pop_back();
   keys_.erase(w.candidate.key);
+  ordered_ = ordered_ > 0 ? ordered_ - 1 : 0;
   return w;
 }
 

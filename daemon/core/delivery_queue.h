@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -31,14 +32,20 @@ class DeliveryQueue {
   bool Holds(const std::string& key) const { return keys_.contains(key); }
   // Removes every occasion `gone` says, and returns them.
   std::vector<Waiting> RemoveIf(const Predicate& gone);
-  // Orders what waits by `first`; Pop then takes the first.
-  void Order(const Less& first);
+  // Orders the `count` first of what waits by `first` (all of it when
+  // `count` reaches the size); the next `count` Pops take them in order.
+  // A nudge budget of three needs three, not a sort of a queue that can
+  // hold a million: O(n + count log count).
+  void Order(const Less& first, std::size_t count = SIZE_MAX);
+  // How many Pops from now still come in order; Add and RemoveIf end it.
+  std::size_t ordered() const { return ordered_; }
   std::optional<Waiting> Pop();
   bool empty() const { return waiting_.empty(); }
   std::size_t size() const { return waiting_.size(); }
 
  private:
   std::vector<Waiting> waiting_;  // after Order: last one first
+  std::size_t ordered_ = 0;
   std::unordered_set<std::string> keys_;
 };
 

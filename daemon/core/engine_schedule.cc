@@ -356,9 +356,14 @@ std::vector<Nudge> Engine::TakeDue(TimePoint now) {
   if (waiting_.empty() || budget <= 0 || delivery_.IsQuiet(now)) {
     return out;
   }
-  waiting_.Order([this](const Waiting& a, const Waiting& b) { return PublishesFirst(a, b); });
+  const auto publishes_first = [this](const Waiting& a, const Waiting& b) {
+    return PublishesFirst(a, b);
+  };
   std::vector<std::int64_t> refresh;
   while (budget > 0) {
+    if (waiting_.ordered() == 0) {  // ordered up to the budget, again after a dropped trip
+      waiting_.Order(publishes_first, static_cast<std::size_t>(budget));
+    }
     auto w = waiting_.Pop();
     if (!w) {
       break;

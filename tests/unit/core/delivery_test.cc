@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon/core/calendar.h"
+#include "daemon/core/delivery_queue.h"
 #include "tests/support/support.h"
 
 namespace warmth::core {
@@ -44,6 +45,52 @@ TEST(DeliveryPolicy, NoLimitWhenMaxIsZero) {
     policy.RecordPublished(At("2026-11-21T10:00:00Z"));
   }
   EXPECT_GT(policy.Budget(At("2026-11-21T11:00:00Z")), 1000);
+}
+
+}  // namespace
+}  // namespace warmth::core
+
+namespace warmth::core {
+namespace {
+
+Waiting WaitingDue(int key, TimePoint due) {
+  Waiting w;
+  w.candidate.key = "k" + std::to_string(key);
+  w.candidate.due_at = due;
+  return w;
+}
+
+TEST(DeliveryQueue, OrdersOnlyAsManyAsAsked) {
+  DeliveryQueue queue;
+  const auto start = At("2026-03-01T00:00:00Z");
+  // Due times 0, 37, 74, … hours mod 101: every hour 0-100 once, scrambled.
+  for (int i = 0; i < 101; ++i) {
+    ASSERT_TRUE(queue.Add(WaitingDue(i, start + std::chrono::hours((i * 37) % 101))));
+  }
+  const auto earlier = [](const Waiting& a, const Waiting& b) {
+    return a.candidate.due_at < b.candidate.due_at;
+  };
+  queue.Order(earlier, 3);
+  EXPECT_EQ(queue.ordered(), 3U);
+  for (int h = 0; h < 3; ++h) {
+    auto w = queue.Pop();
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->candidate.due_at, start + std::chrono::hours(h));
+  }
+  EXPECT_EQ(queue.ordered(), 0U);
+  // An Add ends the order; a full one takes the rest earliest first.
+  queue.Order(earlier, 5);
+  ASSERT_TRUE(queue.Add(WaitingDue(500, start + std::chrono::hours(200))));
+  EXPECT_EQ(queue.ordered(), 0U);
+  queue.Order(earlier);
+  EXPECT_EQ(queue.ordered(), 99U);
+  for (int h = 3; h <= 100; ++h) {
+    auto w = queue.Pop();
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->candidate.due_at, start + std::chrono::hours(h));
+  }
+  EXPECT_EQ(queue.Pop()->candidate.key, "k500");
+  EXPECT_FALSE(queue.Pop());
 }
 
 }  // namespace
