@@ -38,7 +38,7 @@ class DeliveryQueue {
   // hold a million: O(n + count log count).
   void Order(const Less& first, std::size_t count = SIZE_MAX);
   // How many Pops from now still come in order; Add and RemoveIf end it.
-  std::size_t ordered() const { return ordered_; }
+  std::size_t OrderedLeft() const { return ordered_; }
   std::optional<Waiting> Pop();
   bool empty() const { return waiting_.empty(); }
   std::size_t size() const { return waiting_.size(); }

@@ -361,7 +361,7 @@ std::vector<Nudge> Engine::TakeDue(TimePoint now) {
   };
   std::vector<std::int64_t> refresh;
   while (budget > 0) {
-    if (waiting_.ordered() == 0) {  // ordered up to the budget, again after a dropped trip
+    if (waiting_.OrderedLeft() == 0) {  // ordered up to the budget, again after a dropped trip
       waiting_.Order(publishes_first, static_cast<std::size_t>(budget));
     }
     auto w = waiting_.Pop();

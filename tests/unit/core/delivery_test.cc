@@ -71,19 +71,19 @@ TEST(DeliveryQueue, OrdersOnlyAsManyAsAsked) {
     return a.candidate.due_at < b.candidate.due_at;
   };
   queue.Order(earlier, 3);
-  EXPECT_EQ(queue.ordered(), 3U);
+  EXPECT_EQ(queue.OrderedLeft(), 3U);
   for (int h = 0; h < 3; ++h) {
     auto w = queue.Pop();
     ASSERT_TRUE(w);
     EXPECT_EQ(w->candidate.due_at, start + std::chrono::hours(h));
   }
-  EXPECT_EQ(queue.ordered(), 0U);
+  EXPECT_EQ(queue.OrderedLeft(), 0U);
   // An Add ends the order; a full one takes the rest earliest first.
   queue.Order(earlier, 5);
   ASSERT_TRUE(queue.Add(WaitingDue(500, start + std::chrono::hours(200))));
-  EXPECT_EQ(queue.ordered(), 0U);
+  EXPECT_EQ(queue.OrderedLeft(), 0U);
   queue.Order(earlier);
-  EXPECT_EQ(queue.ordered(), 99U);
+  EXPECT_EQ(queue.OrderedLeft(), 99U);
   for (int h = 3; h <= 100; ++h) {
     auto w = queue.Pop();
     ASSERT_TRUE(w);
