@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -43,6 +44,7 @@ struct Options {
   std::string format = "table";
   std::string log_level = "info";
   std::string tmp;
+  std::string tsv_file;
   bool smoke = false;
 };
 
@@ -107,10 +109,18 @@ class Bench {
     fs::remove_all(work_, ignored);
 
     Ratios();
+    if (!options_.tsv_file.empty()) {
+      std::ofstream file(options_.tsv_file);
+      PrintTsv(file);
+      if (!file) {
+        spdlog::error("cannot write {}", options_.tsv_file);
+        return 1;
+      }
+    }
     if (options_.format == "tsv") {
-      PrintTsv();
+      PrintTsv(std::cout);
     } else {
-      PrintTable();
+      PrintTable(std::cout);
     }
     int failed = 0;
     for (const Row& row : rows_) {
@@ -350,39 +360,39 @@ class Bench {
     return out;
   }
 
-  void PrintTsv() const {
-    std::cout << "mode\tper_request\tclients\tevents_per_s\tratio\tp50_ms\tp99_ms\tevents\taccepted"
-                 "\tseconds\tresent\n";
+  void PrintTsv(std::ostream& out) const {
+    out << "mode\tper_request\tclients\tevents_per_s\tratio\tp50_ms\tp99_ms\tevents\taccepted"
+           "\tseconds\tresent\n";
     for (const Row& row : rows_) {
       const Measurement& m = row.m;
-      std::cout << fmt::format("{}\t{}\t{}\t{:.0f}\t{:.4f}\t{:.3f}\t{:.3f}\t{}\t{}\t{:.3f}\t{}\n",
-                               m.mode, m.per_request, m.clients, m.events_per_s(), m.ratio,
-                               m.p50_ms, m.p99_ms, m.events, m.accepted, m.seconds, m.resent);
+      out << fmt::format("{}\t{}\t{}\t{:.0f}\t{:.4f}\t{:.3f}\t{:.3f}\t{}\t{}\t{:.3f}\t{}\n", m.mode,
+                         m.per_request, m.clients, m.events_per_s(), m.ratio, m.p50_ms, m.p99_ms,
+                         m.events, m.accepted, m.seconds, m.resent);
     }
     for (const std::string& line : Summary()) {
-      std::cout << "# " << line << '\n';
+      out << "# " << line << '\n';
     }
-    std::cout << std::flush;
+    out << std::flush;
   }
 
-  void PrintTable() const {
-    std::cout << "| mode          | per request | clients |     events |  events/s | x raw | "
-                 "p50 (ms) | p99 (ms) |\n"
-              << "|---------------|------------:|--------:|-----------:|----------:|------:|"
-                 "---------:|---------:|\n";
+  void PrintTable(std::ostream& out) const {
+    out << "| mode          | per request | clients |     events |  events/s | x raw | "
+           "p50 (ms) | p99 (ms) |\n"
+        << "|---------------|------------:|--------:|-----------:|----------:|------:|"
+           "---------:|---------:|\n";
     for (const Row& row : rows_) {
       const Measurement& m = row.m;
-      std::cout << fmt::format(
+      out << fmt::format(
           "| {:<13} | {:>11} | {:>7} | {:>10} | {:>9.0f} | {:>5} | {:>8.2f} | {:>8.2f} |{}\n",
           m.mode, m.per_request, m.clients, m.events, m.events_per_s(),
           m.mode == "raw" ? "1" : fmt::format("{:.3f}", m.ratio), m.p50_ms, m.p99_ms,
           row.problem.empty() ? "" : " FAILED");
     }
-    std::cout << '\n';
+    out << '\n';
     for (const std::string& line : Summary()) {
-      std::cout << line << '\n';
+      out << line << '\n';
     }
-    std::cout << std::flush;
+    out << std::flush;
   }
 
   Options options_;
@@ -455,6 +465,8 @@ int Main(int argc, char** argv) {
                  "'#' lines sum up)")
       ->check(CLI::IsMember({"table", "tsv"}))
       ->capture_default_str();
+  cli.add_option("--tsv", options.tsv_file,
+                 "Also write the tsv format to this file (for bench/plot_ingest.sh)");
   cli.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);

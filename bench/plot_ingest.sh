@@ -5,7 +5,7 @@
 #
 #   bench/plot_ingest.sh [TSV] [OUT_DIR]
 #
-# TSV: the output of `warmth-bench --format tsv`; without it (or with "-"
+# TSV: what `warmth-bench --format tsv` prints or `--tsv FILE` writes; without it (or with "-"
 # for stdin) this runs $WARMTH_BENCH (default build/bench/bench/warmth-bench)
 # with $WARMTH_BENCH_ARGS and keeps its table in OUT_DIR/ingest.tsv. OUT_DIR
 # defaults to docs/. Needs gnuplot (gnuplot-nox).
