@@ -114,12 +114,21 @@ v1::Interaction MakeInteraction(const LoadOptions& options, std::int64_t n,
   in.set_event_id(options.prefix + "-" + std::to_string(n));
   const int pool = std::max(1, options.contacts);
   const int count = 1 + static_cast<int>(next() % 3);
+  const auto name = [&options](std::int64_t k) {
+    std::string digits = std::to_string(options.contact_offset + k);
+    if (static_cast<int>(digits.size()) < options.contact_digits) {
+      digits.insert(0, static_cast<std::size_t>(options.contact_digits) - digits.size(), '0');
+    }
+    return "p" + digits + "@load.test";
+  };
   std::vector<int> picked;
   for (int i = 0; i < count && static_cast<int>(picked.size()) < pool; ++i) {
     const int k = static_cast<int>(next() % static_cast<std::uint64_t>(pool));
-    if (std::find(picked.begin(), picked.end(), k) == picked.end()) {
+    if (options.fresh_contacts) {
+      in.add_contacts(name(3 * n + i));
+    } else if (std::find(picked.begin(), picked.end(), k) == picked.end()) {
       picked.push_back(k);
-      in.add_contacts("p" + std::to_string(k) + "@load.test");
+      in.add_contacts(name(k));
     }
   }
   in.set_channel(static_cast<v1::Channel>(1 + next() % 8));
@@ -171,14 +180,13 @@ core::Result<LoadReport> RunLoad(zmq::context_t& context, const LoadOptions& opt
   std::unordered_map<std::int64_t, std::string> flying;  // batch -> its request in flight
   std::vector<bool> done(static_cast<std::size_t>(batches), false);
   std::vector<int> busy_count(static_cast<std::size_t>(batches), 0);
-  std::deque<std::int64_t> queue;
-  for (std::int64_t i = 0; i < batches; ++i) {
-    queue.push_back(i);
-  }
+  std::deque<std::int64_t> queue;  // batches to send again
+  std::int64_t fresh = 0;          // batches [0, fresh) have been sent at least once
+  std::int64_t target = batches;   // the run ends when these are acknowledged
   std::vector<std::pair<Clock::time_point, std::int64_t>> waiting;  // backing off
   std::int64_t completed = 0;
   std::vector<double> latencies;
-  latencies.reserve(static_cast<std::size_t>(batches));
+  latencies.reserve(static_cast<std::size_t>(std::min<std::int64_t>(batches, 1 << 20)));
   LoadReport report;
   report.events = options.events;
   std::uint64_t next_request = 0;
@@ -206,10 +214,14 @@ core::Result<LoadReport> RunLoad(zmq::context_t& context, const LoadOptions& opt
     return true;
   };
 
-  while (completed < batches) {
+  while (completed < target) {
     auto now = Clock::now();
+    if (options.duration.count() > 0 && target == batches && now - start >= options.duration) {
+      target = fresh;  // time is up: finish what was sent
+      continue;
+    }
     if (now > give_up) {
-      return Status::Unavailable("warmth-load: " + std::to_string(batches - completed) +
+      return Status::Unavailable("warmth-load: " + std::to_string(target - completed) +
                                  " batches still unacknowledged after " +
                                  std::to_string(options.deadline.count()) + " ms");
     }
@@ -233,16 +245,24 @@ core::Result<LoadReport> RunLoad(zmq::context_t& context, const LoadOptions& opt
       }
     }
     bool blocked = false;
-    while (!queue.empty() && static_cast<std::int64_t>(flying.size()) < options.window) {
-      if (done[static_cast<std::size_t>(queue.front())]) {
+    while (static_cast<std::int64_t>(flying.size()) < options.window) {
+      const bool again = !queue.empty();
+      if (again && done[static_cast<std::size_t>(queue.front())]) {
         queue.pop_front();  // acknowledged meanwhile
         continue;
       }
-      if (!send(queue.front())) {
+      if (!again && fresh >= target) {
+        break;
+      }
+      if (!send(again ? queue.front() : fresh)) {
         blocked = true;
         break;
       }
-      queue.pop_front();
+      if (again) {
+        queue.pop_front();
+      } else {
+        ++fresh;
+      }
     }
     // Sleep until a reply, a timeout or the end of a pause.
     auto wake = now + options.timeout;
@@ -254,6 +274,9 @@ core::Result<LoadReport> RunLoad(zmq::context_t& context, const LoadOptions& opt
     }
     if (blocked) {
       wake = std::min(wake, now + std::chrono::milliseconds(5));
+    }
+    if (options.duration.count() > 0 && target == batches) {
+      wake = std::min(wake, start + options.duration);
     }
     zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1,
@@ -329,11 +352,13 @@ core::Result<LoadReport> RunLoad(zmq::context_t& context, const LoadOptions& opt
     }
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  report.events = std::min(options.events, target * batch);
   std::sort(latencies.begin(), latencies.end());
   report.p50_us = Percentile(latencies, 0.50);
   report.p99_us = Percentile(latencies, 0.99);
   report.p999_us = Percentile(latencies, 0.999);
   report.max_us = latencies.empty() ? 0 : latencies.back();
+  report.latencies_us = std::move(latencies);
   return report;
 }
 

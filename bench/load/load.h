@@ -22,8 +22,20 @@ struct LoadOptions {
   int batch = 100;               // interactions per request
   int window = 16;               // requests in flight
   int contacts = 50;             // identifier pool: p0@load.test … p<contacts-1>@load.test
+  // The pool starts at p<contact_offset>: clients given disjoint pools never
+  // send one contact's events out of time order to each other.
+  std::int64_t contact_offset = 0;
+  int contact_digits = 0;  // contact numbers padded with zeros to this width (0: none)
+  // Every interaction names contacts that no other one names: interaction n's
+  // are p<contact_offset + 3n + i>, i < 3 (`contacts` is ignored). The random
+  // choices are those of the pooled load, so the messages have the same shape.
+  bool fresh_contacts = false;
   std::chrono::milliseconds timeout{5000};     // an unanswered request is sent again after this
   std::chrono::milliseconds deadline{120000};  // gives up when not done by then
+  // 0: send all `events`. Otherwise no new batch is sent once this long has
+  // passed since the start; the run ends when the batches sent are
+  // acknowledged, and LoadReport::events counts only theirs.
+  std::chrono::milliseconds duration{0};
   // Percent of events (0-100) given a random time in the year before the
   // run (a backfill: each one makes its contacts refold their histories);
   // the others are 1 ms apart in event order, ending at the start of the run.
@@ -50,6 +62,7 @@ struct LoadReport {
   double p99_us = 0;
   double p999_us = 0;
   double max_us = 0;
+  std::vector<double> latencies_us;  // all of them, sorted, for merging runs
 
   double acks_per_second() const { return seconds > 0 ? static_cast<double>(events) / seconds : 0; }
   // One line of key=value pairs.
@@ -62,7 +75,7 @@ struct LoadReport {
 v1::Interaction MakeInteraction(const LoadOptions& options, std::int64_t n,
                                 std::chrono::system_clock::time_point base);
 
-// Sends options.events interactions over one DEALER socket, keeping
+// Sends options.events interactions (fewer with options.duration) over one DEALER socket, keeping
 // options.window requests in flight, until every batch has an ingest reply.
 // Resends a batch on timeout, on a lost connection (the daemon restarts) and
 // on RESOURCE_EXHAUSTED/UNAVAILABLE (with a growing pause). Fails on any
