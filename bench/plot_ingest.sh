@@ -63,20 +63,24 @@ plot_panel() {
 }
 
 when=$(date -r "$tsv" +%F)
+# The x axis from the fewest to the most clients measured, a little beyond.
+read -r xmin xmax < <(awk -F'\t' 'NR > 1 && !/^#/ && $1 == "raw" {
+  if (min == "" || $3 < min) min = $3; if ($3 > max) max = $3 } END { print min, max }' "$tsv")
 draw() {
-  local file=$1 col=$2 ylabel=$3 heading=$4
+  local file=$1 col=$2 ylabel=$3 heading=$4 yformat=$5
   gnuplot <<GNUPLOT
-set terminal pngcairo size 1200,520 font "DejaVu Sans,11"
+set terminal pngcairo size 1200,560 font "DejaVu Sans,11"
 set output '$file'
 set multiplot layout 1,2 title "$heading ($(nproc) cores, $when)" font ",13"
 set logscale xy 2
 set logscale y 10
-set xlabel 'concurrent clients (DEALER, own window each)'
+set xlabel 'concurrent clients (DEALER, own window each)' offset 0,0.6
 set ylabel '$ylabel'
 set grid xtics ytics mytics
-set key top left box opaque
+set key below horizontal maxrows 2 height 1.5 width 2
+set xrange [$xmin * 0.85:$xmax * 1.18]
 set xtics (1, 2, 4, 8, 16, 32, 64)
-set format y '%.0s%c'
+set format y '$yformat'
 set title '1 interaction per request'
 $(plot_panel "$col" 1)
 set title '10 interactions per request'
@@ -84,6 +88,8 @@ $(plot_panel "$col" 10)
 unset multiplot
 GNUPLOT
 }
-draw "$out/ingest-throughput.png" 2 'acknowledged events/s' 'warmth-bench: durable ingest against its limits'
-draw "$out/ingest-p99.png" 3 'ack p99 (ms), send to ack' 'warmth-bench: ack latency p99'
+draw "$out/ingest-throughput.png" 2 'acknowledged events/s' \
+  'warmth-bench: durable ingest against its limits' '%.0s%c'
+draw "$out/ingest-p99.png" 3 'ack p99 (ms), send to ack; sqlite: BEGIN to COMMIT' \
+  'warmth-bench: ack latency p99' '%g'
 echo "wrote $out/ingest-throughput.png $out/ingest-p99.png (from $tsv)"
