@@ -52,6 +52,19 @@ struct Options {
 struct Row {
   Measurement m;
   std::string problem;
+
+  // A run's measurement and how its server stopped: a failed stop is the
+  // problem even when the run measured.
+  void Take(const core::Result<Measurement>& measured, const core::Status& stopped) {
+    if (!measured.ok()) {
+      problem = measured.status().message();
+    } else {
+      m = *measured;
+    }
+    if (!stopped.ok()) {
+      problem = stopped.message();
+    }
+  }
 };
 
 std::string DefaultWarmthd() {
@@ -215,15 +228,7 @@ class Bench {
       }
       if (server) {
         auto measured = RunClients(context_, Load(endpoint, per_request, clients));
-        const core::Status stopped = server->Stop();
-        if (!measured.ok()) {
-          row.problem = measured.status().message();
-        } else {
-          row.m = *measured;
-        }
-        if (!stopped.ok()) {
-          row.problem = stopped.message();
-        }
+        row.Take(measured, server->Stop());
       }
     }
     row.m.mode = mode;
@@ -253,15 +258,7 @@ class Bench {
         load.fresh_contacts = fresh;
       }
       auto measured = RunClients(context_, load);
-      const core::Status stopped = (*daemon)->Stop();
-      if (!measured.ok()) {
-        row.problem = measured.status().message();
-      } else {
-        row.m = *measured;
-      }
-      if (!stopped.ok()) {
-        row.problem = stopped.message();
-      }
+      row.Take(measured, (*daemon)->Stop());
       if (row.problem.empty()) {
         row.problem = Check(row.m);
       }
