@@ -16,6 +16,13 @@ namespace v1 = ::warmth::v1;
 inline constexpr std::size_t kMaxRequestBytes = 1 << 20;
 inline constexpr std::int64_t kHardFrameLimit = 16 << 20;
 inline constexpr int kMaxInteractionsPerBatch = 10000;
+// Replies the API socket queues for one client that does not read them yet
+// (ZMQ_SNDHWM). ZeroMQ's default of 1000 made a ROUTER drop, without a word,
+// the replies of a client with more requests in flight than that which read
+// late (a flood answered RESOURCE_EXHAUSTED comes back faster than any
+// client reads). Most replies are a few hundred bytes; past the limit a
+// client's replies are dropped, as from a client that is gone.
+inline constexpr int kRepliesQueuedPerClient = 1 << 17;
 
 // Decodes a request frame. kResourceExhausted for an oversize frame,
 // kInvalidArgument for bytes that are not a warmth.v1.Request or a

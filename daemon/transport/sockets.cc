@@ -77,6 +77,7 @@ core::Status PrepareEndpoint(const std::string& endpoint) {
 ApiServer::ApiServer(zmq::context_t& context, const std::string& endpoint, const SocketSetup& setup)
     : socket_(context, zmq::socket_type::router) {
   socket_.set(zmq::sockopt::maxmsgsize, kHardFrameLimit);
+  socket_.set(zmq::sockopt::sndhwm, kRepliesQueuedPerClient);
   socket_.set(zmq::sockopt::linger, 1000);
   if (setup) {
     setup(socket_);

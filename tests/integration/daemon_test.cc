@@ -1,6 +1,7 @@
 // The real warmthd process on a temporary directory, driven over ipc sockets.
 #include <iterator>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -449,6 +450,49 @@ TEST_F(DaemonTest, DamagedStoreIsRefusedNotReset) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("not a warmth database"), std::string::npos) << r.err;
   EXPECT_EQ(std::filesystem::file_size(data + "/warmth.db"), 4096u);
+}
+
+// A client may pipeline far more requests than it reads replies for at the
+// moment (an importer busy serialising its next batches, or on a loaded
+// machine). ZeroMQ's ROUTER drops what it cannot queue for a peer; the
+// daemon's queue must hold every reply such a client has coming, or the
+// client waits for answers that never come. The client here reads nothing
+// until it has sent everything, and its own receive queue holds one message,
+// so the replies pile up on the daemon's side.
+TEST_F(DaemonTest, AClientThatReadsLateStillGetsEveryReply) {
+  ASSERT_TRUE(daemon_.Start());
+  constexpr int kRequests = 20000;
+  zmq::socket_t dealer(context_, zmq::socket_type::dealer);
+  dealer.set(zmq::sockopt::rcvhwm, 1);
+  dealer.set(zmq::sockopt::sndhwm, 0);
+  dealer.set(zmq::sockopt::linger, 0);
+  dealer.connect(daemon_.api());
+  for (int i = 0; i < kRequests; ++i) {
+    v1::Request request;
+    request.set_request_id("late-" + std::to_string(i));
+    request.mutable_status();
+    const std::string bytes = request.SerializeAsString();
+    dealer.send(zmq::message_t(), zmq::send_flags::sndmore);
+    dealer.send(zmq::buffer(bytes), zmq::send_flags::none);
+  }
+  // Give the daemon time to answer everything while nobody reads.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  std::set<std::string> answered;
+  dealer.set(zmq::sockopt::rcvtimeo, 5000);
+  while (static_cast<int>(answered.size()) < kRequests) {
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(dealer, std::back_inserter(frames))) {
+      break;  // five seconds without a reply: the rest is lost
+    }
+    v1::Reply reply;
+    ASSERT_TRUE(reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size())));
+    // Answered, or turned away as busy (the backlog is bounded): either
+    // way the client knows.
+    EXPECT_TRUE(reply.has_status() || reply.error().code() == v1::Error::RESOURCE_EXHAUSTED)
+        << reply.DebugString();
+    EXPECT_TRUE(answered.insert(reply.request_id()).second) << "two replies to one request";
+  }
+  EXPECT_EQ(static_cast<int>(answered.size()), kRequests) << "replies lost to a late reader";
 }
 
 TEST_F(DaemonTest, SigtermStopsCleanly) {
