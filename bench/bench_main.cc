@@ -19,6 +19,7 @@
 #include "base/logging.h"
 #include "bench/ingest/baselines.h"
 #include "bench/ingest/clients.h"
+#include "bench/ingest/scale.h"
 #include "bench/ingest/warmthd_process.h"
 
 namespace warmth::bench {
@@ -46,6 +47,10 @@ struct Options {
   std::string tmp;
   std::string tsv_file;
   bool smoke = false;
+  // --scale: contacts per store, one row each; nothing else is measured.
+  std::vector<std::int64_t> scale;
+  ScaleLoad scale_load;
+  bool keep = false;  // --scale: leave the stores for a profiler
 };
 
 // A measurement and what went wrong with it ("" when nothing did).
@@ -92,6 +97,16 @@ class Bench {
       return 1;
     }
     work_ = buffer.data();
+    if (!options_.scale.empty()) {
+      const int code = Scale();
+      if (options_.keep) {
+        spdlog::info("the stores are kept in {}", work_.string());
+      } else {
+        std::error_code ignored;
+        fs::remove_all(work_, ignored);
+      }
+      return code;
+    }
     spdlog::info("warmth-bench in {}: {} per measurement, window {}, warmthd {}", work_.string(),
                  Budget(), options_.window, options_.warmthd);
     for (const int per_request : options_.per_request) {
@@ -151,6 +166,134 @@ class Bench {
   }
 
  private:
+  // --scale: warmthd's fixed base, then a store of each size.
+  int Scale() {
+    ScaleLoad load = options_.scale_load;
+    load.warmthd = options_.warmthd;
+    auto base = BaseRssKib(context_, load.warmthd, NewDir());
+    if (!base.ok()) {
+      spdlog::error("warmthd on an empty store: {}", base.status().message());
+      return 1;
+    }
+    base_rss_kib_ = *base;
+    spdlog::info("warmthd on an empty store: {} KiB resident", base_rss_kib_);
+    int failed = 0;
+    for (const std::int64_t contacts : options_.scale) {
+      load.contacts = contacts;
+      spdlog::info("building a store of {} contacts, {} interactions", contacts,
+                   contacts * load.per_contact);
+      const std::string dir = NewDir();
+      auto report = RunScale(context_, load, dir);
+      if (!options_.keep) {
+        std::error_code ignored;
+        fs::remove_all(dir, ignored);
+      }
+      if (!report.ok()) {
+        spdlog::error("{} contacts: {}", contacts, report.status().message());
+        ++failed;
+        continue;
+      }
+      spdlog::info("{} contacts: start-up {:.3f} s, bare scan {:.3f} s, {:.0f} B per contact",
+                   contacts, report->startup_s, report->scan_s, BytesPerContact(*report));
+      scale_rows_.push_back(*report);
+    }
+    std::ofstream file;
+    if (!options_.tsv_file.empty()) {
+      file.open(options_.tsv_file);
+      PrintScaleTsv(file);
+    }
+    if (options_.format == "tsv") {
+      PrintScaleTsv(std::cout);
+    } else {
+      PrintScaleTable(std::cout);
+    }
+    if (!options_.tsv_file.empty() && !file) {
+      spdlog::error("cannot write {}", options_.tsv_file);
+      return 1;
+    }
+    return failed > 0 ? 1 : 0;
+  }
+
+  // Resident bytes per contact beyond the fixed base.
+  double BytesPerContact(const ScaleReport& r) const {
+    return r.contacts > 0 ? static_cast<double>(r.rss_kib - base_rss_kib_) * 1024 /
+                                static_cast<double>(r.contacts)
+                          : 0;
+  }
+
+  // The targets for the scale rows, as lines of text.
+  std::vector<std::string> ScaleSummary() const {
+    std::vector<std::string> out;
+    if (scale_rows_.empty()) {
+      return out;
+    }
+    const auto [least, most] = std::minmax_element(
+        scale_rows_.begin(), scale_rows_.end(),
+        [](const ScaleReport& a, const ScaleReport& b) { return a.contacts < b.contacts; });
+    out.push_back(
+        fmt::format("{} contacts: {:.0f} B resident per contact beyond the base of {} KiB "
+                    "(target <= 160)",
+                    most->contacts, BytesPerContact(*most), base_rss_kib_));
+    out.push_back(
+        fmt::format("{} contacts, {} interactions: start-up {:.2f} s = {:.1f}x the bare "
+                    "scan of the contacts table, {:.3f} s (target <= 2x); the "
+                    "quick_check on opening alone {:.2f} s",
+                    most->contacts, most->interactions, most->startup_s,
+                    most->startup_s / most->scan_s, most->scan_s, most->check_s));
+    if (least != most && least->list.p50_us > 0) {
+      out.push_back(
+          fmt::format("list --all -n 50: p50 {:.0f} us at {} contacts, {:.0f} us at {}: "
+                      "{:.2f}x (target <= 3x)",
+                      least->list.p50_us, least->contacts, most->list.p50_us, most->contacts,
+                      most->list.p50_us / least->list.p50_us));
+    }
+    return out;
+  }
+
+  void PrintScaleTsv(std::ostream& out) const {
+    out << "contacts\tinteractions\tbuild_s\tstore_bytes\tscan_s\tstartup_s\tstartup_x_scan"
+           "\trss_kib\tbase_rss_kib\tbytes_per_contact\tlist_p50_us\tlist_p99_us\tget_p50_us"
+           "\tget_p99_us\tnudges_p50_us\tnudges_p99_us\tcheck_s\n";
+    for (const ScaleReport& r : scale_rows_) {
+      out << fmt::format(
+          "{}\t{}\t{:.2f}\t{}\t{:.4f}\t{:.4f}\t{:.2f}\t{}\t{}\t{:.0f}\t{:.1f}\t{:.1f}\t{:.1f}"
+          "\t{:.1f}\t{:.1f}\t{:.1f}\t{:.4f}\n",
+          r.contacts, r.interactions, r.build_s, r.store_bytes, r.scan_s, r.startup_s,
+          r.startup_s / r.scan_s, r.rss_kib, base_rss_kib_, BytesPerContact(r), r.list.p50_us,
+          r.list.p99_us, r.get.p50_us, r.get.p99_us, r.nudges.p50_us, r.nudges.p99_us, r.check_s);
+    }
+    for (const std::string& line : ScaleSummary()) {
+      out << "# " << line << '\n';
+    }
+    out << std::flush;
+  }
+
+  void PrintScaleTable(std::ostream& out) const {
+    out << "|   contacts | interactions | store (MB) | bare scan (s) | quick_check (s) | "
+           "start-up (s) | x scan | "
+           "RSS (MiB) | B/contact | list p50/p99 (us) | get p50/p99 (us) | nudges p50/p99 (us) |\n"
+        << "|-----------:|-------------:|-----------:|--------------:|----------------:|"
+           "-------------:|-------:|"
+           "----------:|----------:|------------------:|-----------------:|"
+           "--------------------:|\n";
+    for (const ScaleReport& r : scale_rows_) {
+      out << fmt::format(
+          "| {:>10} | {:>12} | {:>10.1f} | {:>13.3f} | {:>15.3f} | {:>12.3f} | {:>6.1f} | {:>9.1f} "
+          "| "
+          "{:>9.0f} | "
+          "{:>8.0f} / {:<7.0f} | {:>7.0f} / {:<7.0f} | {:>9.0f} / {:<8.0f} |\n",
+          r.contacts, r.interactions, static_cast<double>(r.store_bytes) / 1e6, r.scan_s, r.check_s,
+          r.startup_s, r.startup_s / r.scan_s, static_cast<double>(r.rss_kib) / 1024,
+          BytesPerContact(r), r.list.p50_us, r.list.p99_us, r.get.p50_us, r.get.p99_us,
+          r.nudges.p50_us, r.nudges.p99_us);
+    }
+    out << '\n';
+    for (const std::string& line : ScaleSummary()) {
+      out << line << '\n';
+    }
+    out << std::flush;
+  }
+
   std::string Budget() const {
     std::string out;
     if (options_.events > 0) {
@@ -398,6 +541,8 @@ class Bench {
   int runs_ = 0;
   int pair_per_request_ = 10;
   std::vector<Row> rows_;
+  std::int64_t base_rss_kib_ = 0;
+  std::vector<ScaleReport> scale_rows_;
 };
 
 constexpr char kAbout[] =
@@ -454,8 +599,31 @@ int Main(int argc, char** argv) {
   cli.add_option("--tmp", options.tmp,
                  "Directory for the stores and sockets (default: $TMPDIR or /tmp); use a real "
                  "disk, fsync on tmpfs costs nothing");
+  cli.add_option("--scale", options.scale,
+                 "Instead of ingest: for each number of contacts (e.g. 10000,1000000), write a "
+                 "store of that many with --per-contact interactions each, start warmthd on it "
+                 "and report start-up against a bare scan of the contacts table, resident bytes "
+                 "per contact beyond warmthd's base on an empty store, and query latencies")
+      ->delimiter(',')
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
+  cli.add_option("--per-contact", options.scale_load.per_contact,
+                 "--scale: stored interactions per contact")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  cli.add_option("--sorted-every", options.scale_load.sorted_every,
+                 "--scale: every k-th contact has a circle, the others are unsorted")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  cli.add_flag("--keep", options.keep,
+               "--scale: keep the stores (run-N/data/warmth.db under the directory it logs), "
+               "e.g. to profile warmthd's start-up on them");
+  auto* queries =
+      cli.add_option("--queries", options.scale_load.queries, "--scale: queries of each kind")
+          ->check(CLI::Range(1, 100'000))
+          ->capture_default_str();
   cli.add_flag("--smoke", options.smoke,
-               "Tiny sizes for a test: 4000 events per measurement, clients 1,2");
+               "Tiny sizes for a test: 4000 events per measurement, clients 1,2; with --scale, "
+               "20 queries of each kind");
   cli.add_option("--format", options.format,
                  "table (Markdown) or tsv (one row per measurement: mode, per_request, clients, "
                  "events_per_s, ratio, p50_ms, p99_ms, events, accepted, seconds, resent; "
@@ -476,6 +644,9 @@ int Main(int argc, char** argv) {
     }
     if (clients->count() == 0) {
       options.clients = {1, 2};
+    }
+    if (queries->count() == 0) {
+      options.scale_load.queries = 20;
     }
   }
   if (options.events == 0 && options.seconds == 0) {

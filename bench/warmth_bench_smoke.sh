@@ -50,3 +50,32 @@ awk -F'\t' -v expected="$expected" '
   }' "$work/out.tsv" || { cat "$work/out.tsv"; exit 1; }
 grep -q '^# new identifiers: .*known/new = ' "$work/out.tsv" || { echo "FAIL: no new/known line"; exit 1; }
 echo "ok: $(grep -vc '^#' "$work/out.tsv") lines"
+
+# --scale on two small stores: warmth-bench exits 1 unless warmthd loaded
+# every contact and interaction written; each row has its figures.
+if ! "$bench" --scale 300,3000 --smoke --format tsv --warmthd "$warmthd" --tmp "$work" \
+    --log-level warn >"$work/scale.tsv" 2>"$work/scale.log"; then
+  echo "FAIL: warmth-bench --scale exited non-zero"
+  cat "$work/scale.log" "$work/scale.tsv"
+  exit 1
+fi
+awk -F'\t' '
+  NR == 1 {
+    if (index($0, "contacts\tinteractions\tbuild_s\tstore_bytes\tscan_s\tstartup_s") != 1) {
+      print "FAIL: scale header: " $0; bad = 1
+    }
+    next
+  }
+  /^#/ { next }
+  {
+    rows++
+    if ($2 != 10 * $1) { print "FAIL: " $1 " contacts with " $2 " interactions"; bad = 1 }
+    if (!($5 > 0) || !($6 > 0)) { print "FAIL: " $1 ": scan " $5 " s, start-up " $6 " s"; bad = 1 }
+    if (!($8 > $9)) { print "FAIL: " $1 ": RSS " $8 " KiB, not above the base " $9; bad = 1 }
+    for (c = 11; c <= 16; c++) if (!($c > 0)) { print "FAIL: " $1 ": column " c " is " $c; bad = 1 }
+  }
+  END { if (rows != 2) { print "FAIL: " rows + 0 " scale rows"; bad = 1 } exit bad }
+' "$work/scale.tsv" || { cat "$work/scale.tsv"; exit 1; }
+grep -q '^# 3000 contacts, 30000 interactions: start-up .* the bare scan' "$work/scale.tsv" ||
+  { echo "FAIL: no start-up line"; cat "$work/scale.tsv"; exit 1; }
+echo "ok: scale rows for 300 and 3000 contacts"

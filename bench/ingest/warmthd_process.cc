@@ -44,7 +44,8 @@ WarmthdProcess::WarmthdProcess(std::string dir, pid_t pid)
     : dir_(std::move(dir)), endpoint_("ipc://" + dir_ + "/api"), pid_(pid) {}
 
 core::Result<std::unique_ptr<WarmthdProcess>> WarmthdProcess::Start(const std::string& binary,
-                                                                    const std::string& dir) {
+                                                                    const std::string& dir,
+                                                                    std::chrono::seconds patience) {
   if (::access(binary.c_str(), X_OK) != 0) {
     return Status::InvalidArgument("warmthd: " + binary + " is not an executable (--warmthd)");
   }
@@ -87,7 +88,7 @@ core::Result<std::unique_ptr<WarmthdProcess>> WarmthdProcess::Start(const std::s
   }
   std::unique_ptr<WarmthdProcess> process(new WarmthdProcess(dir, pid));
   const std::string socket = dir + "/api";
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  const auto give_up = std::chrono::steady_clock::now() + patience;
   while (!Exists(socket)) {
     if (const int code = Reap(pid, WNOHANG); code >= 0) {
       process->pid_ = -1;
@@ -95,9 +96,10 @@ core::Result<std::unique_ptr<WarmthdProcess>> WarmthdProcess::Start(const std::s
                                  " at start: " + process->LogTail());
     }
     if (std::chrono::steady_clock::now() > give_up) {
-      return Status::Unavailable("warmthd: no API socket after 10 s: " + process->LogTail());
+      return Status::Unavailable("warmthd: no API socket after " +
+                                 std::to_string(patience.count()) + " s: " + process->LogTail());
     }
-    std::this_thread::sleep_for(10ms);
+    std::this_thread::sleep_for(2ms);
   }
   return process;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -16,16 +17,19 @@ namespace warmth::bench {
 class WarmthdProcess {
  public:
   // Writes dir/warmth.toml, starts `binary` and waits until its API socket
-  // exists. Fails when it cannot be started or exits or takes more than 10 s
-  // (the message quotes the end of its log).
-  static core::Result<std::unique_ptr<WarmthdProcess>> Start(const std::string& binary,
-                                                             const std::string& dir);
+  // exists (warmthd binds it once its store is loaded). Fails when it cannot
+  // be started or exits or takes longer than `patience` (the message quotes
+  // the end of its log).
+  static core::Result<std::unique_ptr<WarmthdProcess>> Start(
+      const std::string& binary, const std::string& dir,
+      std::chrono::seconds patience = std::chrono::seconds(10));
   // SIGKILLs the daemon if it is still running.
   ~WarmthdProcess();
   WarmthdProcess(const WarmthdProcess&) = delete;
   WarmthdProcess& operator=(const WarmthdProcess&) = delete;
 
   const std::string& endpoint() const { return endpoint_; }
+  pid_t pid() const { return pid_; }
   // dir/data/warmth.db: the store, to count what it kept once stopped.
   std::string store_path() const { return dir_ + "/data/warmth.db"; }
 
