@@ -7,6 +7,29 @@
 
 namespace warmth::core {
 
+void Candidates::Set(NudgeKind kind, std::optional<Candidate> c) {
+  const auto it = std::find_if(present_.begin(), present_.end(),
+                               [kind](const Candidate& p) { return p.kind == kind; });
+  if (!c) {
+    if (it != present_.end()) {
+      present_.erase(it);
+    }
+    return;
+  }
+  c->kind = kind;
+  if (it != present_.end()) {
+    *it = std::move(*c);
+  } else {
+    present_.push_back(std::move(*c));
+  }
+}
+
+const Candidate* Candidates::Get(NudgeKind kind) const {
+  const auto it = std::find_if(present_.begin(), present_.end(),
+                               [kind](const Candidate& p) { return p.kind == kind; });
+  return it == present_.end() ? nullptr : &*it;
+}
+
 ContactRecord& ContactIndex::Load(std::int64_t cid, Contact contact) {
   ContactRecord& r = contacts_[cid];
   r.cid = cid;

@@ -19,27 +19,26 @@ void Engine::Refresh(Record& r, TimePoint now) {
   const RuleOptions& rules = options_.rules;
   const auto published = [this](const std::string& k) { return nudges_.IsPublished(k); };
   const double threshold = options_.model.threshold;
-  r.candidates[static_cast<int>(NudgeKind::kCooling)] = CoolingCandidate(
-      r.cid, s, r.contact.circle, half_life, threshold, r.contact.every_max, published);
+  r.candidates.Set(NudgeKind::kCooling,
+                   CoolingCandidate(r.cid, s, r.contact.circle, half_life, threshold,
+                                    r.contact.every_max, published));
   // Compared with the plain COOLING: a rhythm never nudges later than that.
   const auto plain = CoolingCandidate(r.cid, s, r.contact.circle, half_life, threshold);
-  r.candidates[static_cast<int>(NudgeKind::kRhythm)] =
-      RhythmCandidate(r.cid, s, r.contact.circle, rules.rhythm,
-                      plain ? std::optional<TimePoint>(plain->due_at) : std::nullopt);
-  r.candidates[static_cast<int>(NudgeKind::kOnlineOnly)] =
-      OnlineOnlyCandidate(r.cid, s, rules.online_only);
-  r.candidates[static_cast<int>(NudgeKind::kFollowUp)] =
-      FollowUpCandidate(r.cid, s, rules.follow_up);
-  r.candidates[static_cast<int>(NudgeKind::kBirthday)] =
-      // Collecting is not connecting: no birthday nudges for unsorted contacts.
-      r.contact.birthday && r.IsSorted()
-          ? BirthdayCandidate(r.cid, *r.contact.birthday, calendar_, rules.birthday.at, now,
-                              published, s.last_live_at)
-          : std::nullopt;
-  r.candidates[static_cast<int>(NudgeKind::kCallBack)] =
-      CallBackCandidate(r.cid, s, r.IsSorted(), rules.call_back);
+  r.candidates.Set(NudgeKind::kRhythm,
+                   RhythmCandidate(r.cid, s, r.contact.circle, rules.rhythm,
+                                   plain ? std::optional<TimePoint>(plain->due_at) : std::nullopt));
+  r.candidates.Set(NudgeKind::kOnlineOnly, OnlineOnlyCandidate(r.cid, s, rules.online_only));
+  r.candidates.Set(NudgeKind::kFollowUp, FollowUpCandidate(r.cid, s, rules.follow_up));
+  // Collecting is not connecting: no birthday nudges for unsorted contacts.
+  r.candidates.Set(NudgeKind::kBirthday,
+                   r.contact.birthday && r.IsSorted()
+                       ? BirthdayCandidate(r.cid, *r.contact.birthday, calendar_, rules.birthday.at,
+                                           now, published, s.last_live_at)
+                       : std::nullopt);
+  r.candidates.Set(NudgeKind::kCallBack,
+                   CallBackCandidate(r.cid, s, r.IsSorted(), rules.call_back));
   for (NudgeKind kind : slots::kContactRules) {
-    const auto& c = r.candidates[static_cast<int>(kind)];
+    const Candidate* c = r.candidates.Get(kind);
     const Scheduler::Slot slot = slots::Contact(r.cid, kind);
     if (!c || r.contact.muted || nudges_.IsPublished(c->key) || waiting_.Holds(c->key) ||
         (c->expires_at && *c->expires_at <= now)) {
@@ -126,7 +125,7 @@ void Engine::HandleContactRule(Scheduler::Slot slot, TimePoint now) {
   if (r == nullptr) {
     return;
   }
-  const auto& c = r->candidates[static_cast<int>(slots::KindOf(slot))];
+  const Candidate* c = r->candidates.Get(slots::KindOf(slot));
   if (!c || r->contact.muted) {
     return;
   }
@@ -211,7 +210,7 @@ bool Engine::IsCurrent(const Waiting& w, TimePoint now) const {
     // unless you already spoke that day: the call it asks for happened.
     return !live || *live < calendar_.At(calendar_.Day(c.due_at), std::chrono::minutes(0));
   }
-  const auto& current = r.candidates[static_cast<int>(c.kind)];
+  const Candidate* current = r.candidates.Get(c.kind);
   return current && current->key == w.base_key;
 }
 
