@@ -60,6 +60,7 @@ void Engine::FinishLoad(TimePoint now) {
     JournalContact(contacts_.At(cid));
   }
   for (auto& [cid, r] : contacts_) {
+    r.history.ShrinkToFit();
     r.history.MarkStale();
     Refresh(r, now);
   }

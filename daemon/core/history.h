@@ -100,6 +100,10 @@ class History {
   // Refolds if stale or if `params` differ from the last fold's.
   const Summary& Refresh(const FoldParams& params);
   void MarkStale() { stale_ = true; }
+  // Gives back what the events' vector holds beyond them: a history loaded
+  // event by event grew by doubling, which leaves a quarter of it unused on
+  // average.
+  void ShrinkToFit() { events_.shrink_to_fit(); }
   bool stale() const { return stale_; }
   // Valid after Refresh.
   const Summary& summary() const { return summary_; }
