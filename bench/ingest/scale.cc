@@ -4,7 +4,6 @@
 #include <array>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -12,6 +11,7 @@
 #include <sqlite3.h>
 #include <zmq_addon.hpp>
 
+#include "base/proc_status.h"
 #include "bench/ingest/clients.h"
 #include "bench/ingest/warmthd_process.h"
 #include "daemon/core/engine.h"
@@ -38,17 +38,6 @@ double Since(Clock::time_point start) {
 
 std::string Identifier(std::int64_t k) {
   return "p" + std::to_string(k) + "@scale.test";
-}
-
-std::int64_t VmRssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      return std::stoll(line.substr(6));
-    }
-  }
-  return 0;
 }
 
 // The k-th contact named in a round: every contact once per round, in an
@@ -139,22 +128,35 @@ Status BuildStore(const std::string& path, const ScaleLoad& load, core::TimePoin
   return Status::Ok();
 }
 
-// Every column of every contacts row, as warmthd reads them: the least a
-// start-up must read.
-core::Result<double> ScanContacts(const std::string& path) {
+// Seconds that `read` takes on a read-only connection to `path`; its
+// problem ("" when none) fails the measurement.
+template <typename Read>
+core::Result<double> TimeReading(const std::string& path, Read read) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     sqlite3_close(db);
     return Status::Unavailable("cannot open " + path);
   }
   const auto start = Clock::now();
-  std::int64_t rows = 0;
-  std::size_t bytes = 0;
-  {
+  const std::string problem = read(db);
+  const double seconds = Since(start);
+  sqlite3_close(db);
+  if (!problem.empty()) {
+    return Status::Internal(path + ": " + problem);
+  }
+  return seconds;
+}
+
+// Every column of every contacts row, as warmthd reads them: the least a
+// start-up must read.
+core::Result<double> ScanContacts(const std::string& path) {
+  return TimeReading(path, [](sqlite3* db) -> std::string {
     store::Statement scan(db,
                           "SELECT cid, id, display_name, identifiers, circle, city, "
                           "birthday_month, birthday_day, birthday_year, tags, muted, family, "
                           "snoozed_until, created_at, every, every_max FROM contacts");
+    std::int64_t rows = 0;
+    std::size_t bytes = 0;
     while (scan.ok() && scan.Step() == SQLITE_ROW) {
       ++rows;
       for (int col : {1, 2, 3, 5, 9}) {
@@ -164,37 +166,18 @@ core::Result<double> ScanContacts(const std::string& path) {
         bytes += static_cast<std::size_t>(scan.Int(col) & 1);
       }
     }
-  }
-  const double seconds = Since(start);
-  sqlite3_close(db);
-  if (rows == 0 || bytes == 0) {
-    return Status::Internal("scan of " + path + " read no contacts");
-  }
-  return seconds;
+    return rows == 0 || bytes == 0 ? "the scan read no contacts" : "";
+  });
 }
 
-// PRAGMA quick_check over the whole file: what opening the store costs
-// before anything is loaded.
+// PRAGMA quick_check over the whole file, as warmthd runs it on opening.
 core::Result<double> QuickCheck(const std::string& path) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    sqlite3_close(db);
-    return Status::Unavailable("cannot open " + path);
-  }
-  const auto start = Clock::now();
-  std::string result;
-  {
+  return TimeReading(path, [](sqlite3* db) -> std::string {
     store::Statement check(db, "PRAGMA quick_check");
-    if (check.ok() && check.Step() == SQLITE_ROW) {
-      result = check.Text(0);
-    }
-  }
-  const double seconds = Since(start);
-  sqlite3_close(db);
-  if (result != "ok") {
-    return Status::Internal("quick_check of " + path + ": " + result);
-  }
-  return seconds;
+    const std::string result =
+        check.ok() && check.Step() == SQLITE_ROW ? std::string(check.Text(0)) : "no answer";
+    return result == "ok" ? "" : "quick_check: " + result;
+  });
 }
 
 // Requests one at a time over a DEALER, each timed.
@@ -280,7 +263,7 @@ core::Result<std::int64_t> BaseRssKib(zmq::context_t& context, const std::string
   if (auto r = caller.Call(StatusRequest()); !r.ok()) {
     return r.status();
   }
-  const std::int64_t rss = VmRssKib((*daemon)->pid());
+  const std::int64_t rss = base::VmRssKib((*daemon)->pid());
   if (Status s = (*daemon)->Stop(); !s.ok()) {
     return s;
   }
@@ -364,7 +347,7 @@ core::Result<ScaleReport> RunScale(zmq::context_t& context, const ScaleLoad& loa
   report.list = *list;
   report.get = *get;
   report.nudges = *nudges;
-  report.rss_kib = VmRssKib((*daemon)->pid());
+  report.rss_kib = base::VmRssKib((*daemon)->pid());
   if (Status s = (*daemon)->Stop(); !s.ok()) {
     return s;
   }

@@ -1,6 +1,5 @@
 #include "tests/support/process.h"
 
-#include <fstream>
 #include <thread>
 
 #include <fcntl.h>
@@ -123,17 +122,6 @@ void ChildProcess::Kill() {
   }
   ::kill(pid_, SIGKILL);
   Wait();
-}
-
-std::int64_t VmRssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      return std::stoll(line.substr(6));
-    }
-  }
-  return 0;
 }
 
 }  // namespace warmth::testing

@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "base/proc_status.h"
+
 namespace warmth::testing {
 
 // Where a child's standard streams go; "" leaves a stream as the test's own.
@@ -54,7 +56,6 @@ class ChildProcess {
   std::optional<int> wait_status_;  // from waitpid, once reaped
 };
 
-// VmRSS of a process in KiB, from /proc/PID/status; 0 when unreadable.
-std::int64_t VmRssKib(pid_t pid);
+using base::VmRssKib;
 
 }  // namespace warmth::testing
