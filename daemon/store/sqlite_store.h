@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <span>
@@ -28,7 +29,10 @@ struct StoreOptions {
   int autocheckpoint_pages = 16384;
   // 0: no limit. Tests set a small limit to act out a full disk.
   std::int64_t max_page_count = 0;
-  // Run PRAGMA quick_check when opening: refuses a damaged file up front.
+  // Run PRAGMA quick_check when opening: refuses a damaged file before it
+  // is migrated or written to. On a store of the current schema the check
+  // runs in a thread of its own while LoadInto reads, and LoadInto (or the
+  // first Write) returns its verdict.
   bool check_on_open = true;
 };
 
@@ -63,7 +67,8 @@ class SqliteStore {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   // Loads every contact, event, event id, trip and nudge into `engine`
-  // (Load* calls; the caller calls FinishLoad). kInternal on a read error.
+  // (Load* calls; the caller calls FinishLoad). kInternal on a read error,
+  // or when the check on opening found the file damaged (that error first).
   core::Status LoadInto(core::LoadTarget& engine);
 
   // Writes `changes` in one transaction and commits. kUnavailable when the
@@ -102,6 +107,9 @@ class SqliteStore {
   SqliteStore(sqlite3* db, std::string path, StoreOptions options);
   static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages);
   core::Status Migrate();
+  core::Status LoadRows(core::LoadTarget& engine);
+  // The verdict of the check started on opening (waits for it); Ok when none.
+  core::Status Checked();
   core::Status Prepare();
   core::Status Apply(const core::Change& change);
   core::Status WriteContact(const core::ContactRow& c);
@@ -123,8 +131,10 @@ class SqliteStore {
   StoreOptions options_;
   int schema_version_ = 0;
   int wal_pages_ = 0;
-  bool forgot_ = false;         // the transaction being written holds a forget
-  bool scrub_pending_ = false;  // a forget is committed, its WAL not yet truncated
+  bool forgot_ = false;              // the transaction being written holds a forget
+  bool scrub_pending_ = false;       // a forget is committed, its WAL not yet truncated
+  std::future<core::Status> check_;  // the quick_check running since Open
+  core::Status check_status_;
   std::vector<std::unique_ptr<Statement>> statements_;
   Statement* upsert_contact_ = nullptr;
   Statement* delete_identifiers_ = nullptr;

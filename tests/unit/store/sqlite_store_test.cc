@@ -1,5 +1,6 @@
 #include "daemon/store/sqlite_store.h"
 
+#include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -90,6 +91,55 @@ TEST(Migrations, ReopeningKeepsDataAndVersion) {
   auto store = OpenOrDie(path);
   EXPECT_EQ(store->schema_version(), SqliteStore::kSchemaVersion);
   EXPECT_EQ(Load(*store, T0())->Counts().interactions, 1);
+}
+
+// On a store of the current schema the check on opening runs beside the
+// load: a damaged file still opens, but the load reports it damaged, whatever
+// it ran into itself, and no write goes into it.
+TEST(Migrations, ADamagedStoreOpensButNeitherLoadsNorTakesAWrite) {
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  {
+    auto store = OpenOrDie(path);
+    auto engine = Load(*store, T0());
+    std::vector<core::Interaction> many;
+    for (int i = 0; i < 3000; ++i) {
+      many.push_back(Call("e" + std::to_string(i), "p" + std::to_string(i % 300) + "@example.com",
+                          T0() + core::kMinute * i));
+    }
+    engine->Ingest(many, T0() + core::kDay);
+    ASSERT_OK(store->Write(engine->TakeJournal()));
+    store->Checkpoint(0);
+  }
+  const auto size = std::filesystem::file_size(path);
+  ASSERT_GT(size, 20 * 4096u);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2 / 4096 * 4096));
+    const std::string junk(4096, '\x5a');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  const std::string damaged = warmth::testing::ReadFile(path);
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    core::Engine engine(Options(), nullptr);
+    const core::Status loaded = store->LoadInto(engine);
+    EXPECT_EQ(loaded.code(), core::Code::kInternal);
+    EXPECT_NE(loaded.message().find("is damaged (quick_check failed)"), std::string::npos)
+        << loaded.message();
+  }
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    core::Engine engine(Options(), nullptr);
+    engine.FinishLoad(T0());
+    const auto in = Call("late", "q@example.com", T0() + 2 * core::kDay);
+    engine.Ingest(std::span<const core::Interaction>(&in, 1), T0() + 2 * core::kDay);
+    const core::Status wrote = store->Write(engine.TakeJournal());
+    EXPECT_NE(wrote.message().find("is damaged"), std::string::npos) << wrote.message();
+  }
+  EXPECT_TRUE(warmth::testing::ReadFile(path) == damaged) << "the damaged file was written to";
 }
 
 TEST(Migrations, NewerSchemaIsRefusedNotReset) {
