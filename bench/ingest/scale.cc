@@ -9,11 +9,11 @@
 #include <vector>
 
 #include <sqlite3.h>
-#include <zmq_addon.hpp>
 
 #include "base/proc_status.h"
 #include "bench/ingest/clients.h"
 #include "bench/ingest/warmthd_process.h"
+#include "clients/common/client.h"
 #include "daemon/core/engine.h"
 #include "daemon/store/sqlite_store.h"
 #include "daemon/store/statement.h"
@@ -180,59 +180,19 @@ core::Result<double> QuickCheck(const std::string& path) {
   });
 }
 
-// Requests one at a time over a DEALER, each timed.
-class Caller {
- public:
-  Caller(zmq::context_t& context, const std::string& endpoint)
-      : socket_(context, zmq::socket_type::dealer) {
-    socket_.set(zmq::sockopt::linger, 0);
-    socket_.set(zmq::sockopt::rcvtimeo, static_cast<int>(kStartPatience.count() * 1000));
-    socket_.connect(endpoint);
-  }
-
-  // The reply, and its time in µs in `micros`.
-  core::Result<v1::Reply> Call(v1::Request request, double* micros = nullptr) {
-    request.set_request_id("q" + std::to_string(++sent_));
-    const std::string bytes = request.SerializeAsString();
-    const auto start = Clock::now();
-    socket_.send(zmq::message_t(), zmq::send_flags::sndmore);
-    socket_.send(zmq::buffer(bytes), zmq::send_flags::none);
-    std::vector<zmq::message_t> frames;
-    if (!zmq::recv_multipart(socket_, std::back_inserter(frames))) {
-      return Status::Unavailable("warmthd did not answer " + request.request_id());
-    }
-    if (micros != nullptr) {
-      *micros = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-    }
-    v1::Reply reply;
-    if (!reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size())) ||
-        reply.request_id() != request.request_id()) {
-      return Status::Internal("a reply that is not the answer to " + request.request_id());
-    }
-    if (reply.has_error()) {
-      return Status::Internal(request.request_id() + ": " + reply.error().message());
-    }
-    return reply;
-  }
-
- private:
-  zmq::socket_t socket_;
-  std::int64_t sent_ = 0;
-};
-
 // `queries` of what `make` builds, after one to warm up.
 template <typename Make>
-core::Result<QueryTimes> Time(Caller& caller, int queries, Make make) {
+core::Result<QueryTimes> Time(client::Client& caller, int queries, Make make) {
   if (auto r = caller.Call(make()); !r.ok()) {
     return r.status();
   }
   std::vector<double> micros;
   for (int i = 0; i < queries; ++i) {
-    double us = 0;
-    if (auto r = caller.Call(make(), &us); !r.ok()) {
+    const auto start = Clock::now();
+    if (auto r = caller.Call(make()); !r.ok()) {
       return r.status();
     }
-    micros.push_back(us);
+    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
   }
   std::sort(micros.begin(), micros.end());
   return QueryTimes{Quantile(micros, 0.50), Quantile(micros, 0.99)};
@@ -242,6 +202,12 @@ v1::Request StatusRequest() {
   v1::Request r;
   r.mutable_status();
   return r;
+}
+
+// A client that waits as long as a large store takes to load.
+client::Client Connect(zmq::context_t& context, const WarmthdProcess& daemon) {
+  return client::Client(
+      context, client::ClientOptions{daemon.endpoint(), kStartPatience, kStartPatience, {}});
 }
 
 core::Result<std::unique_ptr<WarmthdProcess>> StartPrivate(const std::string& warmthd,
@@ -259,7 +225,7 @@ core::Result<std::int64_t> BaseRssKib(zmq::context_t& context, const std::string
   if (!daemon.ok()) {
     return daemon.status();
   }
-  Caller caller(context, (*daemon)->endpoint());
+  client::Client caller = Connect(context, **daemon);
   if (auto r = caller.Call(StatusRequest()); !r.ok()) {
     return r.status();
   }
@@ -306,7 +272,7 @@ core::Result<ScaleReport> RunScale(zmq::context_t& context, const ScaleLoad& loa
   if (!daemon.ok()) {
     return daemon.status();
   }
-  Caller caller(context, (*daemon)->endpoint());
+  client::Client caller = Connect(context, **daemon);
   auto status = caller.Call(StatusRequest());
   if (!status.ok()) {
     return status.status();
