@@ -4,8 +4,10 @@
 #include <array>
 #include <cerrno>
 #include <csignal>
+#include <iterator>
 #include <span>
 #include <system_error>
+#include <utility>
 #include <variant>
 
 #include <google/protobuf/stubs/logging.h>
@@ -27,8 +29,9 @@ constexpr core::Duration kWriteHold = std::chrono::seconds(1);
 // Warnings about bad client input: at most this many per second.
 constexpr int kWarningsPerSecond = 20;
 
-// The loop's poll items: the API socket, the signals, then CurveSecurity's.
-enum PollItem : std::size_t { kApi, kSignals, kSecurity, kPollItems = kSecurity + 3 };
+// The loop's poll items: the API socket, the signals, the writer's finished
+// commits, then CurveSecurity's.
+enum PollItem : std::size_t { kApi, kSignals, kWriter, kSecurity, kPollItems = kSecurity + 3 };
 static_assert(kPollItems - kSecurity == CurveSecurity::kPollItems);
 
 // Protobuf logs an ERROR to stderr for each string field with invalid UTF-8
@@ -68,7 +71,7 @@ base::SignalFd OpenSignals() {
 }  // namespace
 
 struct Daemon::Pending {
-  transport::Envelope* envelope = nullptr;
+  transport::Envelope envelope;
   v1::Request request;
   v1::Reply reply;
   bool decoded = false;  // decoded and permitted: Redo may answer it again
@@ -98,6 +101,7 @@ void Daemon::OpenStore(TimePoint now) {
     throw StartupError(store.status().message());
   }
   store_ = std::move(store).value();
+  writer_ = std::make_unique<StoreWriter>(*store_);
   const auto load_start = std::chrono::steady_clock::now();
   engine_ = LoadEngine(now);
   const core::EngineCounts counts = engine_->Counts();
@@ -143,9 +147,11 @@ void Daemon::BindSockets(TimePoint started) {
 std::unique_ptr<core::Engine> Daemon::LoadEngine(TimePoint now) {
   auto engine = std::make_unique<core::Engine>(options_.config.engine, zone_,
                                                base::PhoneNormalizerFor(options_.config.me_region));
-  store::SqliteStore* store = store_.get();
-  engine->SetDuplicateOracle(
-      [store](std::string_view id, TimePoint at) { return store->HasEvent(id, at); });
+  // Only after the commit in flight: an event id it holds is in the store.
+  engine->SetDuplicateOracle([this](std::string_view id, TimePoint at) {
+    writer_->WaitIdle();
+    return store_->HasEvent(id, at);
+  });
   if (core::Status s = store_->LoadInto(*engine); !s.ok()) {
     throw StartupError(s.message());
   }
@@ -163,6 +169,7 @@ void Daemon::Run() {
   while (!stop_) {
     Turn();
   }
+  Drain();
   RefuseBacklog();
   systemd_.Stopping();
   spdlog::info("warmthd stopped");
@@ -200,7 +207,11 @@ std::string Daemon::DescribeStatus() const {
 
 void Daemon::Turn() {
   const TimePoint now = clock_.Now();
-  systemd_.Watchdog();
+  // A commit stuck for longer than a beat (a hung disk) silences the
+  // watchdog, as a loop stuck in the write itself would.
+  if (writer_->Running() < systemd_.watchdog_interval()) {
+    systemd_.Watchdog();
+  }
   ReportStatus(false);
   if (now >= writes_held_until_) {
     PublishDue(now);
@@ -210,6 +221,7 @@ void Daemon::Turn() {
   std::array<zmq::pollitem_t, kPollItems> items{};
   items[kApi] = {api_->socket().handle(), 0, ZMQ_POLLIN, 0};
   items[kSignals] = {nullptr, signals_.fd(), ZMQ_POLLIN, 0};
+  items[kWriter] = {nullptr, writer_->fd(), ZMQ_POLLIN, 0};
   std::ranges::copy(security_->PollItems(), items.begin() + kSecurity);
   try {
     zmq::poll(items.data(), items.size(), PollTimeout(now));
@@ -221,12 +233,15 @@ void Daemon::Turn() {
   if ((items[kSignals].revents & ZMQ_POLLIN) != 0) {
     HandleSignals();
   }
+  if ((items[kWriter].revents & ZMQ_POLLIN) != 0) {
+    Finish(clock_.Now());
+  }
   security_->HandleEvents(std::span(items).subspan<kSecurity, CurveSecurity::kPollItems>());
   ServeOrCheckpoint((items[kApi].revents & ZMQ_POLLIN) != 0);
 }
 
 std::chrono::milliseconds Daemon::PollTimeout(TimePoint now) const {
-  if (!backlog_.empty()) {
+  if (!backlog_.empty() && open_.pending.size() < kMaxRequestsPerTurn) {
     return std::chrono::milliseconds(0);  // work is waiting: only look for more
   }
   // Sleep in poll until the next due time: no periodic scans.
@@ -261,13 +276,18 @@ void Daemon::HandleSignals() {
 void Daemon::ServeOrCheckpoint(bool requests_came) {
   if (requests_came || !backlog_.empty()) {
     Serve();
-    // An idle gap: nothing more queued. Checkpoint here rather than in the
-    // middle of a burst, which keeps the ack latency tail short.
-    if (backlog_.empty() && (api_->socket().get(zmq::sockopt::events) & ZMQ_POLLIN) == 0) {
-      store_->Checkpoint(1000);
-    }
+    CheckpointIfIdle(1000);
   } else if (!stop_) {
-    store_->Checkpoint(1);
+    CheckpointIfIdle(1);
+  }
+}
+
+void Daemon::CheckpointIfIdle(int min_pages) {
+  // An idle gap: nothing in flight or queued. Checkpoint here rather than in
+  // the middle of a burst, which keeps the ack latency tail short.
+  if (!writer_->busy() && open_.pending.empty() && backlog_.empty() &&
+      (api_->socket().get(zmq::sockopt::events) & ZMQ_POLLIN) == 0) {
+    store_->Checkpoint(min_pages);
   }
 }
 
@@ -290,51 +310,49 @@ void Daemon::Receive(TimePoint now) {
 void Daemon::Serve() {
   const TimePoint now = clock_.Now();
   Receive(now);
-  std::vector<transport::Envelope> envelopes = backlog_.Take(kMaxRequestsPerTurn);
-  std::vector<Pending> pending(envelopes.size());
-  bool wrote = false;
-  for (std::size_t i = 0; i < envelopes.size(); ++i) {
-    pending[i].envelope = &envelopes[i];
-    wrote = Handle(pending[i], now) || wrote;
+  // One commit for at most kMaxRequestsPerTurn requests, and no more than
+  // that waiting behind the commit in flight: the group commit, pipelined.
+  const std::size_t room =
+      kMaxRequestsPerTurn - std::min(open_.pending.size(), kMaxRequestsPerTurn);
+  for (transport::Envelope& e : backlog_.Take(room)) {
+    Pending& p = open_.pending.emplace_back();
+    p.envelope = std::move(e);
+    Handle(p, now);
   }
-  // One commit for everything this turn changed: the group commit. Replies go
-  // out only after it, so an acknowledged event is on disk.
-  if (wrote && !Commit(now)) {
-    Redo(pending, now);
-  }
-  for (Pending& p : pending) {
-    api_->Send(*p.envelope, p.reply);
-  }
+  Flush();
 }
 
-bool Daemon::Handle(Pending& p, TimePoint now) {
-  const core::Status decoded = transport::DecodeRequest(Bytes(p.envelope->payload), p.request);
+void Daemon::Handle(Pending& p, TimePoint now) {
+  const core::Status decoded = transport::DecodeRequest(Bytes(p.envelope.payload), p.request);
   // The role first: a request the key may not make learns nothing else,
   // and a key removed since it connected may make none at all.
-  const std::optional<Role> role = security_->RoleOf(*p.envelope);
+  const std::optional<Role> role = security_->RoleOf(p.envelope);
   if (!decoded.ok() && role) {
-    WarnBadRequest(now, p.envelope->peer_address, decoded.message());
+    WarnBadRequest(now, p.envelope.peer_address, decoded.message());
     p.Fail(decoded);
-    return false;
+    return;
   }
   if (core::Status s = CheckPermission(role, p.request.body_case()); !s.ok()) {
-    security_->LogDenied(*p.envelope, p.request.request_id(), BodyName(p.request));
+    security_->LogDenied(p.envelope, p.request.request_id(), BodyName(p.request));
     p.Fail(s);
-    return false;
+    return;
   }
   p.decoded = true;
   p.role = *role;
-  const bool read_only = IsReadOnly(p.request.body_case());
-  if (now < writes_held_until_ && !read_only) {
+  if (now < writes_held_until_ && !IsReadOnly(p.request.body_case())) {
     p.Fail(core::Status::Unavailable(service_->store_error() +
                                      " (writes paused); nothing was saved, retry shortly"));
-    return false;
+    return;
   }
   Execute(p, now);
-  return !read_only;
 }
 
 void Daemon::Execute(Pending& p, TimePoint now) {
+  if (ReadsStore(p.request.body_case())) {
+    // It reads the store as well as the engine: after the commit in flight,
+    // so that it sees every change handled before it but this batch's.
+    writer_->WaitIdle();
+  }
   try {
     p.reply = service_->Execute(p.request, now);
   } catch (const std::exception& e) {
@@ -353,7 +371,7 @@ void Daemon::Redo(std::vector<Pending>& pending, TimePoint now) {
       continue;
     }
     if (IsReadOnly(p.request.body_case())) {
-      p.reply = service_->Execute(p.request, now);  // again, on the rebuilt engine
+      Execute(p, now);  // again, on the rebuilt engine
     } else {
       p.Fail(core::Status::Unavailable(service_->store_error() +
                                        "; nothing was saved, retry shortly"));
@@ -367,31 +385,79 @@ void Daemon::WarnBadRequest(TimePoint now, const std::string& peer, const std::s
   }
 }
 
-bool Daemon::Commit(TimePoint now) {
-  const std::vector<core::Change> journal = engine_->TakeJournal();
-  const core::Status s = store_->Write(journal);
-  if (s.ok()) {
-    if (writes_held_until_ != TimePoint{}) {
-      spdlog::info("store writable again");
-      writes_held_until_ = TimePoint{};
-      service_->set_store_error("");
-    }
-    PublishClosed(journal);
-    return true;
+void Daemon::Flush() {
+  if (writer_->busy()) {
+    return;  // open_ waits for the commit in flight
   }
+  std::vector<core::Change> journal = engine_->TakeJournal();
+  if (journal.empty()) {
+    Answer(open_);  // nothing to save
+    open_ = Batch{};
+    return;
+  }
+  writing_ = std::exchange(open_, Batch{});
+  writer_->Submit(std::move(journal));
+}
+
+void Daemon::Finish(TimePoint now) {
+  std::optional<StoreWriter::Done> done = writer_->Collect();
+  if (!done) {
+    return;
+  }
+  if (!done->status.ok()) {
+    Fail(done->status, now);
+    return;
+  }
+  if (writes_held_until_ != TimePoint{}) {
+    spdlog::info("store writable again");
+    writes_held_until_ = TimePoint{};
+    service_->set_store_error("");
+  }
+  PublishClosed(done->journal);
+  Answer(writing_);
+  writing_ = Batch{};
+  Flush();
+}
+
+void Daemon::Fail(const core::Status& s, TimePoint now) {
   spdlog::error("{}; rebuilding state from the store and holding writes for {} ms", s.message(),
                 std::chrono::duration_cast<std::chrono::milliseconds>(kWriteHold).count());
   service_->set_store_error(s.message());
   writes_held_until_ = now + kWriteHold;
   try {
-    engine_ = LoadEngine(now);
+    engine_ = LoadEngine(now);  // without this batch's changes and open_'s
   } catch (const StartupError& e) {
     // The store cannot even be read: nothing sensible is left to do.
     spdlog::critical("cannot reload the store: {}", e.what());
     throw;
   }
   service_->set_engine(engine_.get());
-  return false;
+  // Their nudges are not published: due again on the rebuilt engine.
+  for (Batch* batch : {&writing_, &open_}) {
+    batch->due.clear();
+    Redo(batch->pending, now);
+    Answer(*batch);
+    *batch = Batch{};
+  }
+}
+
+void Daemon::Answer(Batch& batch) {
+  for (const core::Nudge& n : batch.due) {
+    publisher_->Publish(n);
+    spdlog::info("nudge {} ({}) for {}: {}", n.id, core::Name(n.kind),
+                 n.contact_ids.empty() ? std::string("-") : n.contact_ids.front(), n.text);
+  }
+  for (Pending& p : batch.pending) {
+    api_->Send(p.envelope, p.reply);
+  }
+}
+
+void Daemon::Drain() {
+  while (writer_->busy()) {
+    writer_->WaitIdle();
+    Finish(clock_.Now());  // then submits open_, if it changed anything
+  }
+  Flush();  // open_ changed nothing: answered here
 }
 
 void Daemon::PublishClosed(const std::vector<core::Change>& journal) {
@@ -407,14 +473,8 @@ void Daemon::PublishClosed(const std::vector<core::Change>& journal) {
 
 void Daemon::PublishDue(TimePoint now) {
   std::vector<core::Nudge> nudges = engine_->TakeDue(now);
-  if (!Commit(now)) {
-    return;  // not published; due again after the rebuild
-  }
-  for (const core::Nudge& n : nudges) {
-    publisher_->Publish(n);
-    spdlog::info("nudge {} ({}) for {}: {}", n.id, core::Name(n.kind),
-                 n.contact_ids.empty() ? std::string("-") : n.contact_ids.front(), n.text);
-  }
+  std::move(nudges.begin(), nudges.end(), std::back_inserter(open_.due));
+  Flush();
 }
 
 }  // namespace warmth::app

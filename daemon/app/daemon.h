@@ -15,6 +15,7 @@
 #include "daemon/app/request_backlog.h"
 #include "daemon/app/service.h"
 #include "daemon/app/startup_error.h"
+#include "daemon/app/store_writer.h"
 #include "daemon/app/systemd_notifier.h"
 #include "daemon/core/engine.h"
 #include "daemon/store/sqlite_store.h"
@@ -33,7 +34,8 @@ struct DaemonOptions {
 };
 
 // warmthd: owns the store, the engine and the sockets, and runs the loop.
-// One thread; everything happens in Run().
+// Everything happens in Run()'s thread except the commit, which the store's
+// writer thread runs while the loop handles the next requests.
 class Daemon {
  public:
   // Opens the store, loads the engine, binds the sockets. Throws StartupError,
@@ -54,7 +56,13 @@ class Daemon {
   const std::string& store_path() const { return store_->path(); }
 
  private:
-  struct Pending;  // a request of this turn and its reply
+  struct Pending;  // a request and its reply
+  // Requests handled, and due nudges taken, since the last submission: their
+  // replies and publications wait for the commit of what they changed.
+  struct Batch {
+    std::vector<Pending> pending;
+    std::vector<core::Nudge> due;
+  };
 
   void OpenStore(core::TimePoint now);
   void BindSockets(core::TimePoint started);
@@ -72,9 +80,10 @@ class Daemon {
   // Moves requests waiting on the API socket into backlog_; a request that
   // does not fit is answered RESOURCE_EXHAUSTED at once.
   void Receive(core::TimePoint now);
+  // Handles what fits in open_ (kMaxRequestsPerTurn requests), then Flush.
   void Serve();
-  // Decodes, checks and executes one request. True if it changed state.
-  bool Handle(Pending& p, core::TimePoint now);
+  // Decodes, checks and executes one request.
+  void Handle(Pending& p, core::TimePoint now);
   void Execute(Pending& p, core::TimePoint now);
   // After a failed commit: read-only requests again on the rebuilt engine,
   // the others UNAVAILABLE.
@@ -82,12 +91,25 @@ class Daemon {
   // Answers what is left in the backlog at the stop UNAVAILABLE.
   void RefuseBacklog();
 
+  // TakeDue's nudges join open_: published once their commit is done.
   void PublishDue(core::TimePoint now);
-  // Writes the engine's journal, then publishes the state changes it held
-  // (PublishClosed): subscribers never hear of a change that was not saved.
-  // On failure: logs, rebuilds the engine from the store and holds writes
-  // back for a moment. False if it failed.
-  bool Commit(core::TimePoint now);
+  // Unless a commit is in flight: hands the engine's journal to the writer
+  // with open_ waiting on it, or, when nothing changed, answers open_ now.
+  void Flush();
+  // The commit in flight has finished: publishes the state changes it held
+  // (PublishClosed) and its nudges, then replies; subscribers never hear of
+  // a change that was not saved and no client of one that may be lost. On
+  // failure: logs, rebuilds the engine from the store (which drops open_'s
+  // changes too), answers both batches as Redo does and holds writes back
+  // for a moment. Then Flush.
+  void Finish(core::TimePoint now);
+  void Fail(const core::Status& s, core::TimePoint now);
+  void Answer(Batch& batch);
+  // At the stop: the commit in flight and open_'s, then their replies.
+  void Drain();
+  // A PASSIVE checkpoint of at least `min_pages` when no commit is in
+  // flight or waiting.
+  void CheckpointIfIdle(int min_pages);
   // Each nudge whose state the committed `journal` changed, as nudge.closed.
   void PublishClosed(const std::vector<core::Change>& journal);
 
@@ -103,6 +125,7 @@ class Daemon {
   const date::time_zone* zone_;
   DataDirLock data_dir_;
   std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<StoreWriter> writer_;  // after store_: ends before it
   std::unique_ptr<core::Engine> engine_;
   zmq::context_t context_;
   std::unique_ptr<CurveSecurity> security_;
@@ -110,6 +133,8 @@ class Daemon {
   std::unique_ptr<transport::NudgePublisher> publisher_;
   std::unique_ptr<Service> service_;  // holds the store error, "" when healthy
   RequestBacklog backlog_;            // received, not yet handled
+  Batch open_;                        // handled since the last submission
+  Batch writing_;                     // waiting on the commit in flight
   SystemdNotifier systemd_;
   RateLimitedLog bad_requests_;
   bool stop_ = false;

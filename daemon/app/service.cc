@@ -51,6 +51,11 @@ bool IsReadOnly(v1::Request::BodyCase body) {
          body == B::kBackup || body == B::BODY_NOT_SET;
 }
 
+bool ReadsStore(v1::Request::BodyCase body) {
+  using B = v1::Request::BodyCase;
+  return body == B::kGetContact || body == B::kListInteractions || body == B::kBackup;
+}
+
 core::Status CheckPermission(std::optional<Role> role, v1::Request::BodyCase body) {
   if (!role || !Allowed(*role, body)) {
     return Status::PermissionDenied("request: not allowed for this client's key");

@@ -20,6 +20,9 @@ enum class Role { kAdmin, kNotify, kIngest };
 bool Allowed(Role role, v1::Request::BodyCase body);
 // True for requests that change nothing (answered even when the store is down).
 bool IsReadOnly(v1::Request::BodyCase body);
+// True for requests that read the store itself, not only the engine (the
+// store is the daemon's loop's only while no commit is in flight).
+bool ReadsStore(v1::Request::BodyCase body);
 // The one permission check: PERMISSION_DENIED unless `role` may send `body`.
 // nullopt is a key no longer authorized: it may send nothing.
 core::Status CheckPermission(std::optional<Role> role, v1::Request::BodyCase body);

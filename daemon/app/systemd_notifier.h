@@ -26,6 +26,8 @@ class SystemdNotifier {
   // Time left until Watchdog() is due (negative: overdue); nullopt when the
   // unit has no watchdog.
   std::optional<Steady::duration> UntilWatchdog() const;
+  // Half the unit's WatchdogSec: how often Watchdog() beats; zero without one.
+  Steady::duration watchdog_interval() const { return watchdog_interval_; }
 
   // STATUS=`describe()`: always when `force`, else at most every 30 s.
   // `describe` is called only when a status is sent.

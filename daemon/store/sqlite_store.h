@@ -49,8 +49,8 @@ struct InteractionKey {
 };
 
 // The SQLite store: WAL mode, synchronous=FULL, versioned migrations
-// (PRAGMA user_version), prepared statements only. One writer: the daemon's
-// loop thread; not thread-safe.
+// (PRAGMA user_version), prepared statements only. Not thread-safe: one
+// thread at a time (the daemon's writer during a commit, its loop otherwise).
 class SqliteStore {
  public:
   // The newest schema this build knows.

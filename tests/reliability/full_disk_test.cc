@@ -6,7 +6,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <sys/mount.h>
@@ -145,6 +149,116 @@ TEST(FullDisk, WritesFailCleanlyReadsGoOnAndNothingAcknowledgedIsLost) {
   std::cout << "full disk: " << acknowledged << " events acknowledged before the store filled, "
             << "all kept; the failed batch of " << failed.ingest().interactions_size()
             << " was saved whole after the restart; the failed write was answered: " << message
+            << std::endl;
+}
+
+// Clients that send at once fill the store while commits are pipelined: a
+// batch handled while the commit before it runs shares that commit's fate
+// when it fails (the engine is rebuilt from the store). Each reply must tell
+// the truth: every ACCEPTED event is stored, no event of a batch answered
+// UNAVAILABLE is, and the daemon keeps serving.
+TEST(FullDisk, ConcurrentClientsAreToldExactlyWhatWasSaved) {
+  TempDir dir;
+  zmq::context_t context(2);
+  constexpr int kClients = 6;
+  constexpr int kRequests = 400;  // per client, all sent before reading a reply
+  constexpr int kBatch = 10;
+  std::vector<std::set<std::string>> accepted(kClients);
+  std::vector<std::set<std::string>> refused(kClients);
+  std::vector<std::string> problems(kClients);
+  {
+    DaemonProcess daemon(dir, testing::kImmediateConfig, {"--store-max-pages", "96"});
+    ASSERT_TRUE(daemon.Start());
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+      clients.emplace_back([&, c] {
+        zmq::socket_t dealer(context, zmq::socket_type::dealer);
+        dealer.set(zmq::sockopt::sndhwm, 0);
+        dealer.set(zmq::sockopt::rcvhwm, 0);
+        dealer.set(zmq::sockopt::linger, 0);
+        dealer.set(zmq::sockopt::rcvtimeo, 20000);
+        dealer.connect(daemon.api());
+        std::map<std::string, std::vector<std::string>> ids;  // request id -> event ids
+        for (int n = 0; n < kRequests; ++n) {
+          v1::Request r;
+          r.set_request_id("c" + std::to_string(c) + "-" + std::to_string(n));
+          auto& events = ids[r.request_id()];
+          for (int i = 0; i < kBatch; ++i) {
+            auto* in = r.mutable_ingest()->add_interactions();
+            events.push_back(r.request_id() + "-" + std::to_string(i));
+            in->set_event_id(events.back());
+            in->add_contacts("p" + std::to_string((n * kBatch + i) % 40) + "@disk.test");
+            in->set_channel(v1::EMAIL);
+            in->set_direction(v1::OUTBOUND);
+            in->set_source("full-disk-test");
+          }
+          const std::string bytes = r.SerializeAsString();
+          dealer.send(zmq::message_t(), zmq::send_flags::sndmore);
+          dealer.send(zmq::buffer(bytes), zmq::send_flags::none);
+        }
+        for (int n = 0; n < kRequests; ++n) {
+          std::vector<zmq::message_t> frames;
+          if (!zmq::recv_multipart(dealer, std::back_inserter(frames))) {
+            problems[c] += "no reply within 20 s\n";
+            return;
+          }
+          v1::Reply reply;
+          reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size()));
+          const auto it = ids.find(reply.request_id());
+          if (it == ids.end()) {
+            problems[c] += "a reply to no request: " + reply.request_id() + "\n";
+            continue;
+          }
+          if (reply.has_error()) {
+            // Nothing of it was saved, whether the store was full, writes
+            // were held after that, or the backlog was.
+            if (reply.error().code() != v1::Error::UNAVAILABLE &&
+                reply.error().code() != v1::Error::RESOURCE_EXHAUSTED) {
+              problems[c] += reply.error().message() + "\n";
+            }
+            refused[c].insert(it->second.begin(), it->second.end());
+          } else {
+            for (const auto& item : reply.ingest().items()) {
+              if (item.outcome() != v1::IngestResult::ACCEPTED) {
+                problems[c] += item.event_id() + " not accepted\n";
+              }
+            }
+            accepted[c].insert(it->second.begin(), it->second.end());
+          }
+          ids.erase(it);
+        }
+      });
+    }
+    for (std::thread& t : clients) {
+      t.join();
+    }
+    EXPECT_TRUE(daemon.Running());
+    EXPECT_EQ(daemon.Stop(), 0) << daemon.Log();
+  }
+  StoreReader store(dir.File("data/warmth.db"));
+  EXPECT_EQ(store.IntegrityCheck(), "ok");
+  std::set<std::string> stored;
+  store.Query("SELECT event_id FROM interactions",
+              [&](const std::vector<std::string>& row) { stored.insert(row[0]); });
+  std::size_t acknowledged = 0;
+  std::size_t not_saved = 0;
+  int wrong = 0;
+  for (int c = 0; c < kClients; ++c) {
+    EXPECT_EQ(problems[c], "") << "client " << c;
+    EXPECT_FALSE(refused[c].empty()) << "client " << c << " never saw the store full";
+    for (const std::string& id : accepted[c]) {
+      wrong += stored.contains(id) ? 0 : 1;
+    }
+    for (const std::string& id : refused[c]) {
+      wrong += stored.contains(id) ? 1 : 0;
+    }
+    acknowledged += accepted[c].size();
+    not_saved += refused[c].size();
+  }
+  EXPECT_EQ(wrong, 0) << "events acknowledged but not stored, or refused but stored";
+  EXPECT_EQ(stored.size(), acknowledged);
+  std::cout << "full disk, " << kClients << " pipelining clients: " << acknowledged
+            << " events acknowledged and stored, " << not_saved << " refused and not stored"
             << std::endl;
 }
 
