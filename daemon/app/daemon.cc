@@ -241,7 +241,7 @@ void Daemon::Turn() {
 }
 
 std::chrono::milliseconds Daemon::PollTimeout(TimePoint now) const {
-  if (!backlog_.empty() && open_.pending.size() < kMaxRequestsPerTurn) {
+  if (!backlog_.empty() && open_.pending.size() < kMaxRequestsPerCommit) {
     return std::chrono::milliseconds(0);  // work is waiting: only look for more
   }
   // Sleep in poll until the next due time: no periodic scans.
@@ -310,10 +310,12 @@ void Daemon::Receive(TimePoint now) {
 void Daemon::Serve() {
   const TimePoint now = clock_.Now();
   Receive(now);
-  // One commit for at most kMaxRequestsPerTurn requests, and no more than
-  // that waiting behind the commit in flight: the group commit, pipelined.
+  // A turn handles at most kMaxRequestsPerTurn requests; while a commit is
+  // in flight, turns add to open_ up to kMaxRequestsPerCommit, which then
+  // share the next commit: the group commit, pipelined.
   const std::size_t room =
-      kMaxRequestsPerTurn - std::min(open_.pending.size(), kMaxRequestsPerTurn);
+      std::min(kMaxRequestsPerTurn,
+               kMaxRequestsPerCommit - std::min(open_.pending.size(), kMaxRequestsPerCommit));
   for (transport::Envelope& e : backlog_.Take(room)) {
     Pending& p = open_.pending.emplace_back();
     p.envelope = std::move(e);
@@ -389,13 +391,14 @@ void Daemon::Flush() {
   if (writer_->busy()) {
     return;  // open_ waits for the commit in flight
   }
-  std::vector<core::Change> journal = engine_->TakeJournal();
+  std::vector<core::Change> journal = engine_->TakeJournal(std::move(spare_journal_));
   if (journal.empty()) {
+    spare_journal_ = std::move(journal);
     Answer(open_);  // nothing to save
-    open_ = Batch{};
     return;
   }
-  writing_ = std::exchange(open_, Batch{});
+  // The two batches trade places: each keeps its vectors' memory.
+  std::swap(writing_, open_);
   writer_->Submit(std::move(journal));
 }
 
@@ -414,8 +417,8 @@ void Daemon::Finish(TimePoint now) {
     service_->set_store_error("");
   }
   PublishClosed(done->journal);
+  spare_journal_ = std::move(done->journal);
   Answer(writing_);
-  writing_ = Batch{};
   Flush();
 }
 
@@ -437,7 +440,6 @@ void Daemon::Fail(const core::Status& s, TimePoint now) {
     batch->due.clear();
     Redo(batch->pending, now);
     Answer(*batch);
-    *batch = Batch{};
   }
 }
 
@@ -450,6 +452,8 @@ void Daemon::Answer(Batch& batch) {
   for (Pending& p : batch.pending) {
     api_->Send(p.envelope, p.reply);
   }
+  batch.pending.clear();
+  batch.due.clear();
 }
 
 void Daemon::Drain() {

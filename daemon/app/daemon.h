@@ -80,7 +80,8 @@ class Daemon {
   // Moves requests waiting on the API socket into backlog_; a request that
   // does not fit is answered RESOURCE_EXHAUSTED at once.
   void Receive(core::TimePoint now);
-  // Handles what fits in open_ (kMaxRequestsPerTurn requests), then Flush.
+  // Handles what fits in open_ (kMaxRequestsPerTurn requests a turn, up to
+  // kMaxRequestsPerCommit), then Flush.
   void Serve();
   // Decodes, checks and executes one request.
   void Handle(Pending& p, core::TimePoint now);
@@ -104,6 +105,8 @@ class Daemon {
   // for a moment. Then Flush.
   void Finish(core::TimePoint now);
   void Fail(const core::Status& s, core::TimePoint now);
+  // Publishes the batch's nudges and sends its replies, then empties it
+  // (its vectors keep their memory).
   void Answer(Batch& batch);
   // At the stop: the commit in flight and open_'s, then their replies.
   void Drain();
@@ -131,10 +134,11 @@ class Daemon {
   std::unique_ptr<CurveSecurity> security_;
   std::unique_ptr<transport::ApiServer> api_;
   std::unique_ptr<transport::NudgePublisher> publisher_;
-  std::unique_ptr<Service> service_;  // holds the store error, "" when healthy
-  RequestBacklog backlog_;            // received, not yet handled
-  Batch open_;                        // handled since the last submission
-  Batch writing_;                     // waiting on the commit in flight
+  std::unique_ptr<Service> service_;         // holds the store error, "" when healthy
+  RequestBacklog backlog_;                   // received, not yet handled
+  Batch open_;                               // handled since the last submission
+  Batch writing_;                            // waiting on the commit in flight
+  std::vector<core::Change> spare_journal_;  // written, its memory kept for the next
   SystemdNotifier systemd_;
   RateLimitedLog bad_requests_;
   bool stop_ = false;

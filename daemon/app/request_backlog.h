@@ -11,9 +11,14 @@
 
 namespace warmth::app {
 
-// Requests handled per turn: they share one commit. Clients pipelining more
-// than this keep a window of 2-4x it (TOOLING.md).
+// Requests handled per turn. Clients pipelining more than this keep a
+// window of 2-4x it (TOOLING.md).
 inline constexpr std::size_t kMaxRequestsPerTurn = 256;
+// Requests that share one commit at most: what turns handled while the
+// commit before was in flight. Under load a commit's pages (contact_events
+// is clustered by contact) are written once for more events; at 8 clients
+// and 1 interaction per request, 1024 gave 1.2-1.5x the ingest rate of 256.
+inline constexpr std::size_t kMaxRequestsPerCommit = 4 * kMaxRequestsPerTurn;
 // Back-pressure. Each turn reads up to kMaxReadsPerTurn requests off the
 // socket into the backlog (ZeroMQ's own pipes hold at most RCVHWM = 1000
 // messages per client besides). Reading ahead of what a turn handles is what

@@ -463,11 +463,11 @@ std::vector<ContactView> Engine::ListInCreationOrder(bool include_unsorted, std:
   return out;
 }
 
-std::vector<Change> Engine::TakeJournal() {
+std::vector<Change> Engine::TakeJournal(std::vector<Change> spare) {
   unjournaled_events_.clear();
-  std::vector<Change> out;
-  out.swap(journal_);
-  return out;
+  spare.clear();
+  spare.swap(journal_);
+  return spare;
 }
 
 EngineCounts Engine::Counts() const {

@@ -141,7 +141,10 @@ class Engine final : public LoadTarget {
   // When TakeDue next has something to do; nullopt: never, until a request.
   std::optional<TimePoint> NextDue(TimePoint now);
 
-  std::vector<Change> TakeJournal();
+  // `spare`: a journal handed back once written; the next one reuses its
+  // memory instead of growing from nothing (a journal of a few thousand
+  // changes was allocated and freed whole at every commit).
+  std::vector<Change> TakeJournal(std::vector<Change> spare = {});
   // Replay has no store: without a journal it skips copying every change.
   void set_journaling(bool on) { journaling_ = on; }
   EngineCounts Counts() const;

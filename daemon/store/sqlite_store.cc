@@ -154,6 +154,16 @@ Status SqliteStore::Migrate() {
   if (Status s = Exec("PRAGMA secure_delete=ON"); !s.ok()) {
     return s;
   }
+  // SQLite's own page cache (2 MiB by default): the contact_events pages a
+  // commit touches are spread over every contact written to, and a page
+  // that fell out of the cache was read back from the file (pread) before
+  // being changed, on the writer's core.
+  if (options_.cache_kib > 0) {
+    const std::string pragma = "PRAGMA cache_size=-" + std::to_string(options_.cache_kib);
+    if (Status s = Exec(pragma.c_str()); !s.ok()) {
+      return s;
+    }
+  }
   sqlite3_wal_hook(db_, &SqliteStore::OnWalCommit, this);
   // After a checkpoint the WAL file is cut back to this size.
   if (Status s = Exec("PRAGMA journal_size_limit=67108864"); !s.ok()) {

@@ -27,6 +27,8 @@ struct StoreOptions {
   // also checkpoints in idle gaps (Checkpoint), which keeps the latency tail
   // off the ingest path.
   int autocheckpoint_pages = 16384;
+  // The page cache's bound, KiB (PRAGMA cache_size); 0: SQLite's 2 MiB.
+  int cache_kib = 32768;
   // 0: no limit. Tests set a small limit to act out a full disk.
   std::int64_t max_page_count = 0;
   // Run PRAGMA quick_check when opening: refuses a damaged file before it

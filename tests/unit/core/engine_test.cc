@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <map>
+#include <variant>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -89,6 +91,24 @@ TEST_F(EngineTest, DuplicateOracleDecidesOnHashMatch) {
   // An unseen id never reaches the store.
   IngestOne(Make("e2", {"alice@example.com"}, Channel::kCall, Direction::kMutual, T0()), T0());
   EXPECT_EQ(asked, 1);
+}
+
+// The daemon hands each written journal back for the next one to reuse:
+// the next journal holds only what changed since, never a written change
+// twice, and an event id in it is still known to be unwritten.
+TEST_F(EngineTest, AJournalHandedBackIsReusedEmpty) {
+  IngestOne(Make("e1", {"alice@example.com"}, Channel::kCall, Direction::kMutual, T0()), T0());
+  std::vector<Change> written = engine_.TakeJournal();
+  ASSERT_FALSE(written.empty());
+  const std::size_t capacity = written.capacity();
+  EXPECT_TRUE(engine_.TakeJournal(std::move(written)).empty());
+  IngestOne(Make("e2", {"alice@example.com"}, Channel::kEmail, Direction::kOutbound, T0()), T0());
+  const std::vector<Change> next = engine_.TakeJournal();
+  ASSERT_EQ(next.size(), 1U);
+  const auto* row = std::get_if<InteractionRow>(&next.front());
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->interaction.event_id, "e2");
+  EXPECT_GE(next.capacity(), capacity);
 }
 
 TEST_F(EngineTest, RejectsEventsFromTheFuture) {
