@@ -391,7 +391,7 @@ void Daemon::Flush() {
   if (writer_->busy()) {
     return;  // open_ waits for the commit in flight
   }
-  std::vector<core::Change> journal = engine_->TakeJournal(std::move(spare_journal_));
+  std::vector<core::Change> journal = engine_->TakeJournal(std::exchange(spare_journal_, {}));
   if (journal.empty()) {
     spare_journal_ = std::move(journal);
     Answer(open_);  // nothing to save

@@ -121,24 +121,7 @@ void SqliteStore::Rollback() {
   }
 }
 
-Status SqliteStore::Migrate() {
-  // A file that is not a database fails here, at its first read.
-  Statement version(db_, "PRAGMA user_version");
-  if (!version.ok() || version.Step() != SQLITE_ROW) {
-    const int code = sqlite3_errcode(db_);
-    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
-      return Status::Internal("store: " + path_ + " is not a warmth database or is damaged");
-    }
-    return Error("reading the schema version");
-  }
-  schema_version_ = static_cast<int>(version.Int(0));
-  version.Reset();
-  if (schema_version_ > kSchemaVersion) {
-    return Status::FailedPrecondition("store: " + path_ + " has schema version " +
-                                      std::to_string(schema_version_) +
-                                      ", newer than this warmthd understands (" +
-                                      std::to_string(kSchemaVersion) + "); run a newer warmthd");
-  }
+Status SqliteStore::Configure() {
   if (Status s = Exec("PRAGMA journal_mode=WAL"); !s.ok()) {
     return s;
   }
@@ -174,6 +157,30 @@ Status SqliteStore::Migrate() {
     if (Status s = Exec(pragma.c_str()); !s.ok()) {
       return s;
     }
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::Migrate() {
+  // A file that is not a database fails here, at its first read.
+  Statement version(db_, "PRAGMA user_version");
+  if (!version.ok() || version.Step() != SQLITE_ROW) {
+    const int code = sqlite3_errcode(db_);
+    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+      return Status::Internal("store: " + path_ + " is not a warmth database or is damaged");
+    }
+    return Error("reading the schema version");
+  }
+  schema_version_ = static_cast<int>(version.Int(0));
+  version.Reset();
+  if (schema_version_ > kSchemaVersion) {
+    return Status::FailedPrecondition("store: " + path_ + " has schema version " +
+                                      std::to_string(schema_version_) +
+                                      ", newer than this warmthd understands (" +
+                                      std::to_string(kSchemaVersion) + "); run a newer warmthd");
+  }
+  if (Status s = Configure(); !s.ok()) {
+    return s;
   }
   if (options_.check_on_open && schema_version_ == kSchemaVersion) {
     // Nothing to migrate: the check reads the file on a connection and a

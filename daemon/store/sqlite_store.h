@@ -108,6 +108,9 @@ class SqliteStore {
  private:
   SqliteStore(sqlite3* db, std::string path, StoreOptions options);
   static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages);
+  // The connection's pragmas: WAL, synchronous=FULL, secure_delete, the
+  // page cache, the WAL hook and size limit, max_page_count.
+  core::Status Configure();
   core::Status Migrate();
   core::Status LoadRows(core::LoadTarget& engine);
   // The verdict of the check started on opening (waits for it); Ok when none.
