@@ -22,7 +22,7 @@ expected=$(
   for per in 1 10; do
     echo "sqlite $per 1"
     for clients in 1 2; do
-      for mode in raw pipeline warmthd; do echo "$mode $per $clients"; done
+      for mode in raw pipeline warmthd warmthd-half; do echo "$mode $per $clients"; done
     done
   done
   echo "warmthd-known 10 1"
@@ -49,6 +49,8 @@ awk -F'\t' -v expected="$expected" '
     exit bad
   }' "$work/out.tsv" || { cat "$work/out.tsv"; exit 1; }
 grep -q '^# new identifiers: .*known/new = ' "$work/out.tsv" || { echo "FAIL: no new/known line"; exit 1; }
+grep -q '^# warmthd at half its peak (.*ack p50 .* ms, p99 .* ms' "$work/out.tsv" ||
+  { echo "FAIL: no half-load latency line"; cat "$work/out.tsv"; exit 1; }
 echo "ok: $(grep -vc '^#' "$work/out.tsv") lines"
 
 # --scale on two small stores: warmth-bench exits 1 unless warmthd loaded

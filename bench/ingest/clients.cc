@@ -37,6 +37,7 @@ core::Result<Measurement> RunClients(zmq::context_t& context, const ClientLoad& 
         load.fresh_contacts ? std::int64_t{3} * per_client * k : std::int64_t{load.contacts} * k;
     options.timeout = load.timeout;
     options.duration = load.duration;
+    options.requests_per_s = load.events_per_s / clients / std::max(1, load.per_request);
     options.deadline = load.duration + std::chrono::minutes(5);
     threads.emplace_back([&context, options, slot = &reports[static_cast<std::size_t>(k)]] {
       *slot = RunLoad(context, options);

@@ -49,6 +49,9 @@ struct ClientLoad {
   int contact_digits = 0;       // zero-padded contact numbers (the same id length in a pair)
   bool fresh_contacts = false;  // every interaction names contacts never named before
   std::chrono::milliseconds timeout{30000};  // a request unanswered this long is sent again
+  // Events a second in all, split evenly over the clients; 0: as fast as
+  // the windows allow (saturated).
+  double events_per_s = 0;
 };
 
 // Runs load.clients warmth-load clients (RunLoad) at once against

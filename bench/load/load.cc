@@ -6,6 +6,7 @@
 #include <cstring>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -245,6 +246,7 @@ core::Result<LoadReport> RunLoad(zmq::context_t& context, const LoadOptions& opt
       }
     }
     bool blocked = false;
+    std::optional<Clock::time_point> paced;  // when the next new request is due
     while (static_cast<std::int64_t>(flying.size()) < options.window) {
       const bool again = !queue.empty();
       if (again && done[static_cast<std::size_t>(queue.front())]) {
@@ -253,6 +255,18 @@ core::Result<LoadReport> RunLoad(zmq::context_t& context, const LoadOptions& opt
       }
       if (!again && fresh >= target) {
         break;
+      }
+      if (!again && options.requests_per_s > 0) {
+        const auto due =
+            start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                        static_cast<double>(fresh) / options.requests_per_s));
+        // Sent up to a millisecond early (poll's resolution): a paced
+        // client sleeps between sends rather than spinning on a core
+        // the daemon shares.
+        if (due > now + std::chrono::milliseconds(1)) {
+          paced = due;
+          break;
+        }
       }
       if (!send(again ? queue.front() : fresh)) {
         blocked = true;
@@ -275,12 +289,15 @@ core::Result<LoadReport> RunLoad(zmq::context_t& context, const LoadOptions& opt
     if (blocked) {
       wake = std::min(wake, now + std::chrono::milliseconds(5));
     }
+    if (paced) {
+      wake = std::min(wake, *paced);
+    }
     if (options.duration.count() > 0 && target == batches) {
       wake = std::min(wake, start + options.duration);
     }
     zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1,
-              std::max(std::chrono::duration_cast<std::chrono::milliseconds>(wake - now),
+              std::max(std::chrono::ceil<std::chrono::milliseconds>(wake - now),
                        std::chrono::milliseconds(0)));
     while (true) {
       zmq::message_t first;

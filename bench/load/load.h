@@ -36,6 +36,9 @@ struct LoadOptions {
   // passed since the start; the run ends when the batches sent are
   // acknowledged, and LoadReport::events counts only theirs.
   std::chrono::milliseconds duration{0};
+  // At most this many new requests a second, evenly spaced (a paced load,
+  // for latency below saturation); 0: as fast as the window allows.
+  double requests_per_s = 0;
   // Percent of events (0-100) given a random time in the year before the
   // run (a backfill: each one makes its contacts refold their histories);
   // the others are 1 ms apart in event order, ending at the start of the run.
