@@ -33,7 +33,7 @@ fi
 awk -F'\t' -v dir="$work" '
   NR == 1 || /^#/ { next }
   $1 == "sqlite" { sqlite_rate[$2] = $4; sqlite_p99[$2] = $7; next }
-  $1 == "raw" || $1 == "pipeline" || $1 == "warmthd" {
+  $1 == "raw" || $1 == "pipeline" || $1 == "warmthd" || $1 == "warmthd-half" {
     f = dir "/" $1 "-" $2 ".dat"; print $3, $4, $7 > f
     if (min == "" || $3 < min) min = $3
     if ($3 > max) max = $3
@@ -51,10 +51,11 @@ ls "$work"/raw-1.dat "$work"/raw-10.dat >/dev/null
 plot_panel() {
   local col=$1 per=$2 line="plot" sep=""
   local -A title=([raw]="raw ack limit" [pipeline]="minimal pipeline" [warmthd]="warmthd"
-    [sqlite]="bare SQLite (1 writer)")
+    [warmthd-half]="warmthd at half its peak" [sqlite]="bare SQLite (1 writer)")
   local -A style=([raw]="lw 2 lc rgb '#1f77b4' pt 7" [pipeline]="lw 2 lc rgb '#2ca02c' pt 5"
-    [warmthd]="lw 3 lc rgb '#d62728' pt 9" [sqlite]="lw 2 dt 2 lc rgb '#7f7f7f' pt -1")
-  for mode in raw pipeline warmthd sqlite; do
+    [warmthd]="lw 3 lc rgb '#d62728' pt 9" [warmthd-half]="lw 2 dt 3 lc rgb '#d62728' pt 8"
+    [sqlite]="lw 2 dt 2 lc rgb '#7f7f7f' pt -1")
+  for mode in raw pipeline warmthd warmthd-half sqlite; do
     [ -f "$work/$mode-$per.dat" ] || continue
     line+="$sep '$work/$mode-$per.dat' using 1:$col with linespoints ${style[$mode]} title '${title[$mode]}'"
     sep=","
