@@ -17,7 +17,8 @@ inline constexpr std::size_t kMaxRequestsPerTurn = 256;
 // Requests that share one commit at most: what turns handled while the
 // commit before was in flight. Under load a commit's pages (contact_events
 // is clustered by contact) are written once for more events; at 8 clients
-// and 1 interaction per request, 1024 gave 1.2-1.5x the ingest rate of 256.
+// and 1 interaction per request, 1024 gave 1.35x and 1.47x the ingest rate
+// of 256 in two A/B runs (docs/performance.md).
 inline constexpr std::size_t kMaxRequestsPerCommit = 4 * kMaxRequestsPerTurn;
 // Back-pressure. Each turn reads up to kMaxReadsPerTurn requests off the
 // socket into the backlog (ZeroMQ's own pipes hold at most RCVHWM = 1000
