@@ -12,6 +12,7 @@
 #include "clients/common/client.h"
 #include "clients/common/format.h"
 #include "daemon/transport/codec.h"
+#include "tests/support/dealer.h"
 #include "tests/support/requests.h"
 #include "tests/support/support.h"
 
@@ -464,30 +465,22 @@ TEST_F(DaemonTest, DamagedStoreIsRefusedNotReset) {
 TEST_F(DaemonTest, AClientThatReadsLateStillGetsEveryReply) {
   ASSERT_TRUE(daemon_.Start());
   constexpr int kRequests = 20000;
-  zmq::socket_t dealer(context_, zmq::socket_type::dealer);
-  dealer.set(zmq::sockopt::rcvhwm, 1);
-  dealer.set(zmq::sockopt::sndhwm, 0);
-  dealer.set(zmq::sockopt::linger, 0);
-  dealer.connect(daemon_.api());
+  testing::PipelinedDealer dealer(context_, daemon_.api(), /*rcvhwm=*/1);
   for (int i = 0; i < kRequests; ++i) {
     v1::Request request;
     request.set_request_id("late-" + std::to_string(i));
     request.mutable_status();
-    const std::string bytes = request.SerializeAsString();
-    dealer.send(zmq::message_t(), zmq::send_flags::sndmore);
-    dealer.send(zmq::buffer(bytes), zmq::send_flags::none);
+    dealer.Send(request);
   }
   // Give the daemon time to answer everything while nobody reads.
   std::this_thread::sleep_for(std::chrono::seconds(2));
   std::set<std::string> answered;
-  dealer.set(zmq::sockopt::rcvtimeo, 5000);
   while (static_cast<int>(answered.size()) < kRequests) {
-    std::vector<zmq::message_t> frames;
-    if (!zmq::recv_multipart(dealer, std::back_inserter(frames))) {
+    const std::optional<v1::Reply> got = dealer.Receive(std::chrono::seconds(5));
+    if (!got) {
       break;  // five seconds without a reply: the rest is lost
     }
-    v1::Reply reply;
-    ASSERT_TRUE(reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size())));
+    const v1::Reply& reply = *got;
     // Answered, or turned away as busy (the backlog is bounded): either
     // way the client knows.
     EXPECT_TRUE(reply.has_status() || reply.error().code() == v1::Error::RESOURCE_EXHAUSTED)
@@ -505,11 +498,7 @@ TEST_F(DaemonTest, SigtermWithRequestsInFlightKeepsExactlyWhatItAcknowledged) {
   ASSERT_TRUE(daemon_.Start());
   constexpr int kRequests = 3000;
   constexpr int kPerRequest = 10;
-  zmq::socket_t dealer(context_, zmq::socket_type::dealer);
-  dealer.set(zmq::sockopt::sndhwm, 0);
-  dealer.set(zmq::sockopt::rcvhwm, 0);
-  dealer.set(zmq::sockopt::linger, 0);
-  dealer.connect(daemon_.api());
+  testing::PipelinedDealer dealer(context_, daemon_.api());
   const core::TimePoint at = Now() - core::kDay;
   for (int i = 0; i < kRequests; ++i) {
     v1::Request request;
@@ -522,23 +511,19 @@ TEST_F(DaemonTest, SigtermWithRequestsInFlightKeepsExactlyWhatItAcknowledged) {
       in->set_direction(v1::OUTBOUND);
       transport::ToProto(at + std::chrono::seconds(i), in->mutable_occurred_at());
     }
-    const std::string bytes = request.SerializeAsString();
-    dealer.send(zmq::message_t(), zmq::send_flags::sndmore);
-    dealer.send(zmq::buffer(bytes), zmq::send_flags::none);
+    dealer.Send(request);
   }
   int stopped = -1;
   std::thread stopper([&] { stopped = daemon_.Stop(); });
   std::int64_t accepted = 0;
   int refused = 0;
   std::set<std::string> answered;
-  dealer.set(zmq::sockopt::rcvtimeo, 3000);
   while (true) {
-    std::vector<zmq::message_t> frames;
-    if (!zmq::recv_multipart(dealer, std::back_inserter(frames))) {
+    const std::optional<v1::Reply> got = dealer.Receive(std::chrono::seconds(3));
+    if (!got) {
       break;  // gone: what was not read off its socket gets no reply
     }
-    v1::Reply reply;
-    ASSERT_TRUE(reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size())));
+    const v1::Reply& reply = *got;
     EXPECT_TRUE(answered.insert(reply.request_id()).second) << "two replies to one request";
     if (reply.has_error()) {
       EXPECT_EQ(reply.error().code(), v1::Error::UNAVAILABLE) << reply.error().message();

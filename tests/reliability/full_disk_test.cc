@@ -17,6 +17,7 @@
 
 #include "clients/common/client.h"
 #include "tests/reliability/harness.h"
+#include "tests/support/dealer.h"
 #include "tests/support/support.h"
 
 namespace warmth {
@@ -172,12 +173,7 @@ TEST(FullDisk, ConcurrentClientsAreToldExactlyWhatWasSaved) {
     std::vector<std::thread> clients;
     for (int c = 0; c < kClients; ++c) {
       clients.emplace_back([&, c] {
-        zmq::socket_t dealer(context, zmq::socket_type::dealer);
-        dealer.set(zmq::sockopt::sndhwm, 0);
-        dealer.set(zmq::sockopt::rcvhwm, 0);
-        dealer.set(zmq::sockopt::linger, 0);
-        dealer.set(zmq::sockopt::rcvtimeo, 20000);
-        dealer.connect(daemon.api());
+        testing::PipelinedDealer dealer(context, daemon.api());
         std::map<std::string, std::vector<std::string>> ids;  // request id -> event ids
         for (int n = 0; n < kRequests; ++n) {
           v1::Request r;
@@ -192,18 +188,15 @@ TEST(FullDisk, ConcurrentClientsAreToldExactlyWhatWasSaved) {
             in->set_direction(v1::OUTBOUND);
             in->set_source("full-disk-test");
           }
-          const std::string bytes = r.SerializeAsString();
-          dealer.send(zmq::message_t(), zmq::send_flags::sndmore);
-          dealer.send(zmq::buffer(bytes), zmq::send_flags::none);
+          dealer.Send(r);
         }
         for (int n = 0; n < kRequests; ++n) {
-          std::vector<zmq::message_t> frames;
-          if (!zmq::recv_multipart(dealer, std::back_inserter(frames))) {
+          const std::optional<v1::Reply> got = dealer.Receive(std::chrono::seconds(20));
+          if (!got) {
             problems[c] += "no reply within 20 s\n";
             return;
           }
-          v1::Reply reply;
-          reply.ParseFromArray(frames.back().data(), static_cast<int>(frames.back().size()));
+          const v1::Reply& reply = *got;
           const auto it = ids.find(reply.request_id());
           if (it == ids.end()) {
             problems[c] += "a reply to no request: " + reply.request_id() + "\n";
