@@ -30,6 +30,12 @@ const Candidate* Candidates::Get(NudgeKind kind) const {
   return it == present_.end() ? nullptr : &*it;
 }
 
+void ContactIndex::Reserve(std::size_t n) {
+  contacts_.reserve(n);
+  by_id_.reserve(n);
+  by_identifier_.reserve(n);
+}
+
 ContactRecord& ContactIndex::Load(std::int64_t cid, Contact contact) {
   ContactRecord& r = contacts_[cid];
   r.cid = cid;

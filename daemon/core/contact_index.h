@@ -88,6 +88,8 @@ class ContactIndex {
   // refused.
   explicit ContactIndex(PhoneNormalizer phone = {}) : phone_(std::move(phone)) {}
 
+  // Room for `n` contacts with an identifier each, before loading them.
+  void Reserve(std::size_t n);
   // A stored contact, as loaded.
   ContactRecord& Load(std::int64_t cid, Contact contact);
   // A new record with the next number, id `id` and no identifiers.

@@ -20,6 +20,10 @@ Engine::Engine(EngineOptions options, const date::time_zone* zone, PhoneNormaliz
 
 // --- Loading -----------------------------------------------------------------
 
+void Engine::ReserveContacts(std::int64_t contacts) {
+  contacts_.Reserve(static_cast<std::size_t>(std::max<std::int64_t>(contacts, 0)));
+}
+
 void Engine::LoadContact(const ContactRow& row) {
   Record& r = contacts_.Load(row.cid, row.contact);
   r.snoozed_until = row.snoozed_until;
@@ -32,9 +36,20 @@ void Engine::LoadEvent(std::int64_t cid, const Event& event) {
   }
 }
 
+void Engine::LoadEvents(std::int64_t cid, std::span<const Event> events) {
+  if (Record* r = contacts_.Get(cid)) {
+    r->history.Load(events);
+  }
+}
+
 void Engine::LoadEventId(std::string_view event_id) {
-  seen_events_.insert(StableHash(event_id));
+  seen_events_.Insert(StableHash(event_id));
   ++interactions_;
+}
+
+void Engine::LoadEventIds(StoredEventIds ids) {
+  interactions_ += ids.rows;
+  seen_events_.Merge(std::move(ids.hashes));
 }
 
 void Engine::LoadTrip(const Trip& trip) {
@@ -100,7 +115,7 @@ Engine::Record& Engine::CreateUnsorted(const std::string& identifier, TimePoint 
 }
 
 bool Engine::IsDuplicate(const std::string& event_id, TimePoint at) const {
-  if (!seen_events_.contains(StableHash(event_id))) {
+  if (!seen_events_.Contains(StableHash(event_id))) {
     return false;
   }
   if (unjournaled_events_.contains(event_id) || !duplicate_oracle_) {
@@ -169,7 +184,7 @@ IngestItem Engine::IngestOne(const Interaction& in, TimePoint now,
     touched.push_back(cid);
     Settle(cid, event);
   }
-  seen_events_.insert(StableHash(in.event_id));
+  seen_events_.Insert(StableHash(in.event_id));
   ++interactions_;
   if (journaling_) {
     unjournaled_events_.insert(in.event_id);

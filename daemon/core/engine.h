@@ -55,9 +55,12 @@ class Engine final : public LoadTarget {
   Engine& operator=(const Engine&) = delete;
 
   // --- Loading a store: Load* in any order, then FinishLoad once. -----------
+  void ReserveContacts(std::int64_t contacts) override;
   void LoadContact(const ContactRow& row) override;
   void LoadEvent(std::int64_t cid, const Event& event) override;  // unknown cid: ignored
+  void LoadEvents(std::int64_t cid, std::span<const Event> events) override;
   void LoadEventId(std::string_view event_id) override;
+  void LoadEventIds(StoredEventIds ids) override;
   void LoadTrip(const Trip& trip) override;
   void LoadNudge(const Nudge& nudge) override;
   // Folds histories and schedules every rule. Also for a fresh engine.
@@ -223,9 +226,9 @@ class Engine final : public LoadTarget {
 
   ContactIndex contacts_;
   // StableHash of every event id: the largest set the engine holds (ten
-  // million at a million contacts), flat so that an id costs about 10 bytes
-  // and no allocation (a node set cost about 40).
-  absl::flat_hash_set<std::uint64_t> seen_events_;
+  // million at a million contacts), about 8 bytes an id (a node set cost
+  // about 40, a flat hash set about 15).
+  EventIdSet seen_events_;
   std::unordered_set<std::string> unjournaled_events_;  // ids not yet handed to the store
   std::int64_t interactions_ = 0;
 

@@ -97,6 +97,19 @@ void History::Add(const Event& e, const FoldParams& params) {
   stale_ = true;
 }
 
+void History::Load(std::span<const Event> sorted) {
+  if (events_.empty()) {
+    events_.assign(sorted.begin(), sorted.end());
+  } else {
+    // Loaded in two parts: merged in time order, ties keeping arrival order.
+    const auto middle = static_cast<std::ptrdiff_t>(events_.size());
+    events_.insert(events_.end(), sorted.begin(), sorted.end());
+    std::inplace_merge(events_.begin(), events_.begin() + middle, events_.end(),
+                       [](const Event& a, const Event& b) { return a.at < b.at; });
+  }
+  stale_ = true;
+}
+
 const Summary& History::Refresh(const FoldParams& params) {
   if (stale_ || params != folded_) {
     summary_ = Summary{};

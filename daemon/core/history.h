@@ -97,6 +97,9 @@ void Step(Summary& s, const Event& e, const FoldParams& params);
 class History {
  public:
   void Add(const Event& e, const FoldParams& params);
+  // Stored events, in time order, appended at once (one allocation of their
+  // size, where Add grows by doubling); the summary is stale until Refresh.
+  void Load(std::span<const Event> sorted);
   // Refolds if stale or if `params` differ from the last fold's.
   const Summary& Refresh(const FoldParams& params);
   void MarkStale() { stale_ = true; }

@@ -2,12 +2,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "daemon/core/cadence.h"
+#include "daemon/core/event_id_set.h"
 #include "daemon/core/history.h"
 #include "daemon/core/types.h"
 
@@ -89,12 +91,26 @@ using Change = std::variant<ContactRow, ContactRemoved, ContactsMerged, Interact
 
 // What a store hands over when it loads: Load* in any order. The engine is
 // one; the store knows only this.
+// The StableHash of every stored event id, as a store reads them for the
+// engine's duplicate check, and how many interactions it read (two with the
+// same id at different times are two, and one hash).
+struct StoredEventIds {
+  EventIdSet hashes;
+  std::int64_t rows = 0;
+};
+
 class LoadTarget {
  public:
   virtual ~LoadTarget() = default;
+  // Room for about this many contacts, made once before they are loaded.
+  virtual void ReserveContacts(std::int64_t contacts) = 0;
   virtual void LoadContact(const ContactRow& row) = 0;
   virtual void LoadEvent(std::int64_t cid, const Event& event) = 0;  // unknown cid: ignored
+  // A contact's stored events at once, in time order; unknown cid: ignored.
+  virtual void LoadEvents(std::int64_t cid, std::span<const Event> events) = 0;
   virtual void LoadEventId(std::string_view event_id) = 0;
+  // Every event id at once (a store reads them beside the other rows).
+  virtual void LoadEventIds(StoredEventIds ids) = 0;
   virtual void LoadTrip(const Trip& trip) = 0;
   virtual void LoadNudge(const Nudge& nudge) = 0;
 };

@@ -2,8 +2,9 @@
 
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "daemon/core/time.h"
 
@@ -48,7 +49,10 @@ class Scheduler {
   void Compact();
 
   std::vector<Entry> heap_;
-  std::unordered_map<Slot, Live> live_;
+  // Flat: six rule slots a contact are looked up, set or cancelled at every
+  // Refresh, most of them cancelled slots that are not there; a node map
+  // cost a cache miss and 40 bytes a slot (docs/performance.md).
+  absl::flat_hash_map<Slot, Live> live_;
   std::uint64_t next_version_ = 1;
 };
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "daemon/core/time.h"
+#include "daemon/store/event_ids.h"
 #include "daemon/store/schema.h"
 #include "daemon/store/statement.h"
 
@@ -22,17 +23,16 @@ namespace {
 
 using core::Status;
 
-bool IsTransient(int code) {
-  const int primary = code & 0xff;
-  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
-         primary == SQLITE_IOERR || primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
+// A file that a second connection opened by its path reaches.
+bool IsPlainFile(const std::string& path) {
+  return !path.empty() && path != ":memory:" && !path.starts_with("file:");
 }
 
 // The store holds the user's relationships: it is created owner-only (0600)
 // whatever the umask, and a store an earlier version left 0644 is narrowed.
 // SQLite gives the WAL and shared-memory files the database file's mode.
 void MakeOwnerOnly(const std::string& path) {
-  if (path.empty() || path == ":memory:" || path.starts_with("file:")) {
+  if (!IsPlainFile(path)) {
     return;
   }
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -96,13 +96,7 @@ SqliteStore::~SqliteStore() {
 }
 
 Status SqliteStore::Error(std::string_view what) const {
-  const int code = sqlite3_extended_errcode(db_);
-  std::string message = "store: " + std::string(what) + ": " + sqlite3_errmsg(db_);
-  if ((code & 0xff) == SQLITE_FULL) {
-    message = "store: " + std::string(what) + ": the disk or database is full";
-  }
-  return IsTransient(code) ? Status::Unavailable(std::move(message))
-                           : Status::Internal(std::move(message));
+  return ErrorOf(db_, what);
 }
 
 Status SqliteStore::Exec(const char* sql) {
@@ -355,27 +349,15 @@ Status SqliteStore::LoadInto(core::LoadTarget& engine) {
 }
 
 Status SqliteStore::LoadRows(core::LoadTarget& engine) {
-  Status s = Scan(
-      "SELECT cid, id, display_name, identifiers, circle, city, birthday_month, birthday_day, "
-      "birthday_year, tags, muted, family, snoozed_until, created_at, every, every_max "
-      "FROM contacts",
-      "loading contacts", [&](const Statement& q) { engine.LoadContact(ContactRowOf(q)); });
-  if (s.ok()) {
-    s = Scan(
-        "SELECT cid, occurred_at, channel, direction, pitch, new_thread, missed "
-        "FROM contact_events "
-        "ORDER BY cid, occurred_at, seq",
-        "loading interactions", [&](const Statement& q) {
-          engine.LoadEvent(q.Int(0), core::Event{core::FromUnixMicros(q.Int(1)),
-                                                 static_cast<core::Channel>(q.Int(2)),
-                                                 static_cast<core::Direction>(q.Int(3)),
-                                                 q.Int(4) != 0, q.Int(5) != 0, q.Int(6) != 0});
-        });
+  // The event ids are the largest part of a load and no other part needs
+  // them: a thread reads them on a connection of its own (to a file; an
+  // in-memory store's are read here, after the rest) while this one reads
+  // the contacts and their events (docs/performance.md).
+  std::future<core::Result<core::StoredEventIds>> beside;
+  if (IsPlainFile(path_)) {
+    beside = std::async(std::launch::async, [path = path_] { return ReadEventIds(path); });
   }
-  if (s.ok()) {
-    s = Scan("SELECT event_id FROM interactions", "loading event ids",
-             [&](const Statement& q) { engine.LoadEventId(q.Text(0)); });
-  }
+  Status s = LoadContactsAndEvents(engine);
   if (s.ok()) {
     s = Scan("SELECT id, city, starts_at, ends_at, tags FROM trips", "loading trips",
              [&](const Statement& q) {
@@ -389,6 +371,52 @@ Status SqliteStore::LoadRows(core::LoadTarget& engine) {
         "SELECT id, key, kind, contact_ids, text, warmth, suggested_channel, due_at, "
         "published_at, trip_id, state, snoozed_until FROM nudges",
         "loading nudges", [&](const Statement& q) { engine.LoadNudge(NudgeOf(q)); });
+  }
+  if (beside.valid() || s.ok()) {  // the thread is joined whatever happened here
+    auto ids = beside.valid() ? beside.get() : ReadEventIds(db_);
+    if (s.ok() && !ids.ok()) {
+      s = ids.status();
+    } else if (s.ok()) {
+      engine.LoadEventIds(std::move(ids).value());
+    }
+  }
+  return s;
+}
+
+Status SqliteStore::LoadContactsAndEvents(core::LoadTarget& engine) {
+  Status s = Scan("SELECT max(cid) FROM contacts", "loading contacts", [&](const Statement& q) {
+    constexpr std::int64_t kMostReserved = std::int64_t{1} << 24;  // against a number set by hand
+    engine.ReserveContacts(std::clamp<std::int64_t>(q.Int(0), 0, kMostReserved));
+  });
+  if (s.ok()) {
+    s = Scan(
+        "SELECT cid, id, display_name, identifiers, circle, city, birthday_month, birthday_day, "
+        "birthday_year, tags, muted, family, snoozed_until, created_at, every, every_max "
+        "FROM contacts",
+        "loading contacts", [&](const Statement& q) { engine.LoadContact(ContactRowOf(q)); });
+  }
+  // Each contact's events handed over at once: its history is allocated
+  // once, at its size.
+  std::vector<core::Event> history;
+  std::int64_t cid = 0;
+  if (s.ok()) {
+    s = Scan(
+        "SELECT cid, occurred_at, channel, direction, pitch, new_thread, missed "
+        "FROM contact_events "
+        "ORDER BY cid, occurred_at, seq",
+        "loading interactions", [&](const Statement& q) {
+          if (q.Int(0) != cid && !history.empty()) {
+            engine.LoadEvents(cid, history);
+            history.clear();
+          }
+          cid = q.Int(0);
+          history.push_back(core::Event{
+              core::FromUnixMicros(q.Int(1)), static_cast<core::Channel>(q.Int(2)),
+              static_cast<core::Direction>(q.Int(3)), q.Int(4) != 0, q.Int(5) != 0, q.Int(6) != 0});
+        });
+  }
+  if (s.ok() && !history.empty()) {
+    engine.LoadEvents(cid, history);
   }
   return s;
 }

@@ -113,6 +113,7 @@ class SqliteStore {
   core::Status Configure();
   core::Status Migrate();
   core::Status LoadRows(core::LoadTarget& engine);
+  core::Status LoadContactsAndEvents(core::LoadTarget& engine);
   // The verdict of the check started on opening (waits for it); Ok when none.
   core::Status Checked();
   core::Status Prepare();

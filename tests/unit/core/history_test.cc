@@ -61,6 +61,42 @@ TEST(History, OutOfOrderGivesTheInOrderResult) {
   }
 }
 
+TEST(History, LoadedEventsGiveWhatAddingThemGives) {
+  // A restart hands each contact's stored events over at once; a history
+  // loaded in two parts (a merge's events after its own) is merged in time
+  // order. Either way: the events and the summary of adding them one by one.
+  const ModelOptions m;
+  std::mt19937 rng(11);
+  for (int round = 0; round < 10; ++round) {
+    std::vector<Event> events = RandomEvents(120, rng);
+    std::stable_sort(events.begin(), events.end(),
+                     [](const Event& a, const Event& b) { return a.at < b.at; });
+    History added;
+    for (const Event& e : events) {
+      added.Add(e, Params(m, 30 * kDay));
+    }
+    History loaded;
+    loaded.Load(events);
+    EXPECT_TRUE(loaded.stale());
+    EXPECT_EQ(std::vector<Event>(loaded.events().begin(), loaded.events().end()), events);
+    ExpectSameSummary(loaded.Refresh(Params(m, 30 * kDay)), added.Refresh(Params(m, 30 * kDay)));
+
+    std::vector<Event> odd;
+    std::vector<Event> even;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      (i % 2 == 0 ? even : odd).push_back(events[i]);
+    }
+    History halves;
+    halves.Load(even);
+    halves.Load(odd);
+    ASSERT_EQ(halves.size(), events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      EXPECT_EQ(halves.events()[i].at, events[i].at) << i;
+    }
+    ExpectSameSummary(halves.Refresh(Params(m, 30 * kDay)), added.Refresh(Params(m, 30 * kDay)));
+  }
+}
+
 TEST(History, BackfillOfOldEventChangesWarmthExactly) {
   const ModelOptions m;
   History h;

@@ -482,6 +482,67 @@ TEST(SqliteStore, HasEventFindsIdsUnderTheirTimeAndUnderAnother) {
   EXPECT_FALSE(store->HasEvent("evt-2", T0()));
 }
 
+// Each contact's history (view.interactions) and whether every stored
+// event id is known: what a restart must give back, whichever way it read
+// the ids.
+void ExpectLoadedAsWritten(core::Engine& engine, SqliteStore& store, TimePoint now) {
+  engine.SetDuplicateOracle(
+      [&store](std::string_view id, TimePoint at) { return store.HasEvent(id, at); });
+  EXPECT_EQ(engine.Counts().interactions, 400);
+  EXPECT_EQ(engine.Counts().unsorted, 40);
+  for (int c = 0; c < 40; ++c) {
+    const auto view = engine.GetContact("p" + std::to_string(c) + "@example.com", now);
+    ASSERT_TRUE(view.has_value()) << c;
+    // Ten of its own; p0 is also named by every fifth of the others'.
+    EXPECT_EQ(view->interactions, c == 0 ? 80 : 10) << c;
+  }
+  std::vector<core::Interaction> again;
+  for (int i = 0; i < 400; i += 7) {
+    again.push_back(Call("mail-" + std::to_string(i), "p1@example.com", T0() + core::kHour));
+  }
+  again.push_back(Call("mail-new", "p1@example.com", T0() + core::kHour));
+  const auto items = engine.Ingest(again, now);
+  for (std::size_t i = 0; i + 1 < items.size(); ++i) {
+    EXPECT_EQ(items[i].outcome, core::IngestOutcome::kDuplicate) << items[i].event_id;
+  }
+  EXPECT_EQ(items.back().outcome, core::IngestOutcome::kAccepted);
+}
+
+TEST(SqliteStore, EveryEventIdAndHistoryComesBackFromAFileAndFromMemory) {
+  // A file's event ids are read on a thread and a connection of their own
+  // beside the contacts and their events; an in-memory store's after them,
+  // on its one connection. 400 interactions of 40 contacts, ten each, every
+  // fifth of them also naming p0.
+  TempDir dir;
+  const std::string path = dir.File("w.db");
+  const TimePoint now = T0() + 30 * core::kDay;
+  const auto write = [&](SqliteStore& store) {
+    auto engine = Load(store, T0());
+    std::vector<core::Interaction> batch;
+    for (int i = 0; i < 400; ++i) {
+      core::Interaction in =
+          Call("mail-" + std::to_string(i), "p" + std::to_string(i % 40) + "@example.com",
+               T0() + std::chrono::minutes(i));
+      if (i % 5 == 0 && i % 40 != 0) {
+        in.contacts.push_back("p0@example.com");
+      }
+      batch.push_back(std::move(in));
+    }
+    engine->Ingest(batch, now);
+    ASSERT_OK(store.Write(engine->TakeJournal()));
+  };
+  {
+    auto store = OpenOrDie(path);
+    write(*store);
+  }
+  auto on_file = OpenOrDie(path);
+  ExpectLoadedAsWritten(*Load(*on_file, now), *on_file, now);
+
+  auto in_memory = OpenOrDie(":memory:");
+  write(*in_memory);
+  ExpectLoadedAsWritten(*Load(*in_memory, now), *in_memory, now);
+}
+
 TEST(SqliteStore, MergeMovesHistoryToTheNewContact) {
   TempDir dir;
   const std::string path = dir.File("w.db");
