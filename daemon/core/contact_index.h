@@ -42,10 +42,10 @@ struct ContactRecord {
   std::int64_t cid = 0;
   Contact contact;
   History history;
-  std::optional<TimePoint> snoozed_until;
+  OptionalTime snoozed_until;
   TimePoint created_at;
   Candidates candidates;
-  std::optional<TimePoint> indexed_conversation_at;
+  OptionalTime indexed_conversation_at;
   // Where ContactIndex::IndexOrder last filed it (ContactIndex's to keep).
   struct OrderKey {
     bool sorted = false;

@@ -24,8 +24,8 @@ void Engine::ReserveContacts(std::int64_t contacts) {
   contacts_.Reserve(static_cast<std::size_t>(std::max<std::int64_t>(contacts, 0)));
 }
 
-void Engine::LoadContact(const ContactRow& row) {
-  Record& r = contacts_.Load(row.cid, row.contact);
+void Engine::LoadContact(ContactRow row) {
+  Record& r = contacts_.Load(row.cid, std::move(row.contact));
   r.snoozed_until = row.snoozed_until;
   r.created_at = row.created_at;
 }

@@ -56,7 +56,7 @@ class Engine final : public LoadTarget {
 
   // --- Loading a store: Load* in any order, then FinishLoad once. -----------
   void ReserveContacts(std::int64_t contacts) override;
-  void LoadContact(const ContactRow& row) override;
+  void LoadContact(ContactRow row) override;
   void LoadEvent(std::int64_t cid, const Event& event) override;  // unknown cid: ignored
   void LoadEvents(std::int64_t cid, std::span<const Event> events) override;
   void LoadEventId(std::string_view event_id) override;

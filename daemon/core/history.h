@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "daemon/core/model.h"
+#include "daemon/core/optional_time.h"
 #include "daemon/core/rhythm.h"
 #include "daemon/core/time.h"
 #include "daemon/core/types.h"
@@ -35,36 +36,36 @@ constexpr bool IsLive(const Event& e) {
 // order. Everything here is a pure function of the events and FoldParams.
 struct Summary {
   double warmth = 0;  // just after the last event
-  std::optional<TimePoint> last_at;
+  OptionalTime last_at;
   Channel last_channel = Channel::kUnspecified;
-  std::optional<TimePoint> last_live_at;
+  OptionalTime last_live_at;
   // Conversation (MESSAGE, EMAIL) since the last live event.
   int streak = 0;
   bool streak_outbound = false;
   bool streak_inbound = false;
-  std::optional<TimePoint> streak_first_at;
-  std::optional<TimePoint> streak_ready_at;  // when it first had min_streak and both directions
+  OptionalTime streak_first_at;
+  OptionalTime streak_ready_at;  // when it first had min_streak and both directions
   // The latest event with pitch set, or with new_thread set while no event
   // before it set last_reply_at (FoldParams::cold_outreach).
-  std::optional<TimePoint> last_pitch_at;
+  OptionalTime last_pitch_at;
   Channel last_pitch_channel = Channel::kUnspecified;
-  std::optional<TimePoint> last_reply_at;  // INBOUND or MUTUAL (not SOCIAL), or live
-  std::optional<TimePoint> last_conversation_at;
+  OptionalTime last_reply_at;  // INBOUND or MUTUAL (not SOCIAL), or live
+  OptionalTime last_conversation_at;
   // The cooling episode: the last event that left warmth above the threshold
   // and the warmth it left. Once warmth has decayed below the threshold, only
   // a live interaction or a rise above the threshold by kRearmMargin starts a
   // new episode: a "like" lifting 29.5 to 30.5 must not nag again.
-  std::optional<TimePoint> episode_at;
+  OptionalTime episode_at;
   double episode_warmth = 0;
   // The latest INBOUND missed call since the last live event, and the one
   // before it (CALL_BACK). Nothing else in the summary sees missed calls.
-  std::optional<TimePoint> missed_at;
-  std::optional<TimePoint> missed_before_at;
+  OptionalTime missed_at;
+  OptionalTime missed_before_at;
   // Reciprocity: OUTBOUND messages and e-mails since the last reply (see
   // last_reply_at), and when their number reached FoldParams::unanswered:
   // the contact has been one-sided since then.
   int unanswered = 0;
-  std::optional<TimePoint> one_sided_at;
+  OptionalTime one_sided_at;
   // The usual gap between sessions of contact (likes do not count).
   Rhythm rhythm;
 };

@@ -104,7 +104,7 @@ class LoadTarget {
   virtual ~LoadTarget() = default;
   // Room for about this many contacts, made once before they are loaded.
   virtual void ReserveContacts(std::int64_t contacts) = 0;
-  virtual void LoadContact(const ContactRow& row) = 0;
+  virtual void LoadContact(ContactRow row) = 0;
   virtual void LoadEvent(std::int64_t cid, const Event& event) = 0;  // unknown cid: ignored
   // A contact's stored events at once, in time order; unknown cid: ignored.
   virtual void LoadEvents(std::int64_t cid, std::span<const Event> events) = 0;

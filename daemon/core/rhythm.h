@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "daemon/core/optional_time.h"
 #include "daemon/core/time.h"
 
 namespace warmth::core {
@@ -31,7 +32,7 @@ class Rhythm {
   std::optional<TimePoint> SessionAt() const { return session_at_; }
 
  private:
-  std::optional<TimePoint> session_at_;
+  OptionalTime session_at_;
   std::array<std::int32_t, kGaps> gaps_{};  // minutes; gaps_[next_ - 1] is the newest
   std::uint16_t count_ = 0;
   std::uint8_t next_ = 0;

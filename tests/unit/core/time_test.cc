@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/core/optional_time.h"
+
 namespace warmth::core {
 namespace {
 
@@ -49,6 +51,30 @@ TEST(ParseUtc, Rfc3339AndDates) {
   EXPECT_EQ(FormatUtc(*ParseUtc("2026-11-21")), "2026-11-21T00:00:00Z");
   EXPECT_FALSE(ParseUtc("yesterday").ok());
   EXPECT_FALSE(ParseUtc("2026-13-01").ok());
+}
+
+TEST(OptionalTime, ReadsAndConvertsAsStdOptional) {
+  // A summary's times in 8 bytes each: none converts to nullopt and back,
+  // the epoch (the earliest time an interaction may carry) is a time.
+  static_assert(sizeof(OptionalTime) == sizeof(TimePoint));
+  const TimePoint epoch{};
+  const TimePoint later = epoch + 90 * kDay;
+  OptionalTime none;
+  EXPECT_FALSE(none.has_value());
+  EXPECT_EQ(std::optional<TimePoint>(none), std::nullopt);
+  EXPECT_EQ(none.value_or(later), later);
+  OptionalTime at_epoch = epoch;
+  ASSERT_TRUE(at_epoch);
+  EXPECT_EQ(*at_epoch, epoch);
+  EXPECT_EQ(std::optional<TimePoint>(at_epoch), epoch);
+  OptionalTime from_optional = std::optional<TimePoint>(later);
+  EXPECT_EQ(from_optional, later);
+  EXPECT_EQ(from_optional, std::optional<TimePoint>(later));
+  EXPECT_FALSE(from_optional == std::optional<TimePoint>());
+  EXPECT_FALSE(none == epoch);
+  from_optional.reset();
+  EXPECT_EQ(from_optional, none);
+  EXPECT_EQ(OptionalTime(std::optional<TimePoint>()), none);
 }
 
 }  // namespace
