@@ -1,16 +1,20 @@
 // Google Benchmark: the hot paths of the core and the codec.
 //   build/release/bench/engine_bench        (figures: docs/performance.md)
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <random>
 
+#include <absl/container/flat_hash_set.h>
 #include <benchmark/benchmark.h>
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
 #include "daemon/core/engine.h"
+#include "daemon/core/event_id_set.h"
 #include "daemon/core/model.h"
 #include "daemon/core/scheduler.h"
 #include "daemon/transport/json.h"
@@ -124,6 +128,127 @@ void BM_Scheduler(benchmark::State& state) {
   state.counters["slots"] = static_cast<double>(scheduler.size());
 }
 BENCHMARK(BM_Scheduler)->RangeMultiplier(10)->Range(1000, 10'000'000);
+
+// --- The event-id set at N stored ids (a store of N interactions). -----------
+
+std::vector<std::uint64_t> RandomIds(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::uint64_t> ids(n);
+  for (auto& id : ids) {
+    id = rng();
+  }
+  return ids;
+}
+
+// What a start-up spends on the ids once read: one sort and the directory.
+void BM_EventIdSetBuild(benchmark::State& state) {
+  const auto ids = RandomIds(static_cast<std::size_t>(state.range(0)), 1);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const core::EventIdSet set(ids);
+    bytes = set.HeapBytes();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["heap_B_per_id"] = static_cast<double>(bytes) / static_cast<double>(ids.size());
+}
+BENCHMARK(BM_EventIdSetBuild)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+// The duplicate check of a new event: an id that is not there.
+void BM_EventIdSetLookup(benchmark::State& state) {
+  const core::EventIdSet set(RandomIds(static_cast<std::size_t>(state.range(0)), 1));
+  std::mt19937_64 rng(2);
+  std::int64_t found = 0;
+  for (auto _ : state) {
+    found += set.Contains(rng()) ? 1 : 0;
+  }
+  benchmark::DoNotOptimize(found);
+}
+BENCHMARK(BM_EventIdSetLookup)->Arg(10'000)->Arg(1'000'000)->Arg(10'000'000);
+
+// Accepting new ids after the load: amortized cost per insert, and the
+// longest single insert (the one that folds the recent ones into the array).
+void BM_EventIdSetInsert(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  double longest_s = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    core::EventIdSet set(RandomIds(n, 1));
+    const auto added = RandomIds(n / 4 + 1, 3);  // one fold's worth
+    state.ResumeTiming();
+    for (const std::uint64_t id : added) {
+      const auto start = std::chrono::steady_clock::now();
+      set.Insert(id);
+      longest_s =
+          std::max(longest_s,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n / 4 + 1));
+  state.counters["longest_insert_ms"] = longest_s * 1e3;
+}
+BENCHMARK(BM_EventIdSetInsert)
+    ->Arg(1'000'000)
+    ->Arg(10'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+// The baseline, in the same run: the flat hash set the engine used before,
+// built as it was (one insert at a time), looked up and grown the same way.
+absl::flat_hash_set<std::uint64_t> HashSetOf(const std::vector<std::uint64_t>& ids) {
+  absl::flat_hash_set<std::uint64_t> set;
+  for (const std::uint64_t id : ids) {
+    set.insert(id);
+  }
+  return set;
+}
+
+void BM_HashSetBuild(benchmark::State& state) {
+  const auto ids = RandomIds(static_cast<std::size_t>(state.range(0)), 1);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const auto set = HashSetOf(ids);
+    bytes = set.capacity() * (sizeof(std::uint64_t) + 1);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["heap_B_per_id"] = static_cast<double>(bytes) / static_cast<double>(ids.size());
+}
+BENCHMARK(BM_HashSetBuild)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
+
+void BM_HashSetLookup(benchmark::State& state) {
+  const auto set = HashSetOf(RandomIds(static_cast<std::size_t>(state.range(0)), 1));
+  std::mt19937_64 rng(2);
+  std::int64_t found = 0;
+  for (auto _ : state) {
+    found += set.contains(rng()) ? 1 : 0;
+  }
+  benchmark::DoNotOptimize(found);
+}
+BENCHMARK(BM_HashSetLookup)->Arg(10'000)->Arg(1'000'000)->Arg(10'000'000);
+
+// Past its next doubling: the longest insert is the one that rehashes it.
+void BM_HashSetInsert(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  double longest_s = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto set = HashSetOf(RandomIds(n, 1));
+    const auto added = RandomIds(set.capacity() - n + 1, 3);
+    state.ResumeTiming();
+    for (const std::uint64_t id : added) {
+      const auto start = std::chrono::steady_clock::now();
+      set.insert(id);
+      longest_s =
+          std::max(longest_s,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+  }
+  state.counters["longest_insert_ms"] = longest_s * 1e3;
+}
+BENCHMARK(BM_HashSetInsert)
+    ->Arg(1'000'000)
+    ->Arg(10'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 // --- Queries on a loaded engine of N contacts. ---------------------------------
 
