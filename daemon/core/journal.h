@@ -89,8 +89,6 @@ struct TripRemoved {
 using Change = std::variant<ContactRow, ContactRemoved, ContactsMerged, InteractionRow, NudgeRow,
                             NudgeRemoved, TripRow, TripRemoved>;
 
-// What a store hands over when it loads: Load* in any order. The engine is
-// one; the store knows only this.
 // The StableHash of every stored event id, as a store reads them for the
 // engine's duplicate check, and how many interactions it read (two with the
 // same id at different times are two, and one hash).
@@ -99,6 +97,8 @@ struct StoredEventIds {
   std::int64_t rows = 0;
 };
 
+// What a store hands over when it loads: Load* in any order. The engine is
+// one; the store knows only this.
 class LoadTarget {
  public:
   virtual ~LoadTarget() = default;
