@@ -31,9 +31,7 @@ void Engine::LoadContact(ContactRow row) {
 }
 
 void Engine::LoadEvent(std::int64_t cid, const Event& event) {
-  if (Record* r = contacts_.Get(cid)) {
-    r->history.Add(event, Fold(*r));
-  }
+  LoadEvents(cid, std::span<const Event>(&event, 1));
 }
 
 void Engine::LoadEvents(std::int64_t cid, std::span<const Event> events) {

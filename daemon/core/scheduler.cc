@@ -5,14 +5,12 @@
 namespace warmth::core {
 
 void Scheduler::Set(Slot slot, TimePoint due) {
-  const auto [it, added] = live_.try_emplace(slot, Live{due, next_version_});
-  if (!added) {
-    if (it->second.due == due) {
-      return;
-    }
-    it->second = Live{due, next_version_};
+  const auto [it, added] = live_.try_emplace(slot);
+  if (!added && it->second.due == due) {
+    return;
   }
   const std::uint64_t version = next_version_++;
+  it->second = Live{due, version};
   heap_.push_back(Entry{due, slot, version});
   std::push_heap(heap_.begin(), heap_.end(), Later{});
   if (heap_.size() > 2 * live_.size() + 64) {

@@ -9,22 +9,6 @@ namespace warmth::store {
 
 using core::Status;
 
-bool IsTransient(int code) {
-  const int primary = code & 0xff;
-  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
-         primary == SQLITE_IOERR || primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
-}
-
-Status ErrorOf(sqlite3* db, std::string_view what) {
-  const int code = sqlite3_extended_errcode(db);
-  std::string message = "store: " + std::string(what) + ": " + sqlite3_errmsg(db);
-  if ((code & 0xff) == SQLITE_FULL) {
-    message = "store: " + std::string(what) + ": the disk or database is full";
-  }
-  return IsTransient(code) ? Status::Unavailable(std::move(message))
-                           : Status::Internal(std::move(message));
-}
-
 core::Result<core::StoredEventIds> ReadEventIds(sqlite3* db) {
   constexpr std::string_view kWhat = "loading event ids";
   Statement highest(db, "SELECT max(seq) FROM interactions");

@@ -10,12 +10,6 @@
 
 namespace warmth::store {
 
-// SQLITE_BUSY, LOCKED, FULL, IOERR, READONLY, CANTOPEN: worth a retry.
-bool IsTransient(int code);
-
-// The error `db` last reported, naming `what`: kUnavailable when transient.
-core::Status ErrorOf(sqlite3* db, std::string_view what);
-
 // The StableHash of every stored event id, read on `db` into one array and
 // sorted into a core::EventIdSet.
 core::Result<core::StoredEventIds> ReadEventIds(sqlite3* db);

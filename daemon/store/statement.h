@@ -2,14 +2,34 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
 #include <sqlite3.h>
 
+#include "daemon/core/status.h"
 #include "daemon/core/time.h"
 
 namespace warmth::store {
+
+// SQLITE_BUSY, LOCKED, FULL, IOERR, READONLY, CANTOPEN: worth a retry.
+inline bool IsTransient(int code) {
+  const int primary = code & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
+         primary == SQLITE_IOERR || primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN;
+}
+
+// The error `db` last reported, naming `what`: kUnavailable when transient.
+inline core::Status ErrorOf(sqlite3* db, std::string_view what) {
+  const int code = sqlite3_extended_errcode(db);
+  std::string message = "store: " + std::string(what) + ": " + sqlite3_errmsg(db);
+  if ((code & 0xff) == SQLITE_FULL) {
+    message = "store: " + std::string(what) + ": the disk or database is full";
+  }
+  return IsTransient(code) ? core::Status::Unavailable(std::move(message))
+                           : core::Status::Internal(std::move(message));
+}
 
 // A prepared statement, reset after every use.
 class Statement {
